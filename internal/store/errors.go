@@ -1,0 +1,57 @@
+package store
+
+import "errors"
+
+// Sentinel errors let the CLI and the git helper react to a condition
+// (prompt, suggest a command, stay silent) without parsing messages. Every
+// error this package returns for one of these conditions carries a message
+// written for people and wraps the sentinel, so errors.Is works.
+var (
+	// ErrLocked: the identity is passphrase-protected, there is no valid
+	// unlocked copy and no Passphrase callback to ask for it.
+	ErrLocked = errors.New("vault is passphrase-protected and locked")
+
+	// ErrWrongPassphrase: the passphrase does not decrypt the identity.
+	ErrWrongPassphrase = errors.New("wrong passphrase")
+
+	// ErrNotPassphraseProtected: Unlock or RemovePassphrase was asked of an
+	// identity that has no passphrase.
+	ErrNotPassphraseProtected = errors.New("identity is not passphrase-protected")
+
+	// ErrIdentityMissing: the identity file does not exist although it is
+	// needed (typically: the vault exists but its key is gone).
+	ErrIdentityMissing = errors.New("identity file is missing")
+
+	// ErrWrongIdentity: the vault was encrypted for a different key.
+	ErrWrongIdentity = errors.New("vault was encrypted for another key")
+
+	// ErrCorrupted: the vault or identity file is damaged (not age, bad
+	// header, truncated, tampered with, or not valid JSON).
+	ErrCorrupted = errors.New("file is corrupted")
+
+	// ErrInsecurePermissions: a secret file is readable or writable by
+	// group or others, so it is refused, as ssh does.
+	ErrInsecurePermissions = errors.New("file is accessible by other users")
+)
+
+// storeError pairs a complete, human-oriented message with the sentinel and
+// the underlying cause, so the message is not polluted by either one's text
+// while errors.Is and errors.As still see both.
+type storeError struct {
+	msg  string
+	errs []error
+}
+
+func (e *storeError) Error() string   { return e.msg }
+func (e *storeError) Unwrap() []error { return e.errs }
+
+// newError builds a storeError; nil entries in errs are dropped.
+func newError(msg string, errs ...error) error {
+	kept := errs[:0:0]
+	for _, err := range errs {
+		if err != nil {
+			kept = append(kept, err)
+		}
+	}
+	return &storeError{msg: msg, errs: kept}
+}

@@ -1,0 +1,156 @@
+package store
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+)
+
+// Size caps: a vault holds a few dozen tokens and an identity one key, so
+// anything near these sizes is not ours and must not be read into memory
+// unbounded.
+const (
+	maxVaultSize    = 64 << 20
+	maxIdentitySize = 1 << 20
+)
+
+// readPrivateFile reads a whole secret file (what names it in messages:
+// "vault", "identity", ...), refusing non-regular files, files other users
+// can access, and files larger than limit. Checks are made on the opened
+// file, not on the path, so they apply to what is actually read. A missing
+// file yields an error satisfying errors.Is(err, fs.ErrNotExist).
+func readPrivateFile(what, path string, limit int64) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("cannot read %s %s: %w", what, path, err)
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s %s is not a regular file", what, path)
+	}
+	if err := checkPrivate(what, path, fi); err != nil {
+		return nil, err
+	}
+	tooLarge := newError(fmt.Sprintf("%s %s is larger than %d MiB, which no %s should be; check that the path is right",
+		what, path, limit>>20, what), ErrCorrupted)
+	if fi.Size() > limit { // cheap early refusal; the LimitReader is the real cap
+		return nil, tooLarge
+	}
+	data, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, fmt.Errorf("cannot read %s %s: %w", what, path, err)
+	}
+	if int64(len(data)) > limit {
+		return nil, tooLarge
+	}
+	return data, nil
+}
+
+// writeFileAtomic replaces path with data so that readers see either the old
+// or the new content, never a mix, and a crash leaves one of the two: write a
+// private temp file in the same directory (rename is only atomic within a
+// file system), fsync it, rename it over path, then fsync the directory so
+// the rename itself is durable.
+func writeFileAtomic(what, path string, data []byte) (err error) {
+	dir := filepath.Dir(path)
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*") // mode 0600
+	if err != nil {
+		return fmt.Errorf("cannot write %s %s: %w", what, path, err)
+	}
+	defer func() {
+		if err != nil {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	if _, err = tmp.Write(data); err != nil {
+		return fmt.Errorf("cannot write %s %s: %w", what, path, err)
+	}
+	if err = tmp.Sync(); err != nil {
+		return fmt.Errorf("cannot write %s %s: %w", what, path, err)
+	}
+	if err = tmp.Close(); err != nil {
+		return fmt.Errorf("cannot write %s %s: %w", what, path, err)
+	}
+	if err = os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("cannot replace %s %s: %w", what, path, err)
+	}
+	if err := syncDir(dir); err != nil {
+		return fmt.Errorf("%s %s was written but its directory could not be synced: %w", what, path, err)
+	}
+	return nil
+}
+
+// createExclusive writes a new file that must not exist yet, for the
+// identity: an existing key is never overwritten, even by a process that
+// ignores the lock. The content is written to a temp file first and then
+// hard-linked into place, which fails if path exists (like O_EXCL) and never
+// shows a half-written key, even after a crash. File systems without hard
+// links fall back to O_EXCL on the path itself.
+func createExclusive(what, path string, data []byte) error {
+	dir := filepath.Dir(path)
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*") // mode 0600
+	if err != nil {
+		return fmt.Errorf("cannot create %s %s: %w", what, path, err)
+	}
+	defer os.Remove(tmp.Name())
+	_, err = tmp.Write(data)
+	if err == nil {
+		err = tmp.Sync()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("cannot write %s %s: %w", what, path, err)
+	}
+	if err := os.Link(tmp.Name(), path); errors.Is(err, fs.ErrExist) {
+		return fmt.Errorf("cannot create %s %s: it already exists", what, path)
+	} else if err != nil {
+		if err := writeExclusive(path, data); err != nil {
+			return fmt.Errorf("cannot create %s %s: %w", what, path, err)
+		}
+	}
+	if err := syncDir(dir); err != nil {
+		return fmt.Errorf("%s %s was written but its directory could not be synced: %w", what, path, err)
+	}
+	return nil
+}
+
+// writeExclusive is createExclusive's fallback: O_EXCL, removing the file
+// again if writing fails.
+func writeExclusive(path string, data []byte) (err error) {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			os.Remove(path)
+		}
+	}()
+	_, err = f.Write(data)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// mkdirPrivate creates dir and its missing parents as 0700: only the owner
+// may list which vaults and keys exist.
+func mkdirPrivate(what, dir string) error {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("cannot create %s directory %s: %w", what, dir, err)
+	}
+	return nil
+}

@@ -1,0 +1,88 @@
+// Package store keeps personal access tokens and their metadata.
+//
+// A Token is either an Azure DevOps cloud token, scoped to an organisation
+// (Org) or to one project of it (Org + Project), or a declared-server entry
+// keyed the way git's own helpers key credentials: Protocol, Host, Path and
+// Username (git-credential(1), gitcredentials(7)).
+package store
+
+import (
+	"net/url"
+	"strings"
+	"time"
+)
+
+// Token is one stored credential with its non-secret metadata.
+type Token struct {
+	// Cloud scope: organisation, optionally one project in it.
+	Org     string `json:"org,omitempty"`
+	Project string `json:"project,omitempty"`
+
+	// Declared-server key (Azure DevOps Server on premises).
+	Protocol string `json:"protocol,omitempty"`
+	Host     string `json:"host,omitempty"`
+	Path     string `json:"path,omitempty"`
+
+	Username          string `json:"username"`
+	Secret            string `json:"secret"`
+	OAuthRefreshToken string `json:"oauth_refresh_token,omitempty"`
+
+	Label  string   `json:"label,omitempty"`
+	Scopes []string `json:"scopes,omitempty"`
+
+	Created   time.Time  `json:"created"`
+	Expires   *time.Time `json:"expires,omitempty"`
+	LastUsed  *time.Time `json:"last_used,omitempty"`
+	Withdrawn *time.Time `json:"withdrawn,omitempty"`
+}
+
+// IsServer reports whether the token belongs to a declared server rather
+// than to Azure DevOps cloud.
+func (t *Token) IsServer() bool { return t.Host != "" }
+
+// Scope names the token for people and for the CLI: "fabrikam",
+// "fabrikam/Website", or "https://user@tfs.example.com/path" for a server.
+func (t *Token) Scope() string {
+	if !t.IsServer() {
+		if t.Project != "" {
+			return t.Org + "/" + t.Project
+		}
+		return t.Org
+	}
+	u := url.URL{Scheme: t.Protocol, Host: t.Host}
+	if t.Username != "" {
+		u.User = url.User(t.Username)
+	}
+	s := u.String()
+	if t.Path != "" {
+		s += "/" + t.Path
+	}
+	return s
+}
+
+// SameScope reports whether two tokens occupy the same slot: storing one
+// replaces the other. Organisation and project names are case-insensitive
+// in Azure DevOps; server keys compare the way git compares them.
+func (t *Token) SameScope(o *Token) bool {
+	if t.IsServer() != o.IsServer() {
+		return false
+	}
+	if !t.IsServer() {
+		return strings.EqualFold(t.Org, o.Org) && strings.EqualFold(t.Project, o.Project)
+	}
+	return t.Protocol == o.Protocol && t.Host == o.Host && t.Path == o.Path && t.Username == o.Username
+}
+
+// Data is the whole content of a store.
+type Data struct {
+	Version int     `json:"version"`
+	Tokens  []Token `json:"tokens"`
+}
+
+// Store is what the helper and the CLI need from a storage backend.
+// Load returns a snapshot; Update runs fn on the current content under an
+// exclusive lock and persists the result only when fn reports a change.
+type Store interface {
+	Load() (*Data, error)
+	Update(fn func(d *Data) (changed bool, err error)) error
+}

@@ -1,0 +1,138 @@
+package store
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sync"
+)
+
+// Vault is the encrypted file store: a JSON Data document encrypted with age
+// to the X25519 key in an identity file. The identity may itself be
+// passphrase-protected; the vault never is, so a read with the key at hand
+// (plain file or unlocked copy) never pays for scrypt.
+//
+// A Vault may be used by several goroutines; separate processes and Vault
+// values coordinate through a lock file next to the vault.
+type Vault struct {
+	// Passphrase, when the identity is passphrase-protected and not
+	// unlocked, is called to obtain the passphrase. The CLI sets it to a
+	// terminal prompt; the git helper leaves it nil so it never blocks and
+	// instead gets an error wrapping ErrLocked.
+	Passphrase func() (string, error)
+
+	path         string
+	identityPath string
+
+	mu     sync.Mutex // guards cached and serialises passphrase prompts
+	cached *keys      // identity decrypted with the passphrase, if any
+}
+
+var _ Store = (*Vault)(nil)
+
+// NewVault returns a Vault for the given vault and identity files. Nothing
+// is touched on disk until the vault is used.
+func NewVault(vaultPath, identityPath string) *Vault {
+	return &Vault{path: vaultPath, identityPath: identityPath}
+}
+
+// Path is the vault file.
+func (v *Vault) Path() string { return v.path }
+
+// IdentityPath is the identity (key) file.
+func (v *Vault) IdentityPath() string { return v.identityPath }
+
+func (v *Vault) lockPath() string { return v.path + ".lock" }
+
+// emptyData is the content of a vault that does not exist yet.
+func emptyData() *Data { return &Data{Version: dataVersion} }
+
+// Load returns the current content. A vault that does not exist yet is
+// empty, and loading it creates nothing, prompts for nothing and needs no
+// identity: a git "get" before anything was stored stays silent.
+func (v *Vault) Load() (*Data, error) {
+	if _, err := os.Lstat(v.path); errors.Is(err, fs.ErrNotExist) {
+		return emptyData(), nil
+	} else if err != nil {
+		return nil, fmt.Errorf("cannot read vault %s: %w", v.path, err)
+	}
+	if err := v.unlockFirst(); err != nil {
+		return nil, err
+	}
+	l, err := acquireLock(v.lockPath(), false)
+	if err != nil {
+		return nil, err
+	}
+	defer l.release()
+	k, err := v.identity()
+	if err != nil && !errors.Is(err, errNoIdentity) {
+		return nil, err
+	}
+	d, _, err := v.read(k)
+	return d, err
+}
+
+// Update runs fn on the current content under an exclusive lock and, only
+// if fn reports a change, replaces the vault atomically. When fn fails or
+// changes nothing, no file is written. The identity is created here, on the
+// first write, if neither it nor the vault exists.
+func (v *Vault) Update(fn func(d *Data) (changed bool, err error)) error {
+	if err := v.unlockFirst(); err != nil {
+		return err
+	}
+	if err := mkdirPrivate("vault", filepath.Dir(v.path)); err != nil {
+		return err
+	}
+	l, err := acquireLock(v.lockPath(), true)
+	if err != nil {
+		return err
+	}
+	defer l.release()
+
+	// Re-read under the lock: another process may have created the
+	// identity meanwhile. For a protected identity this is a cache hit.
+	k, err := v.identity()
+	if err != nil && !errors.Is(err, errNoIdentity) {
+		return err
+	}
+	d, exists, err := v.read(k)
+	if err != nil {
+		return err
+	}
+	changed, err := fn(d)
+	if err != nil || !changed {
+		return err
+	}
+	if k == nil {
+		if exists { // unreachable: read fails first; kept as a guard
+			return v.missingIdentityError()
+		}
+		if k, err = v.createIdentity(); err != nil {
+			return err
+		}
+	}
+	ct, err := encodeVault(d, k.recipient)
+	if err != nil {
+		return err
+	}
+	return writeFileAtomic("vault", v.path, ct)
+}
+
+// read loads and decrypts the vault; the caller holds the lock. k is nil
+// when the identity file is missing, which is only fine if the vault is too.
+func (v *Vault) read(k *keys) (d *Data, exists bool, err error) {
+	raw, err := readPrivateFile("vault", v.path, maxVaultSize)
+	if errors.Is(err, fs.ErrNotExist) {
+		return emptyData(), false, nil
+	}
+	if err != nil {
+		return nil, true, err
+	}
+	if k == nil {
+		return nil, true, v.missingIdentityError()
+	}
+	d, err = decodeVault(raw, k, v.path, v.identityPath)
+	return d, true, err
+}
