@@ -1,0 +1,135 @@
+// Package azdo holds the Azure DevOps URL rules: which git credential
+// requests belong to Azure DevOps, and to which organisation and project.
+//
+// URL forms, from the Azure DevOps documentation ("Clone an existing Git
+// repo", and "Organization URL" for the legacy host):
+//
+//	https://dev.azure.com/{org}/{project}/_git/{repo}
+//	https://{org}@dev.azure.com/{org}/{project}/_git/{repo}
+//	https://{org}.visualstudio.com/[DefaultCollection/]{project}/_git/{repo}
+//
+// A project's default repository can also be reached as {org}/_git/{project}.
+package azdo
+
+import (
+	"regexp"
+	"strings"
+)
+
+// Kind says who serves a request.
+type Kind int
+
+const (
+	// None: not ours; the helper stays silent so the next helper can try.
+	None Kind = iota
+	// Cloud: Azure DevOps Services (dev.azure.com, *.visualstudio.com).
+	Cloud
+	// OnPrem: a server the user declared with --server.
+	OnPrem
+)
+
+// Target is the outcome of classifying one request.
+type Target struct {
+	Kind    Kind
+	Org     string // Cloud: organisation as written in the URL
+	Project string // Cloud: project when the path names one
+	Server  Server // OnPrem: the declared server that matched
+	// NeedsPath is set for a dev.azure.com request that carries neither a
+	// path nor a username, so the organisation cannot be known.
+	NeedsPath bool
+}
+
+// Request is the part of a git credential request that decides the target.
+type Request struct {
+	Protocol, Host, Path, Username string
+}
+
+// orgLabel is an Azure DevOps organisation name as it can appear as a DNS
+// label: ASCII letters, digits and hyphens, not starting or ending with a
+// hyphen. Spelled out rather than (?i), which would also accept non-ASCII
+// letters that fold to ASCII ones (U+212A KELVIN SIGN matches k).
+var orgLabel = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?$`)
+
+// Classify decides whether a request is for Azure DevOps cloud, for one of
+// the declared servers, or for nobody we know.
+func Classify(r Request, servers []Server) Target {
+	for _, s := range servers {
+		if s.Matches(r.Protocol, r.Host, r.Path) {
+			return Target{Kind: OnPrem, Server: s}
+		}
+	}
+	if r.Protocol != "https" {
+		return Target{}
+	}
+	host := NormalizeHost("https", r.Host)
+	switch {
+	case host == "dev.azure.com":
+		return devAzure(r)
+	case strings.HasSuffix(host, ".visualstudio.com"):
+		label := strings.TrimSuffix(host, ".visualstudio.com")
+		// vs-ssh.visualstudio.com is the SSH endpoint, never an HTTPS remote.
+		if !ValidOrg(label) || label == "vs-ssh" {
+			return Target{}
+		}
+		segs := segments(r.Path)
+		if len(segs) > 0 && strings.EqualFold(segs[0], "DefaultCollection") {
+			segs = segs[1:]
+		}
+		return Target{Kind: Cloud, Org: label, Project: project(segs)}
+	}
+	return Target{}
+}
+
+// devAzure takes the organisation from the first path segment (git sends
+// the path only with credential.useHttpPath), else from the URL username.
+func devAzure(r Request) Target {
+	segs := segments(r.Path)
+	if len(segs) > 0 && ValidOrg(segs[0]) {
+		return Target{Kind: Cloud, Org: segs[0], Project: project(segs[1:])}
+	}
+	if len(segs) == 0 && ValidOrg(r.Username) {
+		return Target{Kind: Cloud, Org: r.Username}
+	}
+	if len(segs) == 0 {
+		return Target{NeedsPath: true}
+	}
+	return Target{}
+}
+
+// project reads the project from the path after the organisation:
+// "{project}/_git/{repo}" or "_git/{project}" (the project's default repo).
+func project(segs []string) string {
+	switch {
+	case len(segs) == 0:
+		return ""
+	case segs[0] == "_git" && len(segs) > 1:
+		return segs[1]
+	case strings.HasPrefix(segs[0], "_"):
+		return ""
+	}
+	return segs[0]
+}
+
+func segments(path string) []string {
+	var out []string
+	for _, s := range strings.Split(path, "/") {
+		if s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// cloudHost reports whether a host name belongs to Azure DevOps cloud, so
+// that it is never declared as an on-premises server by mistake.
+func cloudHost(name string) bool {
+	name = strings.TrimSuffix(strings.ToLower(name), ".")
+	return name == "dev.azure.com" || strings.HasSuffix(name, ".dev.azure.com") ||
+		name == "visualstudio.com" || strings.HasSuffix(name, ".visualstudio.com")
+}
+
+// ValidOrg reports whether name can be an Azure DevOps organisation: it
+// must work as the host label of {org}.visualstudio.com.
+func ValidOrg(name string) bool {
+	return len(name) <= 50 && orgLabel.MatchString(name)
+}

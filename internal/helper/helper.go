@@ -1,0 +1,110 @@
+package helper
+
+import (
+	"fmt"
+	"io"
+	"strconv"
+	"time"
+
+	"github.com/adopat/git-credential-adopat/internal/azdo"
+	"github.com/adopat/git-credential-adopat/internal/store"
+)
+
+// DefaultUsername answers Azure DevOps cloud requests when no username is
+// known: Azure DevOps ignores the Basic-auth username of a PAT, but git
+// needs a non-empty one.
+const DefaultUsername = "adopat"
+
+// Helper answers git's get, store and erase requests from a Store.
+type Helper struct {
+	Store   store.Store
+	Servers []azdo.Server // declared Azure DevOps Server hosts
+	Now     func() time.Time
+	// Stderr receives the rare line that needs the user's attention. In
+	// helper mode stdout belongs to git's protocol.
+	Stderr io.Writer
+}
+
+// Run performs one action. Unknown actions are ignored, as
+// gitcredentials(7) asks ("If a helper receives any other operation, it
+// should silently ignore the request"), and their input is not read.
+func (h *Helper) Run(action string, in io.Reader, out io.Writer) error {
+	var do func(*Credential, azdo.Target, io.Writer) error
+	switch action {
+	case "get":
+		do = h.get
+	case "store":
+		do = h.store
+	case "erase":
+		do = h.erase
+	default:
+		return nil
+	}
+	c, err := ReadCredential(in)
+	if err != nil {
+		return err
+	}
+	t := azdo.Classify(azdo.Request{Protocol: c.Protocol, Host: c.Host, Path: c.Path, Username: c.Username}, h.Servers)
+	if t.Kind == azdo.None {
+		if t.NeedsPath && action == "get" {
+			h.warn("cannot tell the Azure DevOps organisation: git sent no path for https://%s; run `git-credential-adopat install` (it sets credential.useHttpPath) or use https://ORG@dev.azure.com/... URLs", c.Host)
+		}
+		return nil
+	}
+	return do(&c, t, out)
+}
+
+func (h *Helper) warn(format string, args ...any) {
+	if h.Stderr != nil {
+		fmt.Fprintf(h.Stderr, "git-credential-adopat: "+format+"\n", args...)
+	}
+}
+
+func (h *Helper) now() time.Time {
+	if h.Now != nil {
+		return h.Now()
+	}
+	return time.Now()
+}
+
+// get prints the answer, or nothing at all so the next helper can try.
+func (h *Helper) get(c *Credential, t azdo.Target, out io.Writer) error {
+	d, err := h.Store.Load()
+	if err != nil {
+		return err
+	}
+	var candidates []int
+	if t.Kind == azdo.Cloud {
+		candidates = cloudMatches(d, t, false)
+	} else {
+		candidates = serverMatches(d, c, false, false)
+	}
+	if len(candidates) == 0 {
+		return nil
+	}
+	// The most specific match decides. An expired one is not sent, and we
+	// do not fall back to a broader token: that would hide the expiry and
+	// answer with a token the user did not mean for this scope. git's own
+	// helpers behave alike: they return the first match and git drops it
+	// when its password_expiry_utc has passed.
+	tok := &d.Tokens[candidates[0]]
+	if expired(tok, h.now()) {
+		h.warn("the PAT for %s expired on %s and was not sent; create a new one and store it with `git-credential-adopat add`", tok.Scope(), tok.Expires.Format("2006-01-02"))
+		return nil
+	}
+	return WriteCredential(out, answer(tok, c, t))
+}
+
+func answer(tok *store.Token, c *Credential, t azdo.Target) Credential {
+	a := Credential{Username: tok.Username, HasUsername: true, Password: tok.Secret, HasPassword: true, OAuthRefreshToken: tok.OAuthRefreshToken}
+	if t.Kind == azdo.Cloud && a.Username == "" {
+		a.Username = DefaultUsername
+		if c.HasUsername && c.Username != "" {
+			a.Username = c.Username // keep the URL's own user, e.g. https://fabrikam@dev.azure.com
+		}
+	}
+	if tok.Expires != nil {
+		a.PasswordExpiryUTC = strconv.FormatInt(tok.Expires.Unix(), 10)
+	}
+	return a
+}

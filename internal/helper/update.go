@@ -1,0 +1,154 @@
+package helper
+
+import (
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/adopat/git-credential-adopat/internal/azdo"
+	"github.com/adopat/git-credential-adopat/internal/store"
+)
+
+// update applies fn under the store's write lock, but first tries it on a
+// snapshot: git sends `store` after every successful request with the very
+// credential we answered, and that common case should cost a read, not a
+// write lock.
+func (h *Helper) update(fn func(d *store.Data) bool) error {
+	d, err := h.Store.Load()
+	if err != nil {
+		return err
+	}
+	if !fn(d) {
+		return nil
+	}
+	return h.Store.Update(func(d *store.Data) (bool, error) { return fn(d), nil })
+}
+
+// store remembers a credential git reports as working. For Azure DevOps
+// cloud it replaces the token of the scope that would answer (or adds one
+// for the organisation); for declared servers it follows credential-store:
+// the entry with the same protocol, host, path and username is replaced.
+func (h *Helper) store(c *Credential, t azdo.Target, _ io.Writer) error {
+	// git-credential-store ignores a store without username or password.
+	if !c.HasUsername || !c.HasPassword {
+		return nil
+	}
+	now := h.now()
+	if t.Kind == azdo.Cloud {
+		if c.Password == "" {
+			return nil
+		}
+		return h.update(func(d *store.Data) bool { return storeCloud(d, c, t, now) })
+	}
+	return h.update(func(d *store.Data) bool { return storeServer(d, c, now) })
+}
+
+func storeCloud(d *store.Data, c *Credential, t azdo.Target, now time.Time) bool {
+	username := c.Username
+	if username == DefaultUsername {
+		username = "" // our own placeholder, not worth remembering
+	}
+	m := cloudMatches(d, t, true)
+	// A token that already holds this PAT is the one git used: when a more
+	// specific token is withdrawn, git was answered by a broader one, and
+	// that must not overwrite (destroy) the withdrawn token.
+	for _, i := range m {
+		if tok := &d.Tokens[i]; tok.Secret == c.Password {
+			if tok.Withdrawn == nil {
+				return false // the answer we gave worked: nothing to write
+			}
+			tok.Withdrawn = nil // git says it works again
+			return true
+		}
+	}
+	if len(m) == 0 {
+		d.Tokens = append(d.Tokens, store.Token{Org: t.Org, Username: username, Secret: c.Password, Created: now, Expires: parseExpiry(c.PasswordExpiryUTC)})
+		return true
+	}
+	// A new PAT replaces the most specific token for the request.
+	tok := &d.Tokens[m[0]]
+	tok.Secret, tok.Username, tok.Created, tok.Withdrawn = c.Password, username, now, nil
+	tok.Expires = parseExpiry(c.PasswordExpiryUTC)
+	return true
+}
+
+func storeServer(d *store.Data, c *Credential, now time.Time) bool {
+	entry := store.Token{
+		Protocol: c.Protocol, Host: azdo.NormalizeHost(c.Protocol, c.Host), Path: c.Path,
+		Username: c.Username, Secret: c.Password, OAuthRefreshToken: c.OAuthRefreshToken,
+		Created: now, Expires: parseExpiry(c.PasswordExpiryUTC),
+	}
+	m := serverMatches(d, c, true, false)
+	if len(m) == 1 && sameEntry(&d.Tokens[m[0]], &entry) && d.Tokens[m[0]].Withdrawn == nil {
+		return false
+	}
+	for _, i := range m {
+		if old := &d.Tokens[i]; old.SameScope(&entry) {
+			entry.Label, entry.Scopes = old.Label, old.Scopes // the user's notes survive
+			if old.Secret == entry.Secret {
+				entry.Created, entry.LastUsed = old.Created, old.LastUsed // same PAT, brought back
+			}
+		}
+	}
+	// Newest first: like credential-store, the latest entry answers first.
+	kept := []store.Token{entry}
+	for i, tok := range d.Tokens {
+		if !slices.Contains(m, i) {
+			kept = append(kept, tok)
+		}
+	}
+	d.Tokens = kept
+	return true
+}
+
+func sameEntry(a, b *store.Token) bool {
+	return a.SameScope(b) && a.Secret == b.Secret && a.OAuthRefreshToken == b.OAuthRefreshToken &&
+		sameTime(a.Expires, b.Expires)
+}
+
+func sameTime(a, b *time.Time) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return a.Equal(*b)
+}
+
+// parseExpiry reads git's password_expiry_utc (Unix seconds).
+func parseExpiry(v string) *time.Time {
+	n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+	if err != nil || n <= 0 {
+		return nil
+	}
+	t := time.Unix(n, 0).UTC()
+	return &t
+}
+
+// erase withdraws, never deletes: the token stays in the store, marked
+// with the time git rejected it, so a PAT the user cannot see again in
+// Azure DevOps is not lost to one 401. `restore` or a later `store` brings
+// it back. With a password, only entries holding that password are
+// withdrawn (git 2.41+ credential-store semantics); without one, cloud
+// requests withdraw the token that would answer and server requests every
+// match.
+func (h *Helper) erase(c *Credential, t azdo.Target, _ io.Writer) error {
+	now := h.now()
+	return h.update(func(d *store.Data) bool {
+		var m []int
+		if t.Kind == azdo.Cloud {
+			m = cloudMatches(d, t, false)
+			if c.HasPassword {
+				m = slices.DeleteFunc(m, func(i int) bool { return d.Tokens[i].Secret != c.Password })
+			} else if len(m) > 1 {
+				m = m[:1]
+			}
+		} else {
+			m = serverMatches(d, c, false, true)
+		}
+		for _, i := range m {
+			d.Tokens[i].Withdrawn = &now
+		}
+		return len(m) > 0
+	})
+}
