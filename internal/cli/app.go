@@ -1,0 +1,141 @@
+// Package cli is the git-credential-adopat command line: the helper actions
+// git runs (get, store, erase) and the commands people run.
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/spf13/pflag"
+)
+
+// Exit codes, documented in --help and the README.
+const (
+	ExitOK      = 0
+	ExitUsage   = 1 // bad command line
+	ExitRuntime = 2 // the command could not do its work
+)
+
+// App holds everything a command touches, so tests can inject it.
+type App struct {
+	Stdin  io.Reader
+	Stdout io.Writer
+	Stderr io.Writer
+	Getenv func(string) string
+	Now    func() time.Time
+	// Terminal reports whether stdin is an interactive terminal; Prompt
+	// reads a secret without echo from the terminal.
+	Terminal func() bool
+	Prompt   func(prompt string) (string, error)
+	// Git is the git executable used by install and uninstall.
+	Git string
+}
+
+// NewApp wires an App to the real process.
+func NewApp() *App {
+	return &App{
+		Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr,
+		Getenv: os.Getenv, Now: time.Now,
+		Terminal: stdinIsTerminal, Prompt: promptTerminal,
+		Git: "git",
+	}
+}
+
+// usageError marks a mistake on the command line (exit 1).
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error {
+	return &usageError{fmt.Sprintf(format, args...)}
+}
+
+type command struct {
+	name    string
+	summary string
+	usage   string // the arguments after the command name
+	flags   func(fs *pflag.FlagSet, o *options)
+	run     func(a *App, o *options, args []string) error
+}
+
+// Run executes one command line (without the program name) and returns the
+// process exit code.
+func (a *App) Run(args []string) int {
+	name, rest := splitCommand(args)
+	cmd, ok := commands()[name]
+	switch {
+	case name == "" && hasHelpFlag(rest), name == "help" && len(rest) == 0:
+		fmt.Fprint(a.Stdout, mainUsage())
+		return ExitOK
+	case name == "" && hasVersionFlag(rest):
+		name, cmd, ok = "version", commands()["version"], true
+	case name == "":
+		fmt.Fprint(a.Stderr, mainUsage())
+		return ExitUsage
+	case name == "help":
+		name = rest[0]
+		if c, found := commands()[name]; found {
+			fmt.Fprint(a.Stdout, commandUsage(c))
+			return ExitOK
+		}
+	}
+	if !ok {
+		// git runs helpers with actions it may add in future versions;
+		// gitcredentials(7) asks helpers to ignore those silently. A person
+		// at a terminal gets told about the typo instead.
+		if !a.Terminal() {
+			return ExitOK
+		}
+		fmt.Fprintf(a.Stderr, "git-credential-adopat: unknown command %q; see git-credential-adopat --help\n", name)
+		return ExitUsage
+	}
+	o := &options{}
+	fs := pflag.NewFlagSet(name, pflag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	o.common(fs)
+	if cmd.flags != nil {
+		cmd.flags(fs, o)
+	}
+	help := fs.BoolP("help", "h", false, "show help")
+	if err := fs.Parse(rest); err != nil {
+		fmt.Fprintf(a.Stderr, "git-credential-adopat %s: %v\nsee: git-credential-adopat %s --help\n", name, err, name)
+		return ExitUsage
+	}
+	if *help {
+		fmt.Fprint(a.Stdout, commandUsage(cmd))
+		return ExitOK
+	}
+	err := cmd.run(a, o, fs.Args())
+	var ue *usageError
+	switch {
+	case err == nil:
+		return ExitOK
+	case errors.As(err, &ue):
+		fmt.Fprintf(a.Stderr, "git-credential-adopat %s: %v\nsee: git-credential-adopat %s --help\n", name, err, name)
+		return ExitUsage
+	default:
+		fmt.Fprintf(a.Stderr, "git-credential-adopat: %v\n", err)
+		return ExitRuntime
+	}
+}
+
+func hasHelpFlag(args []string) bool {
+	for _, a := range args {
+		if a == "-h" || a == "--help" {
+			return true
+		}
+	}
+	return false
+}
+
+func hasVersionFlag(args []string) bool {
+	for _, a := range args {
+		if a == "--version" {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,208 @@
+package cli
+
+import (
+	"bytes"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+type testApp struct {
+	*App
+	stdout, stderr *bytes.Buffer
+	env            map[string]string
+	dir            string
+}
+
+var fixedNow = time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
+
+func newTestApp(t *testing.T) *testApp {
+	t.Helper()
+	dir := t.TempDir()
+	ta := &testApp{stdout: &bytes.Buffer{}, stderr: &bytes.Buffer{}, dir: dir,
+		env: map[string]string{"ADOPAT_VAULT": filepath.Join(dir, "data", "vault.age")}}
+	ta.App = &App{
+		Stdin: strings.NewReader(""), Stdout: ta.stdout, Stderr: ta.stderr,
+		Getenv:   func(k string) string { return ta.env[k] },
+		Now:      func() time.Time { return fixedNow },
+		Terminal: func() bool { return false },
+		Prompt:   func(string) (string, error) { return "", errors.New("no terminal in tests") },
+		Git:      "git",
+	}
+	return ta
+}
+
+// run executes one command line with stdin and returns the exit code.
+func (ta *testApp) run(stdin string, args ...string) int {
+	ta.stdout.Reset()
+	ta.stderr.Reset()
+	ta.Stdin = strings.NewReader(stdin)
+	return ta.App.Run(args)
+}
+
+func randomPAT(t *testing.T) string {
+	b := make([]byte, 26)
+	if _, err := rand.Read(b); err != nil {
+		t.Fatal(err)
+	}
+	return hex.EncodeToString(b)
+}
+
+func TestAddListRemove(t *testing.T) {
+	ta := newTestApp(t)
+	pat := randomPAT(t)
+	if code := ta.run(pat+"\n", "add", "--org", "fabrikam", "--label", "laptop", "--expires", "30d", "--scopes", "vso.code"); code != 0 {
+		t.Fatalf("add exit %d: %s", code, ta.stderr)
+	}
+	if !strings.Contains(ta.stdout.String(), "stored PAT for fabrikam (expires 2026-12-26, 30 days left)") {
+		t.Errorf("add said %q", ta.stdout)
+	}
+
+	if code := ta.run("", "list"); code != 0 {
+		t.Fatalf("list exit %d: %s", code, ta.stderr)
+	}
+	for _, want := range []string{"SCOPE", "fabrikam", "laptop", "2026-12-26 (30d left)", "active"} {
+		if !strings.Contains(ta.stdout.String(), want) {
+			t.Errorf("list output lacks %q:\n%s", want, ta.stdout)
+		}
+	}
+	if strings.Contains(ta.stdout.String(), pat) {
+		t.Fatal("list printed the PAT")
+	}
+
+	if code := ta.run("", "list", "--json"); code != 0 {
+		t.Fatalf("list --json exit %d", code)
+	}
+	var l listing
+	if err := json.Unmarshal(ta.stdout.Bytes(), &l); err != nil {
+		t.Fatalf("list --json is not JSON: %v", err)
+	}
+	if len(l.Tokens) != 1 || l.Tokens[0].Scope != "fabrikam" || *l.Tokens[0].DaysLeft != 30 || l.Tokens[0].Scopes[0] != "vso.code" {
+		t.Errorf("list --json = %+v", l.Tokens)
+	}
+	if strings.Contains(ta.stdout.String(), pat) {
+		t.Fatal("list --json printed the PAT")
+	}
+
+	if code := ta.run("", "remove", "FABRIKAM"); code != 0 {
+		t.Fatalf("remove exit %d: %s", code, ta.stderr)
+	}
+	if code := ta.run("", "remove", "fabrikam"); code != ExitRuntime || !strings.Contains(ta.stderr.String(), "no token with scope") {
+		t.Errorf("second remove: exit %d, stderr %q", code, ta.stderr)
+	}
+}
+
+func TestAddRefusesBadInput(t *testing.T) {
+	ta := newTestApp(t)
+	pat := randomPAT(t)
+	cases := []struct {
+		name  string
+		stdin string
+		args  []string
+		code  int
+		say   string
+	}{
+		{"PAT as argument", "", []string{"add", "--org", "fabrikam", pat}, ExitUsage, "never from the command line"},
+		{"no org", pat, []string{"add"}, ExitUsage, "--org ORG"},
+		{"bad org", pat, []string{"add", "--org", "fab.rikam"}, ExitUsage, "not an Azure DevOps organisation"},
+		{"over a year", pat, []string{"add", "--org", "fabrikam", "--expires", "400d"}, ExitUsage, "at most one year"},
+		{"past date", pat, []string{"add", "--org", "fabrikam", "--expires", "2020-01-01"}, ExitUsage, "in the past"},
+		{"bad expiry", pat, []string{"add", "--org", "fabrikam", "--expires", "soon"}, ExitUsage, "not a duration"},
+		{"empty PAT", "\n", []string{"add", "--org", "fabrikam"}, ExitRuntime, "no PAT given"},
+		{"two tokens", pat + " " + pat, []string{"add", "--org", "fabrikam"}, ExitRuntime, "exactly one token"},
+		{"server and org", pat, []string{"add", "--org", "x", "--server", "https://tfs.example.com"}, ExitUsage, "do not go together"},
+		{"cloud as server", pat, []string{"add", "--server", "https://dev.azure.com"}, ExitUsage, "Azure DevOps cloud"},
+		{"unknown flag", pat, []string{"add", "--org", "x", "--pat", pat}, ExitUsage, "unknown flag"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			code := ta.run(c.stdin, c.args...)
+			if code != c.code || !strings.Contains(ta.stderr.String(), c.say) {
+				t.Errorf("exit %d (want %d), stderr %q (want %q)", code, c.code, ta.stderr, c.say)
+			}
+			if strings.Contains(ta.stderr.String()+ta.stdout.String(), pat) {
+				t.Error("the PAT was printed")
+			}
+		})
+	}
+	if _, err := os.Stat(ta.env["ADOPAT_VAULT"]); !os.IsNotExist(err) {
+		t.Errorf("refused adds created a vault: %v", err)
+	}
+}
+
+func TestHelperActionsThroughCLI(t *testing.T) {
+	ta := newTestApp(t)
+	pat := randomPAT(t)
+	if code := ta.run(pat, "add", "--org", "fabrikam"); code != 0 {
+		t.Fatalf("add: %s", ta.stderr)
+	}
+	req := "protocol=https\nhost=dev.azure.com\npath=fabrikam/Web/_git/web\n\n"
+	if code := ta.run(req, "get"); code != 0 || ta.stdout.String() != "username=adopat\npassword="+pat+"\n" || ta.stderr.Len() != 0 {
+		t.Fatalf("get: exit %d stdout %q stderr %q", code, ta.stdout, ta.stderr)
+	}
+	// git puts the action after the helper's own arguments.
+	if code := ta.run(req, "--server", "https://tfs.example.com", "get"); code != 0 || !strings.Contains(ta.stdout.String(), pat) {
+		t.Fatalf("--server URL get: exit %d stdout %q stderr %q", code, ta.stdout, ta.stderr)
+	}
+	if code := ta.run(req, "erase"); code != 0 || ta.stdout.Len() != 0 {
+		t.Fatalf("erase: exit %d stdout %q", code, ta.stdout)
+	}
+	if code := ta.run(req, "get"); code != 0 || ta.stdout.Len() != 0 {
+		t.Fatalf("get after erase answered: %q", ta.stdout)
+	}
+	if code := ta.run("", "list"); !strings.Contains(ta.stdout.String(), "withdrawn") {
+		t.Fatalf("list after erase (exit %d): %s", code, ta.stdout)
+	}
+	if code := ta.run("", "restore", "fabrikam"); code != 0 {
+		t.Fatalf("restore: %s", ta.stderr)
+	}
+	if ta.run(req, "get"); !strings.Contains(ta.stdout.String(), pat) {
+		t.Fatalf("get after restore: %q", ta.stdout)
+	}
+	if code := ta.run("protocol=https\nhost\n\n", "get"); code != ExitRuntime || ta.stdout.Len() != 0 || strings.Count(ta.stderr.String(), "\n") != 1 {
+		t.Errorf("bad input: exit %d stdout %q stderr %q", code, ta.stdout, ta.stderr)
+	}
+}
+
+func TestGetWithoutVaultIsSilentMiss(t *testing.T) {
+	ta := newTestApp(t)
+	code := ta.run("protocol=https\nhost=dev.azure.com\npath=fabrikam/x/_git/y\n", "get")
+	if code != 0 || ta.stdout.Len() != 0 || ta.stderr.Len() != 0 {
+		t.Fatalf("exit %d stdout %q stderr %q", code, ta.stdout, ta.stderr)
+	}
+	if _, err := os.Stat(filepath.Dir(ta.env["ADOPAT_VAULT"])); !os.IsNotExist(err) {
+		t.Errorf("get created the vault directory")
+	}
+}
+
+func TestUnknownCommand(t *testing.T) {
+	ta := newTestApp(t)
+	if code := ta.run("protocol=https\n", "frobnicate"); code != 0 || ta.stdout.Len()+ta.stderr.Len() != 0 {
+		t.Errorf("git-style unknown action: exit %d, output %q %q", code, ta.stdout, ta.stderr)
+	}
+	ta.Terminal = func() bool { return true }
+	if code := ta.run("", "lsit"); code != ExitUsage || !strings.Contains(ta.stderr.String(), `unknown command "lsit"`) {
+		t.Errorf("typo at a terminal: exit %d, stderr %q", code, ta.stderr)
+	}
+}
+
+func TestHelpAndVersion(t *testing.T) {
+	ta := newTestApp(t)
+	for _, args := range [][]string{{"--help"}, {"help"}, {"add", "--help"}, {"help", "install"}} {
+		if code := ta.run("", args...); code != 0 || !strings.Contains(ta.stdout.String(), "Exit codes") {
+			t.Errorf("%v: exit %d, stdout %q", args, code, ta.stdout)
+		}
+	}
+	if code := ta.run("", "version"); code != 0 || !strings.HasPrefix(ta.stdout.String(), "git-credential-adopat ") {
+		t.Errorf("version: exit %d %q", code, ta.stdout)
+	}
+	if code := ta.run(""); code != ExitUsage {
+		t.Errorf("no command: exit %d", code)
+	}
+}

@@ -1,0 +1,52 @@
+package cli
+
+import (
+	"github.com/spf13/pflag"
+)
+
+// commandOrder is the order --help lists commands in.
+var commandOrder = []string{"add", "list", "remove", "restore", "install", "uninstall", "passphrase", "unlock", "lock", "get", "store", "erase", "version"}
+
+func commands() map[string]*command {
+	return map[string]*command{
+		"add": {name: "add", summary: "store a PAT (read from stdin, or a no-echo prompt)",
+			usage: "--org ORG [--project PROJECT] | --server URL [--username NAME]  [--label TEXT] [--expires 30d|YYYY-MM-DD] [--scopes vso.code,...]",
+			flags: addFlags, run: runAdd},
+		"list": {name: "list", summary: "show stored tokens, never their secrets",
+			usage: "[--json]",
+			flags: func(fs *pflag.FlagSet, o *options) { fs.BoolVar(&o.json, "json", false, "machine-readable output") },
+			run:   runList},
+		"remove": {name: "remove", summary: "delete a token for good", usage: "SCOPE", run: runRemove},
+		"restore": {name: "restore", summary: "put a token git withdrew (after a 401) back into service",
+			usage: "SCOPE", run: runRestore},
+		"install": {name: "install", summary: "make git ask adopat for Azure DevOps URLs (global git config)",
+			usage: "[--system] [--server URL]...",
+			flags: func(fs *pflag.FlagSet, o *options) {
+				fs.BoolVar(&o.system, "system", false, "write the system git config (all users) instead of the global one")
+			},
+			run: runInstall},
+		"uninstall": {name: "uninstall", summary: "remove what install set, leaving other settings alone",
+			usage: "[--system] [--server URL]...",
+			flags: func(fs *pflag.FlagSet, o *options) {
+				fs.BoolVar(&o.system, "system", false, "edit the system git config instead of the global one")
+			},
+			run: runUninstall},
+		"passphrase": {name: "passphrase", summary: "protect the vault key with a passphrase (or --remove it)",
+			usage: "[--remove]",
+			flags: func(fs *pflag.FlagSet, o *options) {
+				fs.BoolVar(&o.remove, "remove", false, "store the key without a passphrase again")
+			},
+			run: runPassphrase},
+		"unlock": {name: "unlock", summary: "unlock a passphrase-protected vault for git for a while",
+			usage: "[--for 8h]",
+			flags: func(fs *pflag.FlagSet, o *options) {
+				fs.StringVar(&o.unlockTT, "for", "8h", "how long the vault stays unlocked")
+			},
+			run: runUnlock},
+		"lock":    {name: "lock", summary: "forget the unlocked key now", run: runLock},
+		"get":     {name: "get", summary: "git helper action: print the credential for a request", run: helperAction("get")},
+		"store":   {name: "store", summary: "git helper action: remember a credential that worked", run: helperAction("store")},
+		"erase":   {name: "erase", summary: "git helper action: withdraw a rejected credential (kept, restorable)", run: helperAction("erase")},
+		"version": {name: "version", summary: "print the version", run: runVersion},
+	}
+}

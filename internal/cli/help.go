@@ -1,0 +1,60 @@
+package cli
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/spf13/pflag"
+)
+
+const exitCodesHelp = `Exit codes:
+  0  success (for get: also "no answer", so git asks the next helper)
+  1  usage error: unknown command or flag, missing argument
+  2  runtime error: unreadable or locked vault, bad credential input, git failed
+`
+
+func mainUsage() string {
+	var b strings.Builder
+	b.WriteString(`git-credential-adopat: a git credential helper for Azure DevOps personal access tokens.
+
+Usage: git-credential-adopat [--vault FILE] [--identity FILE] [--server URL]... COMMAND [flags]
+
+Set up:
+  git-credential-adopat install
+  git-credential-adopat add --org fabrikam --expires 30d --scopes vso.code   (PAT on stdin or prompt)
+  git clone https://dev.azure.com/fabrikam/Project/_git/repo
+
+Commands:
+`)
+	cmds := commands()
+	for _, name := range commandOrder {
+		fmt.Fprintf(&b, "  %-11s %s\n", name, cmds[name].summary)
+	}
+	b.WriteString(`
+Files: the vault is $ADOPAT_VAULT or $XDG_DATA_HOME/adopat/vault.age (else
+~/.local/share/adopat/vault.age), encrypted with age to the key in
+identity.txt beside it ($ADOPAT_IDENTITY); both must be mode 0600.
+
+`)
+	b.WriteString(exitCodesHelp)
+	b.WriteString("\nRun git-credential-adopat COMMAND --help for a command's flags.\n")
+	return b.String()
+}
+
+func commandUsage(c *command) string {
+	fs := pflag.NewFlagSet(c.name, pflag.ContinueOnError)
+	o := &options{}
+	o.common(fs)
+	if c.flags != nil {
+		c.flags(fs, o)
+	}
+	fs.BoolP("help", "h", false, "show help")
+	return fmt.Sprintf("Usage: git-credential-adopat %s %s\n\n%s.\n\nFlags:\n%s\n%s", c.name, c.usage, upperFirst(c.summary), fs.FlagUsages(), exitCodesHelp)
+}
+
+func upperFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}

@@ -1,0 +1,189 @@
+package cli
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os/exec"
+	"strings"
+)
+
+// cloudURLs are the credential contexts install configures. git matches
+// credential.<url>.* against the remote URL, "*" standing for one host
+// label (gitcredentials(7), "CREDENTIAL CONTEXTS").
+var cloudURLs = []string{"https://dev.azure.com", "https://*.visualstudio.com"}
+
+// helperName is what git turns into `git credential-adopat`, found on PATH.
+const helperName = "adopat"
+
+type gitConfig struct {
+	a     *App
+	scope string // --global or --system
+}
+
+func (g gitConfig) run(args ...string) (string, error) {
+	cmd := exec.Command(g.a.Git, append([]string{"config", g.scope}, args...)...)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	var exit *exec.ExitError
+	if errors.As(err, &exit) {
+		return out.String(), &gitError{code: exit.ExitCode(), msg: strings.TrimSpace(errb.String())}
+	}
+	if err != nil {
+		return "", fmt.Errorf("running git: %w (is git installed and on PATH?)", err)
+	}
+	return out.String(), nil
+}
+
+type gitError struct {
+	code int
+	msg  string
+}
+
+func (e *gitError) Error() string {
+	return fmt.Sprintf("git config failed (exit %d): %s", e.code, e.msg)
+}
+
+// notFound is git config's exit status 5 ("you try to unset an option
+// which does not exist"), and 1 when --get-regexp finds nothing.
+func notFound(err error) bool {
+	var ge *gitError
+	return errors.As(err, &ge) && (ge.code == 5 || ge.code == 1)
+}
+
+func (a *App) gitConfig(o *options) gitConfig {
+	if o.system {
+		return gitConfig{a, "--system"}
+	}
+	return gitConfig{a, "--global"}
+}
+
+// contexts lists each credential URL with the helper command line for it.
+func contexts(o *options) ([][2]string, error) {
+	servers, err := o.parseServers()
+	if err != nil {
+		return nil, err
+	}
+	var out [][2]string
+	for _, u := range cloudURLs {
+		out = append(out, [2]string{u, helperName})
+	}
+	for _, s := range servers {
+		out = append(out, [2]string{s.String(), helperName + " --server " + s.String()})
+	}
+	return out, nil
+}
+
+func runInstall(a *App, o *options, args []string) error {
+	if len(args) > 0 {
+		return usagef("install takes no arguments")
+	}
+	ctxs, err := contexts(o)
+	if err != nil {
+		return err
+	}
+	g := a.gitConfig(o)
+	for _, c := range ctxs {
+		if err := g.setHelper("credential."+c[0]+".helper", c[1]); err != nil {
+			return err
+		}
+		// The organisation is the first path segment on dev.azure.com;
+		// git sends the path only with useHttpPath. Declared servers keep
+		// git's default (one credential per host).
+		if !strings.HasPrefix(c[1], helperName+" --server") {
+			if _, err := g.run("credential."+c[0]+".useHttpPath", "true"); err != nil {
+				return err
+			}
+		}
+		fmt.Fprintf(a.Stdout, "git will ask adopat for %s\n", c[0])
+	}
+	if _, err := exec.LookPath("git-credential-adopat"); err != nil {
+		fmt.Fprintln(a.Stderr, "note: git-credential-adopat is not on PATH, so git cannot run it yet; `make install` puts it in ~/.local/bin")
+	}
+	return nil
+}
+
+// setHelper makes the key's values exactly "" then helper. The empty value
+// resets the helper list for this URL, so adopat alone answers it while
+// other helpers keep serving other hosts (as `gh auth setup-git` does).
+// Already right means untouched, so install is idempotent to the byte.
+func (g gitConfig) setHelper(key, helper string) error {
+	current, err := g.run("--get-all", key)
+	if err != nil && !notFound(err) {
+		return err
+	}
+	if current == "\n"+helper+"\n" {
+		return nil
+	}
+	if _, err := g.run("--unset-all", key); err != nil && !notFound(err) {
+		return err
+	}
+	for _, v := range []string{"", helper} {
+		if _, err := g.run("--add", key, v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func runUninstall(a *App, o *options, args []string) error {
+	if len(args) > 0 {
+		return usagef("uninstall takes no arguments")
+	}
+	ctxs, err := contexts(o)
+	if err != nil {
+		return err
+	}
+	g := a.gitConfig(o)
+	for _, c := range ctxs {
+		section := "credential." + c[0]
+		// Remove only our values; --fixed-value (git 2.30) matches them
+		// literally instead of as regular expressions.
+		for _, v := range []string{c[1], ""} {
+			if _, err := g.run("--fixed-value", "--unset-all", section+".helper", v); err != nil && !notFound(err) {
+				return err
+			}
+		}
+		if _, err := g.run("--unset-all", section+".useHttpPath"); err != nil && !notFound(err) {
+			return err
+		}
+		if err := g.removeIfEmpty(section); err != nil {
+			return err
+		}
+		fmt.Fprintf(a.Stdout, "git no longer asks adopat for %s\n", c[0])
+	}
+	return nil
+}
+
+// removeIfEmpty drops a [credential "url"] section install left empty, but
+// keeps it when the user has other settings in it.
+func (g gitConfig) removeIfEmpty(section string) error {
+	_, err := g.run("--get-regexp", "^"+regexpQuote(section)+`\.`)
+	if err == nil {
+		return nil // still has keys of the user's
+	}
+	if !notFound(err) {
+		return err
+	}
+	if _, err := g.run("--remove-section", section); err != nil && !isNoSuchSection(err) {
+		return err
+	}
+	return nil
+}
+
+func isNoSuchSection(err error) bool {
+	var ge *gitError
+	return errors.As(err, &ge) && strings.Contains(ge.msg, "no such section")
+}
+
+func regexpQuote(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if strings.ContainsRune(`\.+*?()|[]{}^$`, r) {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}

@@ -1,0 +1,91 @@
+package cli
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// isolateGit points the real git at a throw-away global config.
+func isolateGit(t *testing.T, ta *testApp) string {
+	t.Helper()
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git not installed")
+	}
+	global := filepath.Join(ta.dir, "gitconfig")
+	t.Setenv("HOME", ta.dir)
+	t.Setenv("GIT_CONFIG_NOSYSTEM", "1")
+	t.Setenv("GIT_CONFIG_GLOBAL", global)
+	return global
+}
+
+func gitConfigList(t *testing.T) string {
+	t.Helper()
+	out, err := exec.Command("git", "config", "--global", "--list").CombinedOutput()
+	if err != nil && len(out) > 0 {
+		t.Fatalf("git config --list: %v %s", err, out)
+	}
+	return string(out)
+}
+
+func TestInstallIsIdempotentAndUninstallKeepsOtherSettings(t *testing.T) {
+	ta := newTestApp(t)
+	global := isolateGit(t, ta)
+	mine := "[user]\n\tname = Someone\n[credential]\n\thelper = cache\n[credential \"https://dev.azure.com\"]\n\tusername = me\n"
+	if err := os.WriteFile(global, []byte(mine), 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	if code := ta.run("", "install", "--server", "https://tfs.example.com/tfs"); code != 0 {
+		t.Fatalf("install: exit %d %s", code, ta.stderr)
+	}
+	first := gitConfigList(t)
+	if code := ta.run("", "install", "--server", "https://tfs.example.com/tfs"); code != 0 {
+		t.Fatalf("second install: exit %d %s", code, ta.stderr)
+	}
+	if again := gitConfigList(t); again != first {
+		t.Errorf("install is not idempotent:\n%s\nthen\n%s", first, again)
+	}
+	for _, want := range []string{
+		"credential.https://dev.azure.com.helper=\ncredential.https://dev.azure.com.helper=adopat\n",
+		"credential.https://dev.azure.com.usehttppath=true",
+		"credential.https://*.visualstudio.com.helper=\ncredential.https://*.visualstudio.com.helper=adopat\n",
+		"credential.https://*.visualstudio.com.usehttppath=true",
+		"credential.https://tfs.example.com/tfs.helper=adopat --server https://tfs.example.com/tfs",
+		"credential.helper=cache",
+	} {
+		if !strings.Contains(first, want) {
+			t.Errorf("config lacks %q:\n%s", want, first)
+		}
+	}
+
+	// git itself must now pick adopat alone for Azure DevOps, and the
+	// user's cache helper for everything else.
+	if out := helpersFor(t, "https://dev.azure.com/fabrikam/x/_git/y"); out != "adopat" {
+		t.Errorf("helpers for dev.azure.com = %q", out)
+	}
+
+	if code := ta.run("", "uninstall", "--server", "https://tfs.example.com/tfs"); code != 0 {
+		t.Fatalf("uninstall: exit %d %s", code, ta.stderr)
+	}
+	after := gitConfigList(t)
+	want := "user.name=Someone\ncredential.helper=cache\ncredential.https://dev.azure.com.username=me\n"
+	if after != want {
+		t.Errorf("after uninstall:\n%s\nwant:\n%s", after, want)
+	}
+	if code := ta.run("", "uninstall"); code != 0 {
+		t.Errorf("uninstall twice: exit %d %s", code, ta.stderr)
+	}
+}
+
+// helpersFor lists the helpers git would run for a URL, after resets.
+func helpersFor(t *testing.T, url string) string {
+	t.Helper()
+	out, err := exec.Command("git", "config", "--global", "--get-urlmatch", "credential.helper", url).Output()
+	if err != nil {
+		t.Fatalf("git config --get-urlmatch: %v", err)
+	}
+	return strings.TrimSpace(string(out))
+}

@@ -1,0 +1,121 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/adopat/git-credential-adopat/internal/store"
+)
+
+// listedToken is one token in `list --json`. The field names are a stable
+// interface for scripts and monitoring (README, "list --json"); the secret
+// is never part of it.
+type listedToken struct {
+	Scope     string     `json:"scope"`
+	Kind      string     `json:"kind"` // "cloud" or "server"
+	Org       string     `json:"org,omitempty"`
+	Project   string     `json:"project,omitempty"`
+	Server    string     `json:"server,omitempty"`
+	Path      string     `json:"path,omitempty"`
+	Username  string     `json:"username"`
+	Label     string     `json:"label"`
+	Scopes    []string   `json:"scopes"`
+	Created   time.Time  `json:"created"`
+	Expires   *time.Time `json:"expires"`
+	DaysLeft  *int       `json:"days_left"`
+	LastUsed  *time.Time `json:"last_used"`
+	Withdrawn *time.Time `json:"withdrawn"`
+	Status    string     `json:"status"` // "active", "withdrawn" or "expired"
+}
+
+type listing struct {
+	Vault  string        `json:"vault"`
+	Tokens []listedToken `json:"tokens"`
+}
+
+func runList(a *App, o *options, args []string) error {
+	if len(args) > 0 {
+		return usagef("list takes no arguments")
+	}
+	v, err := a.openVault(o, true)
+	if err != nil {
+		return err
+	}
+	d, err := v.Load()
+	if err != nil {
+		return err
+	}
+	now := a.Now()
+	out := listing{Vault: v.Path(), Tokens: []listedToken{}}
+	for i := range d.Tokens {
+		out.Tokens = append(out.Tokens, describe(&d.Tokens[i], now))
+	}
+	if o.json {
+		enc := json.NewEncoder(a.Stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(out)
+	}
+	if len(out.Tokens) == 0 {
+		fmt.Fprintf(a.Stderr, "no tokens in %s; add one with: git-credential-adopat add --org ORG\n", v.Path())
+		return nil
+	}
+	tw := tabwriter.NewWriter(a.Stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "SCOPE\tLABEL\tUSERNAME\tCREATED\tEXPIRES\tSTATUS")
+	for _, t := range out.Tokens {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", t.Scope, dash(t.Label), dash(t.Username),
+			t.Created.Local().Format("2006-01-02"), expiresColumn(t), statusColumn(t))
+	}
+	return tw.Flush()
+}
+
+func describe(tok *store.Token, now time.Time) listedToken {
+	lt := listedToken{
+		Scope: tok.Scope(), Kind: "cloud", Org: tok.Org, Project: tok.Project, Path: tok.Path,
+		Username: tok.Username, Label: tok.Label, Scopes: tok.Scopes, Created: tok.Created,
+		Expires: tok.Expires, LastUsed: tok.LastUsed, Withdrawn: tok.Withdrawn, Status: "active",
+	}
+	if lt.Scopes == nil {
+		lt.Scopes = []string{}
+	}
+	if tok.IsServer() {
+		lt.Kind, lt.Server = "server", tok.Protocol+"://"+tok.Host
+	}
+	if tok.Expires != nil {
+		n := daysLeft(*tok.Expires, now)
+		lt.DaysLeft = &n
+		if !now.Before(*tok.Expires) {
+			lt.Status = "expired"
+		}
+	}
+	if tok.Withdrawn != nil {
+		lt.Status = "withdrawn"
+	}
+	return lt
+}
+
+func expiresColumn(t listedToken) string {
+	switch {
+	case t.Expires == nil:
+		return "-"
+	case *t.DaysLeft < 0 || t.Status == "expired":
+		return t.Expires.Local().Format("2006-01-02") + " (expired)"
+	}
+	return fmt.Sprintf("%s (%dd left)", t.Expires.Local().Format("2006-01-02"), *t.DaysLeft)
+}
+
+func statusColumn(t listedToken) string {
+	if t.Status == "withdrawn" {
+		return "withdrawn " + t.Withdrawn.Local().Format("2006-01-02") + " (git got a 401; `restore` to reuse)"
+	}
+	return t.Status
+}
+
+func dash(s string) string {
+	if strings.TrimSpace(s) == "" {
+		return "-"
+	}
+	return s
+}

@@ -1,0 +1,108 @@
+package cli
+
+import (
+	"strings"
+
+	"github.com/spf13/pflag"
+
+	"github.com/adopat/git-credential-adopat/internal/azdo"
+	"github.com/adopat/git-credential-adopat/internal/store"
+)
+
+// options are the flags every command accepts, plus the per-command ones.
+type options struct {
+	vault    string
+	identity string
+	servers  []string
+
+	// add, rotate-style flags
+	org, project, username, label, expires string
+	scopes                                 []string
+	// list
+	json bool
+	// install / uninstall
+	system bool
+	// passphrase / unlock
+	remove   bool
+	unlockTT string
+}
+
+// valueFlags are the common flags that take a separate value, so that
+// `git-credential-adopat --server URL get` finds "get" as the command.
+var valueFlags = map[string]bool{"--server": true, "--vault": true, "--identity": true}
+
+func (o *options) common(fs *pflag.FlagSet) {
+	fs.StringVar(&o.vault, "vault", "", "vault file (default $ADOPAT_VAULT, else $XDG_DATA_HOME/adopat/vault.age)")
+	fs.StringVar(&o.identity, "identity", "", "age identity file (default $ADOPAT_IDENTITY, else identity.txt beside the vault)")
+	fs.StringArrayVar(&o.servers, "server", nil, "an Azure DevOps Server URL, e.g. https://tfs.example.com (repeatable)")
+}
+
+// splitCommand finds the command word: the first argument that is neither
+// a flag nor the value of a common flag given as "--flag value".
+func splitCommand(args []string) (string, []string) {
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" {
+			break
+		}
+		if strings.HasPrefix(a, "-") {
+			if valueFlags[a] {
+				i++
+			}
+			continue
+		}
+		rest := append(append([]string{}, args[:i]...), args[i+1:]...)
+		return a, rest
+	}
+	return "", args
+}
+
+// parseServers validates the --server values.
+func (o *options) parseServers() ([]azdo.Server, error) {
+	var out []azdo.Server
+	for _, raw := range o.servers {
+		s, err := azdo.ParseServer(raw)
+		if err != nil {
+			return nil, usagef("%v", err)
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}
+
+// paths resolves the vault and identity files: flag, then environment,
+// then the XDG default.
+func (a *App) paths(o *options) (vault, identity string, err error) {
+	vault = firstNonEmpty(o.vault, a.Getenv("ADOPAT_VAULT"))
+	if vault == "" {
+		if vault, err = store.DefaultVaultPath(); err != nil {
+			return "", "", err
+		}
+	}
+	identity = firstNonEmpty(o.identity, a.Getenv("ADOPAT_IDENTITY"), store.DefaultIdentityPath(vault))
+	return vault, identity, nil
+}
+
+// openVault returns the vault for this command. People at a terminal are
+// asked for the passphrase when the vault is protected and locked; git's
+// helper actions never prompt (stdin is git's protocol channel).
+func (a *App) openVault(o *options, interactive bool) (*store.Vault, error) {
+	vault, identity, err := a.paths(o)
+	if err != nil {
+		return nil, err
+	}
+	v := store.NewVault(vault, identity)
+	if interactive {
+		v.Passphrase = func() (string, error) { return a.Prompt("Passphrase for " + identity + ": ") }
+	}
+	return v, nil
+}
+
+func firstNonEmpty(values ...string) string {
+	for _, v := range values {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}

@@ -1,0 +1,84 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"time"
+)
+
+// runPassphrase protects the vault's key with a passphrase (age scrypt).
+// The vault stays encrypted to the X25519 key, so git's `get` stays fast
+// once `unlock` has put the key in the per-user runtime directory.
+func runPassphrase(a *App, o *options, args []string) error {
+	if len(args) > 0 {
+		return usagef("passphrase takes no arguments")
+	}
+	v, err := a.openVault(o, true)
+	if err != nil {
+		return err
+	}
+	if o.remove {
+		if err := v.RemovePassphrase(); err != nil {
+			return err
+		}
+		fmt.Fprintf(a.Stdout, "%s is no longer passphrase-protected; keep it mode 0600\n", v.IdentityPath())
+		return nil
+	}
+	if !a.Terminal() {
+		return errors.New("passphrase needs a terminal to ask for the passphrase twice")
+	}
+	p1, err := a.Prompt("New passphrase: ")
+	if err != nil {
+		return err
+	}
+	p2, err := a.Prompt("Repeat passphrase: ")
+	if err != nil {
+		return err
+	}
+	switch {
+	case p1 != p2:
+		return errors.New("the passphrases differ; nothing changed")
+	case len(p1) < 8:
+		return errors.New("use a passphrase of at least 8 characters; nothing changed")
+	}
+	if err := v.SetPassphrase(p1); err != nil {
+		return err
+	}
+	fmt.Fprintf(a.Stdout, "%s is now passphrase-protected; run `git-credential-adopat unlock` before using git\n", v.IdentityPath())
+	return nil
+}
+
+func runUnlock(a *App, o *options, args []string) error {
+	if len(args) > 0 {
+		return usagef("unlock takes no arguments")
+	}
+	ttl, err := time.ParseDuration(o.unlockTT)
+	if err != nil || ttl <= 0 {
+		return usagef("--for %q: give a duration such as 30m or 8h", o.unlockTT)
+	}
+	v, err := a.openVault(o, true)
+	if err != nil {
+		return err
+	}
+	p, err := a.Prompt("Passphrase for " + v.IdentityPath() + ": ")
+	if err != nil {
+		return err
+	}
+	if err := v.Unlock(p, ttl); err != nil {
+		return err
+	}
+	fmt.Fprintf(a.Stdout, "unlocked until %s\n", a.Now().Add(ttl).Format("15:04"))
+	return nil
+}
+
+func runLock(a *App, o *options, args []string) error {
+	v, err := a.openVault(o, false)
+	if err != nil {
+		return err
+	}
+	if err := v.Lock(); err != nil {
+		return err
+	}
+	fmt.Fprintln(a.Stdout, "locked: git gets no answers until the next unlock")
+	return nil
+}

@@ -1,0 +1,66 @@
+package cli
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/adopat/git-credential-adopat/internal/store"
+)
+
+// findScope returns the index of the token named by scope as `list` shows
+// it; cloud scopes compare case-insensitively like Azure DevOps names.
+func findScope(d *store.Data, scope string) int {
+	for i := range d.Tokens {
+		s := d.Tokens[i].Scope()
+		if s == scope || (!d.Tokens[i].IsServer() && strings.EqualFold(s, scope)) {
+			return i
+		}
+	}
+	return -1
+}
+
+// editScope runs edit on the token named by the single SCOPE argument.
+func (a *App) editScope(o *options, args []string, edit func(d *store.Data, i int) error) (string, error) {
+	if len(args) != 1 {
+		return "", usagef("give exactly one SCOPE, as `git-credential-adopat list` shows it")
+	}
+	v, err := a.openVault(o, true)
+	if err != nil {
+		return "", err
+	}
+	var scope string
+	err = v.Update(func(d *store.Data) (bool, error) {
+		i := findScope(d, args[0])
+		if i < 0 {
+			return false, fmt.Errorf("no token with scope %q in %s; see `git-credential-adopat list`", args[0], v.Path())
+		}
+		scope = d.Tokens[i].Scope()
+		return true, edit(d, i)
+	})
+	return scope, err
+}
+
+func runRemove(a *App, o *options, args []string) error {
+	scope, err := a.editScope(o, args, func(d *store.Data, i int) error {
+		d.Tokens = append(d.Tokens[:i], d.Tokens[i+1:]...)
+		return nil
+	})
+	if err == nil {
+		fmt.Fprintf(a.Stdout, "removed %s (revoke the PAT in Azure DevOps too if it is no longer needed)\n", scope)
+	}
+	return err
+}
+
+func runRestore(a *App, o *options, args []string) error {
+	scope, err := a.editScope(o, args, func(d *store.Data, i int) error {
+		if d.Tokens[i].Withdrawn == nil {
+			return fmt.Errorf("the token for %s is not withdrawn; nothing to restore", d.Tokens[i].Scope())
+		}
+		d.Tokens[i].Withdrawn = nil
+		return nil
+	})
+	if err == nil {
+		fmt.Fprintf(a.Stdout, "restored %s: git will be answered with it again\n", scope)
+	}
+	return err
+}
