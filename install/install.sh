@@ -1,0 +1,24 @@
+#!/bin/sh
+# Build and install git-credential-adopat for the current user, then point
+# git at it for Azure DevOps URLs. Needs Go and git. Usage:
+#   install/install.sh                 # -> ~/.local/bin
+#   PREFIX=/usr/local install/install.sh
+set -eu
+cd "$(dirname "$0")/.."
+PREFIX=${PREFIX:-"$HOME/.local"}
+bindir="$PREFIX/bin"
+
+command -v go >/dev/null || { echo "install.sh: Go is needed to build (https://go.dev/dl/)" >&2; exit 1; }
+command -v git >/dev/null || { echo "install.sh: git is needed" >&2; exit 1; }
+
+mkdir -p "$bindir"
+CGO_ENABLED=0 go build -trimpath -o "$bindir/git-credential-adopat" ./cmd/git-credential-adopat
+echo "installed $bindir/git-credential-adopat"
+
+case ":$PATH:" in
+*":$bindir:"*) ;;
+*) echo "note: add $bindir to PATH so git can run the helper" >&2 ;;
+esac
+
+"$bindir/git-credential-adopat" install
+echo "next: git-credential-adopat add --org YOUR_ORG --expires 30d --scopes vso.code"
