@@ -3,26 +3,51 @@ package store
 import (
 	"fmt"
 	"os"
+	"time"
 )
+
+// lockTimeout bounds the wait for another process's lock. Each holder keeps
+// it for a millisecond or so; a much longer wait means a stuck process, and
+// git should get a clear error rather than a helper that never returns.
+var lockTimeout = 10 * time.Second
 
 // fileLock is an advisory lock on <vault>.lock. A separate lock file (rather
 // than the vault itself) is locked because the vault is replaced by rename on
 // every write: a lock on the old inode would not exclude the next writer.
 type fileLock struct{ f *os.File }
 
-// acquireLock blocks until it holds a shared (readers) or exclusive (writer)
-// lock on path, creating the lock file (0600) if needed. The lock is tied to
-// the open file, so the OS releases it if the process dies.
+// acquireLock waits, up to lockTimeout, until it holds a shared (readers) or
+// exclusive (writer) lock on path, creating the lock file (0600) if needed.
+// The lock is tied to the open file, so the OS releases it if the process
+// dies.
 func acquireLock(path string, exclusive bool) (*fileLock, error) {
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
 		return nil, fmt.Errorf("cannot open lock file %s: %w", path, err)
 	}
-	if err := lockFile(f, exclusive); err != nil {
-		f.Close()
-		return nil, fmt.Errorf("cannot lock %s: %w", path, err)
+	// flock has no timeout, so the blocking call runs aside; a timed-out
+	// wait leaves it to release the lock if it is ever granted. Polling
+	// with LOCK_NB instead would starve writers behind a stream of readers.
+	done := make(chan error, 1)
+	go func() { done <- lockFile(f, exclusive) }()
+	timer := time.NewTimer(lockTimeout)
+	defer timer.Stop()
+	select {
+	case err := <-done:
+		if err != nil {
+			f.Close()
+			return nil, fmt.Errorf("cannot lock %s: %w", path, err)
+		}
+		return &fileLock{f: f}, nil
+	case <-timer.C:
+		go func() {
+			if <-done == nil {
+				_ = unlockFile(f)
+			}
+			f.Close()
+		}()
+		return nil, fmt.Errorf("%s has been locked by another process for %s; if no git or git-credential-adopat process is stuck, try again", path, lockTimeout)
 	}
-	return &fileLock{f: f}, nil
 }
 
 // release unlocks explicitly before closing, so the lock is dropped even if
