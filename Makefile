@@ -53,7 +53,7 @@ uninstall:
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
-	./install/bench.sh
+	./bench/compare.sh
 
 clean:
 	rm -rf bin dist
