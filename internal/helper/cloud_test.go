@@ -215,9 +215,12 @@ func TestCloudExpiredTokenIsNotSent(t *testing.T) {
 		{"expired project token does not affect other projects",
 			[]store.Token{{Org: "fabrikam", Secret: "org-s3cret"}, {Org: "fabrikam", Project: "Website", Secret: "project-s3cret", Expires: &past}},
 			"fabrikam/Intranet/_git/x", output("username=adopat", "password=org-s3cret"), ""},
-		{"expired and withdrawn: withdrawn tokens are not candidates",
+		{"expired and withdrawn: the withdrawal is what the user must act on",
 			[]store.Token{{Org: "fabrikam", Secret: "s3cret", Expires: &past, Withdrawn: &past}},
-			"fabrikam/p/_git/r", "", ""},
+			"fabrikam/p/_git/r", "", "fabrikam"},
+		{"withdrawn project token: no fallback to the org token",
+			[]store.Token{{Org: "fabrikam", Secret: "org-s3cret"}, {Org: "fabrikam", Project: "Website", Secret: "project-s3cret", Withdrawn: &past}},
+			"fabrikam/Website/_git/site", "", "fabrikam/Website"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

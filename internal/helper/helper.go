@@ -75,19 +75,25 @@ func (h *Helper) get(c *Credential, t azdo.Target, out io.Writer) error {
 	}
 	var candidates []int
 	if t.Kind == azdo.Cloud {
-		candidates = cloudMatches(d, t, false)
+		// Withdrawn tokens count here: a withdrawn project token must not
+		// quietly hand the request to the organisation's token.
+		candidates = cloudMatches(d, t, true)
 	} else {
 		candidates = serverMatches(d, c, false, false)
 	}
 	if len(candidates) == 0 {
 		return nil
 	}
-	// The most specific match decides. An expired one is not sent, and we
+	// The most specific match decides. A withdrawn or expired one is not sent, and we
 	// do not fall back to a broader token: that would hide the expiry and
 	// answer with a token the user did not mean for this scope. git's own
 	// helpers behave alike: they return the first match and git drops it
 	// when its password_expiry_utc has passed.
 	tok := &d.Tokens[candidates[0]]
+	if tok.Withdrawn != nil {
+		h.warn("the PAT for %s was withdrawn on %s after the server rejected it; if it is valid again run `git-credential-adopat restore %s`, else store a new one with `git-credential-adopat add`", tok.Scope(), tok.Withdrawn.Format("2006-01-02"), tok.Scope())
+		return nil
+	}
 	if expired(tok, h.now()) {
 		h.warn("the PAT for %s expired on %s and was not sent; create a new one and store it with `git-credential-adopat add`", tok.Scope(), tok.Expires.Format("2006-01-02"))
 		return nil

@@ -2,6 +2,7 @@ package helper
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -183,9 +184,14 @@ func TestCloudRejectedTokenCanBeReplacedOrBroughtBack(t *testing.T) {
 		t.Fatalf("get: %q", got)
 	}
 	f.run("erase", append(url, "username=adopat", "password=old-pat")...)
-	if got := f.quietGet(url...); got != "" {
+	f.noStderr()
+	if got := f.run("get", url...); got != "" {
 		t.Fatalf("get after erase: %q", got)
 	}
+	if lines := f.stderrLines(); len(lines) != 1 || !strings.Contains(lines[0], "restore fabrikam") {
+		t.Fatalf("get after erase should say once how to restore: %q", lines)
+	}
+	f.stderr.Reset()
 	if n := len(f.store.data.Tokens); n != 1 || f.store.data.Tokens[0].Withdrawn == nil {
 		t.Fatalf("after erase the store holds %s", dump(f.store.data.Tokens))
 	}
