@@ -1,0 +1,92 @@
+package e2e_test
+
+import (
+	"errors"
+	"io/fs"
+	"os"
+	"testing"
+
+	"github.com/adopat/git-credential-adopat/internal/adotest"
+)
+
+// A PAT the server refuses: git fails at once (no prompt, no hang), its
+// erase withdraws the token but keeps it, `restore` puts it back, and once
+// the server accepts it again a clone works.
+func TestWrongPATIsWithdrawnNotDestroyed(t *testing.T) {
+	t.Parallel()
+	srv := startServer(t, adotest.Options{}, webURL)
+	stored, serverSide := newPAT(t), newPAT(t)
+	srv.SetPAT("fabrikam", serverSide)
+
+	u := newUser(t, srv)
+	u.install()
+	u.addPAT(stored, "--org", "fabrikam")
+
+	stderr := u.mustFailClone(webURL)
+	assertNoAdopatNoise(t, stderr)
+	if st := srv.AuthAttempts("fabrikam"); st.Failed == 0 || st.OK != 0 {
+		t.Errorf("auth attempts %+v, want the stored PAT refused and nothing accepted", st)
+	}
+
+	tok := u.token("fabrikam")
+	if tok.Status != "withdrawn" || tok.Withdrawn == nil {
+		t.Fatalf("after the 401 the token is %+v, want kept with status withdrawn", tok)
+	}
+	// Withdrawn means git is not answered with it any more.
+	if cred, r, ok := u.fill(webURL); ok {
+		t.Errorf("a withdrawn token still answers git (username %q)\n%s", cred["username"], r)
+	}
+
+	u.mustAdopat("", "restore", "fabrikam")
+	if tok := u.token("fabrikam"); tok.Status != "active" || tok.Withdrawn != nil {
+		t.Fatalf("after restore the token is %+v, want active", tok)
+	}
+	if got := u.fillPassword(webURL); got != stored {
+		t.Fatal("restore did not bring back the stored PAT")
+	}
+
+	srv.SetPAT("fabrikam", stored) // the server side fixed: the PAT is valid again
+	u.mustClone(webURL)
+	if tok := u.token("fabrikam"); tok.Status != "active" {
+		t.Errorf("after a good clone the token is %+v, want active", tok)
+	}
+}
+
+// No token for the organisation: git fails at once and the helper says
+// nothing. The other organisation's token is neither sent nor touched.
+func TestMissingPATFailsQuietly(t *testing.T) {
+	t.Parallel()
+	const contosoURL = "https://dev.azure.com/contoso/Shop/_git/shop"
+	srv := startServer(t, adotest.Options{}, webURL, contosoURL)
+	fab := newPAT(t)
+	srv.SetPAT("fabrikam", fab)
+	srv.SetPAT("contoso", newPAT(t))
+
+	t.Run("other organisation stored", func(t *testing.T) {
+		t.Parallel()
+		u := newUser(t, srv)
+		u.install()
+		u.addPAT(fab, "--org", "fabrikam")
+		assertNoAdopatNoise(t, u.mustFailClone(contosoURL))
+		if tok := u.token("fabrikam"); tok.Status != "active" {
+			t.Errorf("fabrikam's token after the contoso failure: %+v, want active", tok)
+		}
+	})
+	t.Run("empty vault", func(t *testing.T) {
+		t.Parallel()
+		u := newUser(t, srv)
+		u.install()
+		assertNoAdopatNoise(t, u.mustFailClone(webURL))
+		// A get that finds nothing creates nothing.
+		if _, err := os.Lstat(u.vault); !errors.Is(err, fs.ErrNotExist) {
+			t.Errorf("vault after an unanswered get: %v, want it not created", err)
+		}
+	})
+	t.Cleanup(func() {
+		for _, org := range []string{"fabrikam", "contoso"} {
+			if st := srv.AuthAttempts(org); st.Failed != 0 || st.OK != 0 {
+				t.Errorf("%s auth attempts %+v, want no credentials sent", org, st)
+			}
+		}
+	})
+}
