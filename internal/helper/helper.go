@@ -98,6 +98,9 @@ func (h *Helper) get(c *Credential, t azdo.Target, out io.Writer) error {
 		h.warn("the PAT for %s expired on %s and was not sent; create a new one and store it with `git-credential-adopat add`", tok.Scope(), tok.Expires.Format("2006-01-02"))
 		return nil
 	}
+	if err := d.Reveal(tok); err != nil {
+		return err
+	}
 	return WriteCredential(out, answer(tok, c, t))
 }
 

@@ -42,7 +42,7 @@ func serverMatches(d *store.Data, c *Credential, withdrawn, matchPassword bool) 
 		case !tok.IsServer(), tok.Protocol != c.Protocol, tok.Host != host,
 			c.Path != "" && tok.Path != c.Path,
 			c.HasUsername && tok.Username != c.Username,
-			matchPassword && c.HasPassword && tok.Secret != c.Password,
+			matchPassword && c.HasPassword && !holds(d, tok, c.Password),
 			tok.Withdrawn != nil && !withdrawn:
 			continue
 		}
@@ -54,4 +54,11 @@ func serverMatches(d *store.Data, c *Credential, withdrawn, matchPassword bool) 
 // expired reports whether a token's known expiry has passed.
 func expired(tok *store.Token, now time.Time) bool {
 	return tok.Expires != nil && !now.Before(*tok.Expires)
+}
+
+// holds reports whether a token's secret is password, revealing it first
+// for backends that keep secrets apart. A secret that cannot be read holds
+// nothing: a store then replaces it, an erase leaves it alone.
+func holds(d *store.Data, tok *store.Token, password string) bool {
+	return d.Reveal(tok) == nil && tok.Secret == password
 }

@@ -55,7 +55,7 @@ func storeCloud(d *store.Data, c *Credential, t azdo.Target, now time.Time) bool
 	// specific token is withdrawn, git was answered by a broader one, and
 	// that must not overwrite (destroy) the withdrawn token.
 	for _, i := range m {
-		if tok := &d.Tokens[i]; tok.Secret == c.Password {
+		if tok := &d.Tokens[i]; holds(d, tok, c.Password) {
 			if tok.Withdrawn == nil {
 				return false // the answer we gave worked: nothing to write
 			}
@@ -81,13 +81,13 @@ func storeServer(d *store.Data, c *Credential, now time.Time) bool {
 		Created: now, Expires: parseExpiry(c.PasswordExpiryUTC),
 	}
 	m := serverMatches(d, c, true, false)
-	if len(m) == 1 && sameEntry(&d.Tokens[m[0]], &entry) && d.Tokens[m[0]].Withdrawn == nil {
+	if len(m) == 1 && d.Tokens[m[0]].Withdrawn == nil && sameEntry(d, &d.Tokens[m[0]], &entry) {
 		return false
 	}
 	for _, i := range m {
 		if old := &d.Tokens[i]; old.SameScope(&entry) {
 			entry.Label, entry.Scopes = old.Label, old.Scopes // the user's notes survive
-			if old.Secret == entry.Secret {
+			if holds(d, old, entry.Secret) {
 				entry.Created, entry.LastUsed = old.Created, old.LastUsed // same PAT, brought back
 			}
 		}
@@ -103,8 +103,9 @@ func storeServer(d *store.Data, c *Credential, now time.Time) bool {
 	return true
 }
 
-func sameEntry(a, b *store.Token) bool {
-	return a.SameScope(b) && a.Secret == b.Secret && a.OAuthRefreshToken == b.OAuthRefreshToken &&
+// sameEntry reports whether the stored entry a already is b.
+func sameEntry(d *store.Data, a, b *store.Token) bool {
+	return a.SameScope(b) && holds(d, a, b.Secret) && a.OAuthRefreshToken == b.OAuthRefreshToken &&
 		sameTime(a.Expires, b.Expires)
 }
 
@@ -139,7 +140,7 @@ func (h *Helper) erase(c *Credential, t azdo.Target, _ io.Writer) error {
 		if t.Kind == azdo.Cloud {
 			m = cloudMatches(d, t, false)
 			if c.HasPassword {
-				m = slices.DeleteFunc(m, func(i int) bool { return d.Tokens[i].Secret != c.Password })
+				m = slices.DeleteFunc(m, func(i int) bool { return !holds(d, &d.Tokens[i], c.Password) })
 			} else if len(m) > 1 {
 				m = m[:1]
 			}

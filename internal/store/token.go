@@ -34,6 +34,10 @@ type Token struct {
 	Expires   *time.Time `json:"expires,omitempty"`
 	LastUsed  *time.Time `json:"last_used,omitempty"`
 	Withdrawn *time.Time `json:"withdrawn,omitempty"`
+
+	// secretPending is set by backends that keep secrets apart from the
+	// metadata (an OS keyring) until Data.Reveal fetches them.
+	secretPending bool
 }
 
 // IsServer reports whether the token belongs to a declared server rather
@@ -77,11 +81,31 @@ func (t *Token) SameScope(o *Token) bool {
 type Data struct {
 	Version int     `json:"version"`
 	Tokens  []Token `json:"tokens"`
+
+	// reveal fetches one token's secrets for backends that load them
+	// lazily; nil when the secrets are inline (the age vault).
+	reveal func(*Token) error
+}
+
+// Reveal makes sure t.Secret and t.OAuthRefreshToken hold the token's
+// secrets. A keyring backend fetches them only here, so that `list` and a
+// `get` for one organisation never touch the other tokens' keyring items.
+// t must point into d.Tokens.
+func (d *Data) Reveal(t *Token) error {
+	if !t.secretPending || d.reveal == nil {
+		return nil
+	}
+	if err := d.reveal(t); err != nil {
+		return err
+	}
+	t.secretPending = false
+	return nil
 }
 
 // Store is what the helper and the CLI need from a storage backend.
-// Load returns a snapshot; Update runs fn on the current content under an
-// exclusive lock and persists the result only when fn reports a change.
+// Load returns a snapshot whose secrets may need Data.Reveal; Update runs fn
+// on the current content, every secret revealed, under an exclusive lock
+// and persists the result only when fn reports a change.
 type Store interface {
 	Load() (*Data, error)
 	Update(fn func(d *Data) (changed bool, err error)) error
