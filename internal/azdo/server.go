@@ -32,12 +32,15 @@ func ParseServer(raw string) (Server, error) {
 	return s, nil
 }
 
-// String gives the server back as a URL.
+// String gives the server back as a URL, its path percent-escaped, so it
+// can stand in git config and on a helper command line as one word:
+// "https://tfs.example.com/My%20Collection".
 func (s Server) String() string {
-	if s.Prefix == "" {
-		return s.Scheme + "://" + s.Host
+	u := url.URL{Scheme: s.Scheme, Host: s.Host}
+	if s.Prefix != "" {
+		u.Path = "/" + s.Prefix
 	}
-	return s.Scheme + "://" + s.Host + "/" + s.Prefix
+	return u.String()
 }
 
 // Matches reports whether a request belongs to this server. A request

@@ -1,6 +1,9 @@
 package azdo
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestParseServer(t *testing.T) {
 	tests := []struct {
@@ -41,13 +44,18 @@ func TestParseServerRefuses(t *testing.T) {
 }
 
 func TestServerStringRoundTrips(t *testing.T) {
-	for _, raw := range []string{"https://tfs.example.com", "http://legacy.lan:8080/tfs", "https://[::1]:8443/a/b"} {
+	// A path with a space must stay one word: install writes the URL into
+	// the helper command line git hands to the shell.
+	for _, raw := range []string{"https://tfs.example.com", "http://legacy.lan:8080/tfs", "https://[::1]:8443/a/b", "https://tfs.example.com/My%20Collection"} {
 		s, err := ParseServer(raw)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if s.String() != raw {
 			t.Errorf("String() = %q, want %q", s.String(), raw)
+		}
+		if strings.ContainsAny(s.String(), " \t'\"") {
+			t.Errorf("String() = %q is not one shell word", s.String())
 		}
 		if again, _ := ParseServer(s.String()); again != s {
 			t.Errorf("reparsed %+v, want %+v", again, s)

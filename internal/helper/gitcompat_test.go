@@ -208,10 +208,22 @@ func TestGitSemanticsOnDeclaredServers(t *testing.T) {
 			{"erase", https("username=a", "password="), ""},
 			{"get", https("username=a"), output("username=a", "password=pa")},
 		}},
-		{"store replaces expiry and refresh token", []gitStep{
+		// git before 2.41 does not know these attributes and sends the same
+		// credential back without them: that must not forget them.
+		{"same password stored without expiry and refresh token keeps them", []gitStep{
 			{"store", https("username=u", "password=p", "password_expiry_utc=9999999999", "oauth_refresh_token=r1"), ""},
 			{"store", https("username=u", "password=p"), ""},
-			{"get", https("username=u"), output("username=u", "password=p")},
+			{"get", https("username=u"), output("username=u", "password=p", "password_expiry_utc=9999999999", "oauth_refresh_token=r1")},
+		}},
+		{"a new password drops the old expiry and refresh token", []gitStep{
+			{"store", https("username=u", "password=p", "password_expiry_utc=9999999999", "oauth_refresh_token=r1"), ""},
+			{"store", https("username=u", "password=p2"), ""},
+			{"get", https("username=u"), output("username=u", "password=p2")},
+		}},
+		{"a new expiry for the same password replaces the old one", []gitStep{
+			{"store", https("username=u", "password=p", "password_expiry_utc=9999999999"), ""},
+			{"store", https("username=u", "password=p", "password_expiry_utc=9999999998"), ""},
+			{"get", https("username=u"), output("username=u", "password=p", "password_expiry_utc=9999999998")},
 		}},
 		{"other protocol on the same host is another entry", []gitStep{
 			{"store", []string{"protocol=http", "host=example.com", "username=u", "password=plain"}, ""},

@@ -209,3 +209,23 @@ func TestCloudRejectedTokenCanBeReplacedOrBroughtBack(t *testing.T) {
 	}
 	f.noStderr()
 }
+
+// An erase without a password withdraws the token that answers; once that
+// one is withdrawn it blocks the request, so a second erase must not reach
+// through to the organisation token, which never answered.
+func TestEraseWithoutPasswordStopsAtTheWithdrawnProjectToken(t *testing.T) {
+	f := newFixture(t, nil,
+		store.Token{Org: "fabrikam", Secret: "org-pat", Created: created},
+		store.Token{Org: "fabrikam", Project: "Website", Secret: "project-pat", Created: created})
+	url := req("dev.azure.com", "fabrikam/Website/_git/web")
+	f.run("erase", url...)
+	f.run("erase", url...)
+	for _, tok := range f.store.data.Tokens {
+		if withdrawn := tok.Withdrawn != nil; withdrawn != (tok.Project != "") {
+			t.Errorf("%s withdrawn=%v after two erases of a project URL", tok.Scope(), withdrawn)
+		}
+	}
+	if got := f.quietGet(req("dev.azure.com", "fabrikam/Intranet/_git/x")...); got != output("username=adopat", "password=org-pat") {
+		t.Errorf("another project lost the organisation token: %q", got)
+	}
+}

@@ -81,16 +81,25 @@ func storeServer(d *store.Data, c *Credential, now time.Time) bool {
 		Created: now, Expires: parseExpiry(c.PasswordExpiryUTC),
 	}
 	m := serverMatches(d, c, true, false)
-	if len(m) == 1 && d.Tokens[m[0]].Withdrawn == nil && sameEntry(d, &d.Tokens[m[0]], &entry) {
-		return false
-	}
 	for _, i := range m {
 		if old := &d.Tokens[i]; old.SameScope(&entry) {
 			entry.Label, entry.Scopes = old.Label, old.Scopes // the user's notes survive
 			if holds(d, old, entry.Secret) {
-				entry.Created, entry.LastUsed = old.Created, old.LastUsed // same PAT, brought back
+				// The same PAT coming back. git before 2.41 drops the
+				// password_expiry_utc and oauth_refresh_token we gave it, so
+				// their absence is no reason to forget them.
+				entry.Created, entry.LastUsed = old.Created, old.LastUsed
+				if c.PasswordExpiryUTC == "" {
+					entry.Expires = old.Expires
+				}
+				if c.OAuthRefreshToken == "" {
+					entry.OAuthRefreshToken = old.OAuthRefreshToken
+				}
 			}
 		}
+	}
+	if len(m) == 1 && d.Tokens[m[0]].Withdrawn == nil && sameEntry(d, &d.Tokens[m[0]], &entry) {
+		return false
 	}
 	// Newest first: like credential-store, the latest entry answers first.
 	kept := []store.Token{entry}
@@ -138,12 +147,13 @@ func (h *Helper) erase(c *Credential, t azdo.Target, _ io.Writer) error {
 	return h.update(func(d *store.Data) bool {
 		var m []int
 		if t.Kind == azdo.Cloud {
-			m = cloudMatches(d, t, false)
+			m = cloudMatches(d, t, true)
 			if c.HasPassword {
 				m = slices.DeleteFunc(m, func(i int) bool { return !holds(d, &d.Tokens[i], c.Password) })
 			} else if len(m) > 1 {
-				m = m[:1]
+				m = m[:1] // the token that answers (or, withdrawn, blocks) this request
 			}
+			m = slices.DeleteFunc(m, func(i int) bool { return d.Tokens[i].Withdrawn != nil })
 		} else {
 			m = serverMatches(d, c, false, true)
 		}

@@ -58,7 +58,7 @@ func decodeVault(raw []byte, k *keys, path, identityPath string) (*Data, error) 
 			return nil, newError(fmt.Sprintf("cannot decrypt vault %s with identity %s: it was encrypted with a passphrase, not to a key (decrypt it with age -d and store the tokens again)",
 				path, identityPath), ErrWrongIdentity, err)
 		case errors.As(err, &nm):
-			return nil, newError(fmt.Sprintf("cannot decrypt vault %s with identity %s: it was encrypted for another key (use --identity or ADOPAT_IDENTITY to point at the right one)",
+			return nil, newError(fmt.Sprintf("cannot decrypt vault %s with identity %s: it was encrypted for another key, or its header is damaged (point --identity or ADOPAT_IDENTITY at the right key; if the key is right, restore the vault from a backup)",
 				path, identityPath), ErrWrongIdentity, err)
 		case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
 			return nil, newError(fmt.Sprintf("vault %s is truncated or corrupted: %v%s", path, err, restore), ErrCorrupted, err)

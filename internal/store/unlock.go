@@ -113,7 +113,7 @@ func (v *Vault) readProtectedIdentity() ([]byte, error) {
 		return nil, err
 	}
 	if _, protected := ageContent(raw); !protected {
-		return nil, newError(fmt.Sprintf("identity %s is not passphrase-protected; there is nothing to unlock or remove (see set-passphrase)", v.identityPath),
+		return nil, newError(fmt.Sprintf("identity %s is not passphrase-protected; there is nothing to unlock or remove (set one with: git-credential-adopat passphrase)", v.identityPath),
 			ErrNotPassphraseProtected)
 	}
 	return raw, nil
