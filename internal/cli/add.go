@@ -39,12 +39,12 @@ func runAdd(a *App, o *options, args []string) error {
 	if tok.Secret, err = a.readPAT(tok.Scope()); err != nil {
 		return err
 	}
-	v, err := a.openVault(o, true)
+	b, err := a.openStore(o, true)
 	if err != nil {
 		return err
 	}
 	replaced := false
-	err = v.Update(func(d *store.Data) (bool, error) {
+	err = b.Store.Update(func(d *store.Data) (bool, error) {
 		for i := range d.Tokens {
 			if d.Tokens[i].SameScope(&tok) {
 				d.Tokens[i], replaced = tok, true
@@ -61,7 +61,7 @@ func runAdd(a *App, o *options, args []string) error {
 	if replaced {
 		verb = "replaced"
 	}
-	fmt.Fprintf(a.Stdout, "%s PAT for %s%s in %s\n", verb, tok.Scope(), expirySuffix(tok.Expires, a.Now()), v.Path())
+	fmt.Fprintf(a.Stdout, "%s PAT for %s%s in %s\n", verb, tok.Scope(), expirySuffix(tok.Expires, a.Now()), b.describe())
 	return nil
 }
 

@@ -5,7 +5,7 @@ import (
 )
 
 // commandOrder is the order --help lists commands in.
-var commandOrder = []string{"add", "list", "remove", "restore", "install", "uninstall", "passphrase", "unlock", "lock", "get", "store", "erase", "version"}
+var commandOrder = []string{"add", "list", "remove", "restore", "install", "uninstall", "doctor", "migrate", "passphrase", "unlock", "lock", "get", "store", "erase", "version"}
 
 func commands() map[string]*command {
 	return map[string]*command{
@@ -31,6 +31,14 @@ func commands() map[string]*command {
 				fs.BoolVar(&o.system, "system", false, "edit the system git config instead of the global one")
 			},
 			run: runUninstall},
+		"doctor": {name: "doctor", summary: "check the setup: backend and why, files, git config, tokens",
+			run: runDoctor},
+		"migrate": {name: "migrate", summary: "move every token to the other backend, verified before the source is cleared",
+			usage: "--to keyring|file",
+			flags: func(fs *pflag.FlagSet, o *options) {
+				fs.StringVar(&o.migrateTo, "to", "", "the destination backend: keyring or file")
+			},
+			run: runMigrate},
 		"passphrase": {name: "passphrase", summary: "protect the vault key with a passphrase (or --remove it)",
 			usage: "[--remove]",
 			flags: func(fs *pflag.FlagSet, o *options) {

@@ -15,11 +15,11 @@ func helperAction(action string) func(a *App, o *options, args []string) error {
 		if err != nil {
 			return err
 		}
-		v, err := a.openVault(o, false)
+		b, err := a.openStore(o, false)
 		if err != nil {
 			return err
 		}
-		h := &helper.Helper{Store: v, Servers: servers, Now: a.Now, Stderr: a.Stderr}
+		h := &helper.Helper{Store: b.Store, Servers: servers, Now: a.Now, Stderr: a.Stderr}
 		return h.Run(action, a.Stdin, a.Stdout)
 	}
 }

@@ -32,24 +32,26 @@ type listedToken struct {
 }
 
 type listing struct {
-	Vault  string        `json:"vault"`
-	Tokens []listedToken `json:"tokens"`
+	Backend string        `json:"backend"` // "file" or "keyring"
+	Store   string        `json:"store"`   // the vault file or the keyring index
+	Reason  string        `json:"backend_reason"`
+	Tokens  []listedToken `json:"tokens"`
 }
 
 func runList(a *App, o *options, args []string) error {
 	if len(args) > 0 {
 		return usagef("list takes no arguments")
 	}
-	v, err := a.openVault(o, true)
+	b, err := a.openStore(o, true)
 	if err != nil {
 		return err
 	}
-	d, err := v.Load()
+	d, err := b.Store.Load()
 	if err != nil {
 		return err
 	}
 	now := a.Now()
-	out := listing{Vault: v.Path(), Tokens: []listedToken{}}
+	out := listing{Backend: b.Name, Store: b.Path, Reason: b.Reason, Tokens: []listedToken{}}
 	for i := range d.Tokens {
 		out.Tokens = append(out.Tokens, describe(&d.Tokens[i], now))
 	}
@@ -58,10 +60,12 @@ func runList(a *App, o *options, args []string) error {
 		enc.SetIndent("", "  ")
 		return enc.Encode(out)
 	}
+	fmt.Fprintf(a.Stdout, "backend: %s (%s)\n", b.describe(), b.Reason)
 	if len(out.Tokens) == 0 {
-		fmt.Fprintf(a.Stderr, "no tokens in %s; add one with: git-credential-adopat add --org ORG\n", v.Path())
+		fmt.Fprintln(a.Stdout, "no tokens; add one with: git-credential-adopat add --org ORG")
 		return nil
 	}
+	fmt.Fprintln(a.Stdout)
 	tw := tabwriter.NewWriter(a.Stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "SCOPE\tLABEL\tUSERNAME\tCREATED\tEXPIRES\tSTATUS")
 	for _, t := range out.Tokens {

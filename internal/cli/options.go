@@ -11,9 +11,11 @@ import (
 
 // options are the flags every command accepts, plus the per-command ones.
 type options struct {
-	vault    string
-	identity string
-	servers  []string
+	vault          string
+	identity       string
+	servers        []string
+	backend        string
+	keyringTimeout string
 
 	// add, rotate-style flags
 	org, project, username, label, expires string
@@ -25,16 +27,20 @@ type options struct {
 	// passphrase / unlock
 	remove   bool
 	unlockTT string
+	// migrate
+	migrateTo string
 }
 
 // valueFlags are the common flags that take a separate value, so that
 // `git-credential-adopat --server URL get` finds "get" as the command.
-var valueFlags = map[string]bool{"--server": true, "--vault": true, "--identity": true}
+var valueFlags = map[string]bool{"--server": true, "--vault": true, "--identity": true, "--backend": true, "--keyring-timeout": true}
 
 func (o *options) common(fs *pflag.FlagSet) {
 	fs.StringVar(&o.vault, "vault", "", "vault file (default $ADOPAT_VAULT, else $XDG_DATA_HOME/adopat/vault.age)")
 	fs.StringVar(&o.identity, "identity", "", "age identity file (default $ADOPAT_IDENTITY, else identity.txt beside the vault)")
 	fs.StringArrayVar(&o.servers, "server", nil, "an Azure DevOps Server URL, e.g. https://tfs.example.com (repeatable)")
+	fs.StringVar(&o.backend, "backend", "", "where tokens live: keyring, file or auto (default $ADOPAT_BACKEND, the config file, else auto)")
+	fs.StringVar(&o.keyringTimeout, "keyring-timeout", "", "give up on an unanswered OS keyring after this long (default 3s)")
 }
 
 // splitCommand finds the command word: the first argument that is neither

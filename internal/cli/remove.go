@@ -24,15 +24,15 @@ func (a *App) editScope(o *options, args []string, edit func(d *store.Data, i in
 	if len(args) != 1 {
 		return "", usagef("give exactly one SCOPE, as `git-credential-adopat list` shows it")
 	}
-	v, err := a.openVault(o, true)
+	b, err := a.openStore(o, true)
 	if err != nil {
 		return "", err
 	}
 	var scope string
-	err = v.Update(func(d *store.Data) (bool, error) {
+	err = b.Store.Update(func(d *store.Data) (bool, error) {
 		i := findScope(d, args[0])
 		if i < 0 {
-			return false, fmt.Errorf("no token with scope %q in %s; see `git-credential-adopat list`", args[0], v.Path())
+			return false, fmt.Errorf("no token with scope %q in %s; see `git-credential-adopat list`", args[0], b.describe())
 		}
 		scope = d.Tokens[i].Scope()
 		return true, edit(d, i)

@@ -1,0 +1,105 @@
+package cli
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io/fs"
+	"maps"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+)
+
+// configKeys are the settings the config file may hold; each has a flag and
+// an environment variable that win over it.
+var configKeys = map[string]string{
+	"backend":         "--backend, ADOPAT_BACKEND",
+	"keyring-timeout": "--keyring-timeout, ADOPAT_KEYRING_TIMEOUT",
+}
+
+// configPath is $ADOPAT_CONFIG, else $XDG_CONFIG_HOME/adopat/config, else
+// ~/.config/adopat/config.
+func (a *App) configPath() (string, error) {
+	if p := a.Getenv("ADOPAT_CONFIG"); p != "" {
+		return p, nil
+	}
+	if x := a.Getenv("XDG_CONFIG_HOME"); filepath.IsAbs(x) {
+		return filepath.Join(x, "adopat", "config"), nil
+	}
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return "", fmt.Errorf("cannot find the config directory: %w (set XDG_CONFIG_HOME or HOME)", err)
+	}
+	return filepath.Join(home, ".config", "adopat", "config"), nil
+}
+
+// readConfig reads "key = value" lines; '#' starts a comment. A missing
+// file is an empty config. Unknown keys are errors, so a typo does not
+// silently leave a setting at its default.
+func (a *App) readConfig() (map[string]string, error) {
+	path, err := a.configPath()
+	if err != nil {
+		return nil, err
+	}
+	f, err := os.Open(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return map[string]string{}, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("cannot read config %s: %w", path, err)
+	}
+	defer f.Close()
+	cfg := map[string]string{}
+	sc := bufio.NewScanner(f)
+	for n := 1; sc.Scan(); n++ {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		key, value, ok := strings.Cut(line, "=")
+		key, value = strings.TrimSpace(key), strings.TrimSpace(value)
+		if _, known := configKeys[key]; !ok || !known {
+			return nil, fmt.Errorf("config %s line %d: want one of %s as \"key = value\"", path, n, strings.Join(slices.Sorted(maps.Keys(configKeys)), ", "))
+		}
+		cfg[key] = value
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("cannot read config %s: %w", path, err)
+	}
+	return cfg, nil
+}
+
+// setConfig writes one key, keeping the file's other lines and comments.
+func (a *App) setConfig(key, value string) (string, error) {
+	path, err := a.configPath()
+	if err != nil {
+		return "", err
+	}
+	old, err := os.ReadFile(path)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return "", fmt.Errorf("cannot read config %s: %w", path, err)
+	}
+	var out []string
+	replaced := false
+	for _, line := range strings.Split(strings.TrimRight(string(old), "\n"), "\n") {
+		k, _, ok := strings.Cut(line, "=")
+		if ok && strings.TrimSpace(k) == key && !strings.HasPrefix(strings.TrimSpace(line), "#") {
+			line, replaced = key+" = "+value, true
+		}
+		if line != "" || len(out) > 0 {
+			out = append(out, line)
+		}
+	}
+	if !replaced {
+		out = append(out, key+" = "+value)
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return "", fmt.Errorf("cannot create %s: %w", filepath.Dir(path), err)
+	}
+	if err := os.WriteFile(path, []byte(strings.Join(out, "\n")+"\n"), 0o600); err != nil {
+		return "", fmt.Errorf("cannot write config %s: %w", path, err)
+	}
+	return path, nil
+}

@@ -1,0 +1,87 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"os/exec"
+	"strings"
+	"time"
+)
+
+// runDoctor checks what usually goes wrong, one line per check, and exits 2
+// when something must be fixed.
+func runDoctor(a *App, o *options, args []string) error {
+	if len(args) > 0 {
+		return usagef("doctor takes no arguments")
+	}
+	failed := false
+	report := func(status, format string, args ...any) {
+		failed = failed || status == "FAIL"
+		fmt.Fprintf(a.Stdout, "%-4s  %s\n", status, fmt.Sprintf(format, args...))
+	}
+
+	b, err := a.openStore(o, true)
+	if err != nil {
+		report("FAIL", "backend: %v", err)
+		return errors.New("doctor found problems")
+	}
+	report("ok", "backend: %s (%s)", b.describe(), b.Reason)
+	if b.Name == "file" {
+		ok, why := probeKeyring(a, o)
+		report("info", "OS keyring: %s", map[bool]string{true: "available, " + why, false: "not available, " + why}[ok])
+	}
+
+	if d, err := b.Store.Load(); err != nil {
+		report("FAIL", "reading tokens: %v", err)
+	} else {
+		now := a.Now()
+		report("ok", "%d tokens", len(d.Tokens))
+		for i := range d.Tokens {
+			lt := describe(&d.Tokens[i], now)
+			switch {
+			case lt.Status == "withdrawn":
+				report("warn", "%s: withdrawn after git reported it rejected; `restore %s` or `add` a new one", lt.Scope, lt.Scope)
+			case lt.Status == "expired":
+				report("FAIL", "%s: expired %s; create a new PAT and `add` it", lt.Scope, lt.Expires.Format("2006-01-02"))
+			case lt.Expires == nil:
+				report("warn", "%s: no expiry recorded; `add --expires` it to be warned in time", lt.Scope)
+			case *lt.DaysLeft <= 7:
+				report("warn", "%s: expires in %d days (%s)", lt.Scope, *lt.DaysLeft, lt.Expires.Format("2006-01-02"))
+			}
+		}
+	}
+
+	if _, err := exec.LookPath("git-credential-adopat"); err != nil {
+		report("FAIL", "git-credential-adopat is not on PATH, so git cannot run it; `make install` puts it in ~/.local/bin")
+	} else {
+		report("ok", "git-credential-adopat is on PATH")
+	}
+	for _, url := range []string{"https://dev.azure.com/ORG/PROJECT/_git/REPO", "https://ORG.visualstudio.com/PROJECT/_git/REPO"} {
+		helpers, _ := exec.Command(a.Git, "config", "--get-urlmatch", "credential.helper", url).Output()
+		usePath, _ := exec.Command(a.Git, "config", "--get-urlmatch", "credential.useHttpPath", url).Output()
+		switch {
+		case !strings.HasPrefix(strings.TrimSpace(string(helpers)), helperName):
+			report("FAIL", "git does not ask adopat for %s; run `git-credential-adopat install`", url)
+		case strings.TrimSpace(string(usePath)) != "true":
+			report("warn", "credential.useHttpPath is not set for %s, so adopat sees no organisation; run `git-credential-adopat install`", url)
+		default:
+			report("ok", "git asks adopat for %s", url)
+		}
+	}
+	if failed {
+		return errors.New("doctor found problems (FAIL lines above)")
+	}
+	return nil
+}
+
+func probeKeyring(a *App, o *options) (bool, string) {
+	cfg, err := a.readConfig()
+	if err != nil {
+		return false, err.Error()
+	}
+	timeout, err := a.keyringTimeout(o, cfg)
+	if err != nil {
+		timeout = time.Second
+	}
+	return probe(timeout)
+}

@@ -1,0 +1,135 @@
+package cli
+
+import (
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/adopat/git-credential-adopat/internal/store"
+)
+
+// runMigrate moves every token and its metadata to the other backend. The
+// source is cleared only after the destination was read back and every
+// token verified, so an interrupted or failed migration loses nothing: at
+// worst the tokens are in both places.
+func runMigrate(a *App, o *options, args []string) error {
+	if len(args) > 0 || (o.migrateTo != "keyring" && o.migrateTo != "file") {
+		return usagef("say where to: migrate --to keyring|file")
+	}
+	from := "file"
+	if o.migrateTo == "file" {
+		from = "keyring"
+	}
+	cfg, err := a.readConfig()
+	if err != nil {
+		return err
+	}
+	timeout, err := a.keyringTimeout(o, cfg)
+	if err != nil {
+		return err
+	}
+	src, err := a.named(o, from, timeout)
+	if err != nil {
+		return err
+	}
+	dst, err := a.named(o, o.migrateTo, timeout)
+	if err != nil {
+		return err
+	}
+
+	tokens, err := revealAll(src.Store)
+	if err != nil {
+		return fmt.Errorf("reading %s: %w", src.describe(), err)
+	}
+	if err := dst.Store.Update(func(d *store.Data) (bool, error) { return mergeInto(d, tokens) }); err != nil {
+		return fmt.Errorf("writing %s (the source is untouched): %w", dst.describe(), err)
+	}
+	if err := verifyCopied(dst.Store, tokens); err != nil {
+		return fmt.Errorf("%s: %w; the source %s is untouched", dst.describe(), err, src.describe())
+	}
+	err = src.Store.Update(func(d *store.Data) (bool, error) {
+		n := len(d.Tokens)
+		d.Tokens = slices.DeleteFunc(d.Tokens, func(t store.Token) bool {
+			return slices.ContainsFunc(tokens, func(m store.Token) bool { return m.SameScope(&t) })
+		})
+		return len(d.Tokens) != n, nil
+	})
+	if err != nil {
+		return fmt.Errorf("the tokens are in %s, but clearing %s failed: %w", dst.describe(), src.describe(), err)
+	}
+	path, err := a.setConfig("backend", o.migrateTo)
+	if err != nil {
+		return fmt.Errorf("migrated, but %w; pass --backend %s until it is fixed", err, o.migrateTo)
+	}
+	fmt.Fprintf(a.Stdout, "moved %d tokens from %s to %s, verified; %s now says backend = %s\n",
+		len(tokens), src.describe(), dst.describe(), path, o.migrateTo)
+	return nil
+}
+
+// named opens one backend by name regardless of the usual choice.
+func (a *App) named(o *options, name string, timeout time.Duration) (*backend, error) {
+	if name == "keyring" {
+		return a.keyringBackend(timeout, "migrate")
+	}
+	return a.fileBackend(o, true, "migrate")
+}
+
+// revealAll loads every token with its secrets.
+func revealAll(s store.Store) ([]store.Token, error) {
+	d, err := s.Load()
+	if err != nil {
+		return nil, err
+	}
+	for i := range d.Tokens {
+		if err := d.Reveal(&d.Tokens[i]); err != nil {
+			return nil, err
+		}
+	}
+	return d.Tokens, nil
+}
+
+// mergeInto adds the migrated tokens; a token already there with the same
+// scope must be identical, else the migration stops before writing.
+func mergeInto(d *store.Data, tokens []store.Token) (bool, error) {
+	changed := false
+	for _, t := range tokens {
+		i := slices.IndexFunc(d.Tokens, func(have store.Token) bool { return have.SameScope(&t) })
+		switch {
+		case i < 0:
+			d.Tokens = append(d.Tokens, t)
+			changed = true
+		case !sameToken(&d.Tokens[i], &t):
+			return false, fmt.Errorf("it already holds a different token for %s; remove one of them first", t.Scope())
+		}
+	}
+	return changed, nil
+}
+
+// verifyCopied reads the destination back and checks every token.
+func verifyCopied(s store.Store, want []store.Token) error {
+	got, err := revealAll(s)
+	if err != nil {
+		return fmt.Errorf("reading back: %w", err)
+	}
+	for i := range want {
+		j := slices.IndexFunc(got, func(g store.Token) bool { return g.SameScope(&want[i]) })
+		if j < 0 || !sameToken(&got[j], &want[i]) {
+			return fmt.Errorf("verification failed for %s", want[i].Scope())
+		}
+	}
+	return nil
+}
+
+// sameToken compares secrets and every piece of metadata.
+func sameToken(a, b *store.Token) bool {
+	return a.SameScope(b) && a.Secret == b.Secret && a.OAuthRefreshToken == b.OAuthRefreshToken &&
+		a.Label == b.Label && slices.Equal(a.Scopes, b.Scopes) && a.Created.Equal(b.Created) &&
+		sameTimePtr(a.Expires, b.Expires) && sameTimePtr(a.LastUsed, b.LastUsed) && sameTimePtr(a.Withdrawn, b.Withdrawn)
+}
+
+func sameTimePtr(a, b *time.Time) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return a.Equal(*b)
+}
