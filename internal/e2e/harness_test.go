@@ -274,14 +274,15 @@ func (u *user) list() []listedToken {
 	u.t.Helper()
 	out := u.mustAdopat("", "list", "--json")
 	var l struct {
-		Vault  string        `json:"vault"`
-		Tokens []listedToken `json:"tokens"`
+		Backend string        `json:"backend"`
+		Store   string        `json:"store"`
+		Tokens  []listedToken `json:"tokens"`
 	}
 	if err := json.Unmarshal([]byte(out), &l); err != nil {
 		u.t.Fatalf("list --json: %v\n%s", err, out)
 	}
-	if l.Vault != u.vault {
-		u.t.Errorf("list --json reports vault %q, want %q (ADOPAT_VAULT)", l.Vault, u.vault)
+	if l.Backend == "file" && l.Store != u.vault {
+		u.t.Errorf("list --json reports vault %q, want %q (ADOPAT_VAULT)", l.Store, u.vault)
 	}
 	return l.Tokens
 }
