@@ -28,6 +28,9 @@ func runAdd(a *App, o *options, args []string) error {
 		// Not echoed: a stray argument here is most likely the PAT itself.
 		return usagef("add takes no arguments: the PAT is read from stdin or a hidden prompt, never from the command line (if you typed it there, clear it from your shell history)")
 	}
+	if err := plainText(o); err != nil {
+		return err
+	}
 	tok, err := a.tokenFromFlags(o)
 	if err != nil {
 		return err
@@ -85,7 +88,7 @@ func (a *App) tokenFromFlags(o *options) (store.Token, error) {
 		return store.Token{}, usagef("say which organisation: --org ORG (or --server URL for Azure DevOps Server)")
 	case !azdo.ValidOrg(o.org):
 		return store.Token{}, usagef("--org %q is not an Azure DevOps organisation name (letters, digits and hyphens)", o.org)
-	case strings.ContainsAny(o.project, "/\\") || strings.HasPrefix(o.project, "_"):
+	case strings.ContainsAny(o.project, "/\\") || strings.HasPrefix(o.project, "_") || (o.project != "" && strings.TrimSpace(o.project) == ""):
 		return store.Token{}, usagef("--project %q is not a project name", o.project)
 	}
 	return store.Token{Org: o.org, Project: o.project, Username: o.username}, nil
@@ -103,9 +106,12 @@ func (a *App) readPAT(scope string) (string, error) {
 		}
 		pat = p
 	} else {
-		b, err := io.ReadAll(io.LimitReader(a.Stdin, 64*1024))
+		b, err := io.ReadAll(io.LimitReader(a.Stdin, maxPAT+1))
 		if err != nil {
 			return "", fmt.Errorf("reading the PAT from stdin: %w", err)
+		}
+		if len(b) > maxPAT {
+			return "", fmt.Errorf("stdin holds more than %d bytes; give exactly one PAT", maxPAT)
 		}
 		pat = string(b)
 	}
@@ -117,4 +123,23 @@ func (a *App) readPAT(scope string) (string, error) {
 		return "", errors.New("the PAT contains spaces or control characters; give exactly one token")
 	}
 	return pat, nil
+}
+
+// maxPAT bounds what add reads: Azure DevOps PATs are under 100 characters.
+const maxPAT = 4096
+
+// plainText refuses control characters in the names and notes add stores:
+// git's protocol cannot carry a username with a newline, and a label with
+// one would break list's table.
+func plainText(o *options) error {
+	fields := map[string]string{"--username": o.username, "--label": o.label, "--project": o.project, "--org": o.org}
+	for _, s := range o.scopes {
+		fields["--scopes"] += s
+	}
+	for flag, v := range fields {
+		if strings.IndexFunc(v, unicode.IsControl) >= 0 {
+			return usagef("%s contains a control character (newline, tab, escape...)", flag)
+		}
+	}
+	return nil
 }

@@ -26,10 +26,12 @@ type App struct {
 	Stderr io.Writer
 	Getenv func(string) string
 	Now    func() time.Time
-	// Terminal reports whether stdin is an interactive terminal; Prompt
-	// reads a secret without echo from the terminal.
-	Terminal func() bool
-	Prompt   func(prompt string) (string, error)
+	// Terminal reports whether stdin is an interactive terminal,
+	// OutputTerminal the same of stdout; Prompt reads a secret without
+	// echo from the terminal.
+	Terminal       func() bool
+	OutputTerminal func() bool
+	Prompt         func(prompt string) (string, error)
 	// Git is the git executable used by install and uninstall.
 	Git string
 }
@@ -39,7 +41,7 @@ func NewApp() *App {
 	return &App{
 		Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr,
 		Getenv: os.Getenv, Now: time.Now,
-		Terminal: stdinIsTerminal, Prompt: promptTerminal,
+		Terminal: stdinIsTerminal, OutputTerminal: stdoutIsTerminal, Prompt: promptTerminal,
 		Git: "git",
 	}
 }
@@ -71,7 +73,7 @@ func (a *App) Run(args []string) int {
 		fmt.Fprint(a.Stdout, mainUsage())
 		return ExitOK
 	case name == "" && hasVersionFlag(rest):
-		name, cmd, ok = "version", commands()["version"], true
+		name, cmd, ok, rest = "version", commands()["version"], true, nil
 	case name == "":
 		fmt.Fprint(a.Stderr, mainUsage())
 		return ExitUsage
@@ -84,9 +86,10 @@ func (a *App) Run(args []string) int {
 	}
 	if !ok {
 		// git runs helpers with actions it may add in future versions;
-		// gitcredentials(7) asks helpers to ignore those silently. A person
-		// at a terminal gets told about the typo instead.
-		if !a.Terminal() {
+		// gitcredentials(7) asks helpers to ignore those silently. git never
+		// gives a helper a terminal on stdin or stdout, so a person typing
+		// at one gets told about the typo instead.
+		if !a.Terminal() && !a.OutputTerminal() {
 			return ExitOK
 		}
 		fmt.Fprintf(a.Stderr, "git-credential-adopat: unknown command %q; see git-credential-adopat --help\n", name)

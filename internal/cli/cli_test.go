@@ -29,11 +29,12 @@ func newTestApp(t *testing.T) *testApp {
 		env: map[string]string{"ADOPAT_VAULT": filepath.Join(dir, "data", "vault.age")}}
 	ta.App = &App{
 		Stdin: strings.NewReader(""), Stdout: ta.stdout, Stderr: ta.stderr,
-		Getenv:   func(k string) string { return ta.env[k] },
-		Now:      func() time.Time { return fixedNow },
-		Terminal: func() bool { return false },
-		Prompt:   func(string) (string, error) { return "", errors.New("no terminal in tests") },
-		Git:      "git",
+		Getenv:         func(k string) string { return ta.env[k] },
+		Now:            func() time.Time { return fixedNow },
+		Terminal:       func() bool { return false },
+		OutputTerminal: func() bool { return false },
+		Prompt:         func(string) (string, error) { return "", errors.New("no terminal in tests") },
+		Git:            "git",
 	}
 	return ta
 }
@@ -93,7 +94,7 @@ func TestAddListRemove(t *testing.T) {
 	if code := ta.run("", "remove", "FABRIKAM"); code != 0 {
 		t.Fatalf("remove exit %d: %s", code, ta.stderr)
 	}
-	if code := ta.run("", "remove", "fabrikam"); code != ExitRuntime || !strings.Contains(ta.stderr.String(), "no token with scope") {
+	if code := ta.run("", "remove", "fabrikam"); code != ExitUsage || !strings.Contains(ta.stderr.String(), "no token with scope") {
 		t.Errorf("second remove: exit %d, stderr %q", code, ta.stderr)
 	}
 }
@@ -119,6 +120,12 @@ func TestAddRefusesBadInput(t *testing.T) {
 		{"server and org", pat, []string{"add", "--org", "x", "--server", "https://tfs.example.com"}, ExitUsage, "do not go together"},
 		{"cloud as server", pat, []string{"add", "--server", "https://dev.azure.com"}, ExitUsage, "Azure DevOps cloud"},
 		{"unknown flag", pat, []string{"add", "--org", "x", "--pat", pat}, ExitUsage, "unknown flag"},
+		{"days beyond overflow", pat, []string{"add", "--server", "https://tfs.example.com", "--expires", "213504d"}, ExitUsage, "not a duration"},
+		{"weeks beyond overflow", pat, []string{"add", "--server", "https://tfs.example.com", "--expires", "30000w"}, ExitUsage, "not a duration"},
+		{"newline in username", pat, []string{"add", "--org", "x", "--username", "a\nb"}, ExitUsage, "--username contains a control character"},
+		{"escape in label", pat, []string{"add", "--org", "x", "--label", "\x1b[2J"}, ExitUsage, "--label contains a control character"},
+		{"blank project", pat, []string{"add", "--org", "x", "--project", " "}, ExitUsage, "not a project name"},
+		{"huge stdin", strings.Repeat("a", 70000), []string{"add", "--org", "x"}, ExitRuntime, "more than 4096 bytes"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -186,6 +193,11 @@ func TestUnknownCommand(t *testing.T) {
 	if code := ta.run("protocol=https\n", "frobnicate"); code != 0 || ta.stdout.Len()+ta.stderr.Len() != 0 {
 		t.Errorf("git-style unknown action: exit %d, output %q %q", code, ta.stdout, ta.stderr)
 	}
+	ta.OutputTerminal = func() bool { return true } // e.g. `echo $PAT | git-credential-adopat ad --org x`
+	if code := ta.run("pat", "ad", "--org", "x"); code != ExitUsage || !strings.Contains(ta.stderr.String(), `unknown command "ad"`) {
+		t.Errorf("typo with stdout on a terminal: exit %d, stderr %q", code, ta.stderr)
+	}
+	ta.OutputTerminal = func() bool { return false }
 	ta.Terminal = func() bool { return true }
 	if code := ta.run("", "lsit"); code != ExitUsage || !strings.Contains(ta.stderr.String(), `unknown command "lsit"`) {
 		t.Errorf("typo at a terminal: exit %d, stderr %q", code, ta.stderr)
@@ -199,10 +211,37 @@ func TestHelpAndVersion(t *testing.T) {
 			t.Errorf("%v: exit %d, stdout %q", args, code, ta.stdout)
 		}
 	}
-	if code := ta.run("", "version"); code != 0 || !strings.HasPrefix(ta.stdout.String(), "git-credential-adopat ") {
-		t.Errorf("version: exit %d %q", code, ta.stdout)
+	for _, args := range [][]string{{"version"}, {"--version"}} {
+		if code := ta.run("", args...); code != 0 || !strings.HasPrefix(ta.stdout.String(), "git-credential-adopat ") {
+			t.Errorf("%v: exit %d %q %q", args, code, ta.stdout, ta.stderr)
+		}
 	}
 	if code := ta.run(""); code != ExitUsage {
 		t.Errorf("no command: exit %d", code)
+	}
+}
+
+func TestLockAndUnlockNeedAPassphrase(t *testing.T) {
+	ta := newTestApp(t)
+	if code := ta.run(randomPAT(t), "add", "--org", "fabrikam"); code != 0 {
+		t.Fatalf("add: %s", ta.stderr)
+	}
+	for _, cmd := range []string{"lock", "unlock"} {
+		if code := ta.run("", cmd); code != ExitRuntime || !strings.Contains(ta.stderr.String(), "has no passphrase") {
+			t.Errorf("%s without a passphrase: exit %d, stderr %q", cmd, code, ta.stderr)
+		}
+	}
+	if code := ta.run("", "lock", "now"); code != ExitUsage {
+		t.Errorf("lock now: exit %d", code)
+	}
+}
+
+func TestRemoveUnknownScopeCreatesNothing(t *testing.T) {
+	ta := newTestApp(t)
+	if code := ta.run("", "remove", "nosuch"); code != ExitUsage || !strings.Contains(ta.stderr.String(), "no token with scope") {
+		t.Errorf("exit %d, stderr %q", code, ta.stderr)
+	}
+	if _, err := os.Stat(filepath.Dir(ta.env["ADOPAT_VAULT"])); !os.IsNotExist(err) {
+		t.Errorf("remove of an unknown scope created the vault directory")
 	}
 }

@@ -38,7 +38,7 @@ func expiryTime(s string, now time.Time) (time.Time, error) {
 	if n, unit, ok := countUnit(s); ok {
 		return now.Add(time.Duration(n) * unit), nil
 	}
-	if d, err := time.ParseDuration(s); err == nil {
+	if d, err := time.ParseDuration(s); err == nil && d <= maxDays*24*time.Hour {
 		return now.Add(d), nil
 	}
 	if day, err := time.ParseInLocation("2006-01-02", s, now.Location()); err == nil {
@@ -50,6 +50,10 @@ func expiryTime(s string, now time.Time) (time.Time, error) {
 	return time.Time{}, fmt.Errorf("%q is not a duration (30d, 12w, 720h) or a date (2026-12-31)", s)
 }
 
+// maxDays keeps "NNNd" far from time.Duration's overflow (about 292
+// years), where a huge count would wrap into the past or the present.
+const maxDays = 100 * 366
+
 func countUnit(s string) (int, time.Duration, bool) {
 	units := map[byte]time.Duration{'d': 24 * time.Hour, 'w': 7 * 24 * time.Hour}
 	if len(s) < 2 {
@@ -57,7 +61,7 @@ func countUnit(s string) (int, time.Duration, bool) {
 	}
 	unit, ok := units[s[len(s)-1]]
 	n, err := strconv.Atoi(s[:len(s)-1])
-	if !ok || err != nil || n <= 0 {
+	if !ok || err != nil || n <= 0 || n > maxDays/int(unit/(24*time.Hour)) {
 		return 0, 0, false
 	}
 	return n, unit, true

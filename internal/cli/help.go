@@ -9,8 +9,8 @@ import (
 
 const exitCodesHelp = `Exit codes:
   0  success (for get: also "no answer", so git asks the next helper)
-  1  usage error: unknown command or flag, missing argument
-  2  runtime error: unreadable or locked vault, bad credential input, git failed
+  1  usage error: unknown command or flag, missing or bad argument, no such scope
+  2  runtime error: unreadable or locked store, bad credential input, git failed
 `
 
 func mainUsage() string {
@@ -49,7 +49,10 @@ func commandUsage(c *command) string {
 		c.flags(fs, o)
 	}
 	fs.BoolP("help", "h", false, "show help")
-	return fmt.Sprintf("Usage: git-credential-adopat %s %s\n\n%s.\n\nFlags:\n%s\n%s", c.name, c.usage, upperFirst(c.summary), fs.FlagUsages(), exitCodesHelp)
+	// pflag marks bool flags "[=true|false]"; blanks keep the columns.
+	flags := strings.ReplaceAll(fs.FlagUsages(), "[=true|false]", strings.Repeat(" ", len("[=true|false]")))
+	usage := strings.TrimSpace("git-credential-adopat " + c.name + " " + c.usage)
+	return fmt.Sprintf("Usage: %s\n\n%s.\n\nFlags:\n%s\n%s", usage, upperFirst(c.summary), flags, exitCodesHelp)
 }
 
 func upperFirst(s string) string {

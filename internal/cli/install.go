@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"os/exec"
+	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -59,18 +61,25 @@ func (a *App) gitConfig(o *options) gitConfig {
 	return gitConfig{a, "--global"}
 }
 
-// contexts lists each credential URL with the helper command line for it.
-func contexts(o *options) ([][2]string, error) {
+// credContext is one credential URL install configures, with the helper
+// command line for it.
+type credContext struct {
+	url    string
+	helper string
+	cloud  bool // Azure DevOps cloud: also useHttpPath
+}
+
+func contexts(o *options) ([]credContext, error) {
 	servers, err := o.parseServers()
 	if err != nil {
 		return nil, err
 	}
-	var out [][2]string
+	var out []credContext
 	for _, u := range cloudURLs {
-		out = append(out, [2]string{u, helperName})
+		out = append(out, credContext{u, helperName, true})
 	}
 	for _, s := range servers {
-		out = append(out, [2]string{s.String(), helperName + " --server " + s.String()})
+		out = append(out, credContext{s.String(), helperName + " --server " + s.String(), false})
 	}
 	return out, nil
 }
@@ -85,18 +94,21 @@ func runInstall(a *App, o *options, args []string) error {
 	}
 	g := a.gitConfig(o)
 	for _, c := range ctxs {
-		if err := g.setHelper("credential."+c[0]+".helper", c[1]); err != nil {
+		if err := g.saveOriginal(c); err != nil {
+			return err
+		}
+		if err := g.setHelper("credential."+c.url+".helper", c.helper); err != nil {
 			return err
 		}
 		// The organisation is the first path segment on dev.azure.com;
 		// git sends the path only with useHttpPath. Declared servers keep
 		// git's default (one credential per host).
-		if !strings.HasPrefix(c[1], helperName+" --server") {
-			if _, err := g.run("credential."+c[0]+".useHttpPath", "true"); err != nil {
+		if c.cloud {
+			if _, err := g.run("credential."+c.url+".useHttpPath", "true"); err != nil {
 				return err
 			}
 		}
-		fmt.Fprintf(a.Stdout, "git will ask adopat for %s\n", c[0])
+		fmt.Fprintf(a.Stdout, "git will ask adopat for %s\n", c.url)
 	}
 	if _, err := exec.LookPath("git-credential-adopat"); err != nil {
 		fmt.Fprintln(a.Stderr, "note: git-credential-adopat is not on PATH, so git cannot run it yet; `make install` puts it in ~/.local/bin")
@@ -109,22 +121,14 @@ func runInstall(a *App, o *options, args []string) error {
 // other helpers keep serving other hosts (as `gh auth setup-git` does).
 // Already right means untouched, so install is idempotent to the byte.
 func (g gitConfig) setHelper(key, helper string) error {
-	current, err := g.run("--get-all", key)
-	if err != nil && !notFound(err) {
+	current, err := g.getAll(key)
+	if err != nil {
 		return err
 	}
-	if current == "\n"+helper+"\n" {
+	if slices.Equal(current, []string{"", helper}) {
 		return nil
 	}
-	if _, err := g.run("--unset-all", key); err != nil && !notFound(err) {
-		return err
-	}
-	for _, v := range []string{"", helper} {
-		if _, err := g.run("--add", key, v); err != nil {
-			return err
-		}
-	}
-	return nil
+	return g.replaceAll(key, []string{"", helper})
 }
 
 func runUninstall(a *App, o *options, args []string) error {
@@ -137,29 +141,21 @@ func runUninstall(a *App, o *options, args []string) error {
 	}
 	g := a.gitConfig(o)
 	for _, c := range ctxs {
-		section := "credential." + c[0]
-		// Remove only our values; --fixed-value (git 2.30) matches them
-		// literally instead of as regular expressions.
-		for _, v := range []string{c[1], ""} {
-			if _, err := g.run("--fixed-value", "--unset-all", section+".helper", v); err != nil && !notFound(err) {
-				return err
-			}
-		}
-		if _, err := g.run("--unset-all", section+".useHttpPath"); err != nil && !notFound(err) {
+		if err := g.restoreOriginal(c); err != nil {
 			return err
 		}
-		if err := g.removeIfEmpty(section); err != nil {
+		if err := g.removeIfEmpty("credential." + c.url); err != nil {
 			return err
 		}
-		fmt.Fprintf(a.Stdout, "git no longer asks adopat for %s\n", c[0])
+		fmt.Fprintf(a.Stdout, "git no longer asks adopat for %s\n", c.url)
 	}
 	return nil
 }
 
-// removeIfEmpty drops a [credential "url"] section install left empty, but
-// keeps it when the user has other settings in it.
+// removeIfEmpty drops a section install left empty, but keeps it when the
+// user has other settings in it.
 func (g gitConfig) removeIfEmpty(section string) error {
-	_, err := g.run("--get-regexp", "^"+regexpQuote(section)+`\.`)
+	_, err := g.run("--get-regexp", "^"+regexp.QuoteMeta(section)+`\.`)
 	if err == nil {
 		return nil // still has keys of the user's
 	}
@@ -175,15 +171,4 @@ func (g gitConfig) removeIfEmpty(section string) error {
 func isNoSuchSection(err error) bool {
 	var ge *gitError
 	return errors.As(err, &ge) && strings.Contains(ge.msg, "no such section")
-}
-
-func regexpQuote(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		if strings.ContainsRune(`\.+*?()|[]{}^$`, r) {
-			b.WriteByte('\\')
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
 }

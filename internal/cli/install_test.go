@@ -4,6 +4,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -88,4 +89,35 @@ func helpersFor(t *testing.T, url string) string {
 		t.Fatalf("git config --get-urlmatch: %v", err)
 	}
 	return strings.TrimSpace(string(out))
+}
+
+// install replaces the user's helper list and useHttpPath for Azure DevOps
+// URLs; uninstall must give them back, not delete them.
+func TestUninstallRestoresWhatInstallReplaced(t *testing.T) {
+	ta := newTestApp(t)
+	global := isolateGit(t, ta)
+	mine := "[credential \"https://dev.azure.com\"]\n\thelper = manager\n\tuseHttpPath = true\n\tprovider = azure-repos\n"
+	if err := os.WriteFile(global, []byte(mine), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 2; i++ {
+		if code := ta.run("", "install"); code != 0 {
+			t.Fatalf("install: exit %d %s", code, ta.stderr)
+		}
+	}
+	if got := helpersFor(t, "https://dev.azure.com/fabrikam/x/_git/y"); got != "adopat" {
+		t.Errorf("after install git asks %q for dev.azure.com", got)
+	}
+	if code := ta.run("", "uninstall"); code != 0 {
+		t.Fatalf("uninstall: exit %d %s", code, ta.stderr)
+	}
+	// git cannot insert a line mid-section, so the order of the keys may
+	// change; every setting and value must be back, and nothing of ours.
+	got := strings.Split(gitConfigList(t), "\n")
+	want := []string{"", "credential.https://dev.azure.com.helper=manager", "credential.https://dev.azure.com.provider=azure-repos", "credential.https://dev.azure.com.usehttppath=true"}
+	slices.Sort(got)
+	if !slices.Equal(got, want) {
+		raw, _ := os.ReadFile(global)
+		t.Errorf("after install and uninstall the config is\n%s\nwant the settings %q", raw, want)
+	}
 }

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/adopat/git-credential-adopat/internal/store"
 )
 
 // runPassphrase protects the vault's key with a passphrase (age scrypt).
@@ -60,6 +62,9 @@ func runUnlock(a *App, o *options, args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := requirePassphrase(v); err != nil {
+		return err
+	}
 	p, err := a.Prompt("Passphrase for " + v.IdentityPath() + ": ")
 	if err != nil {
 		return err
@@ -72,13 +77,32 @@ func runUnlock(a *App, o *options, args []string) error {
 }
 
 func runLock(a *App, o *options, args []string) error {
+	if len(args) > 0 {
+		return usagef("lock takes no arguments")
+	}
 	v, err := a.openVault(o, false)
 	if err != nil {
+		return err
+	}
+	if err := requirePassphrase(v); err != nil {
 		return err
 	}
 	if err := v.Lock(); err != nil {
 		return err
 	}
 	fmt.Fprintln(a.Stdout, "locked: git gets no answers until the next unlock")
+	return nil
+}
+
+// requirePassphrase refuses unlock and lock for a key without passphrase:
+// there is nothing to unlock, and "locked" would be a false promise.
+func requirePassphrase(v *store.Vault) error {
+	protected, err := v.IsPassphraseProtected()
+	if err != nil {
+		return err
+	}
+	if !protected {
+		return fmt.Errorf("%s has no passphrase, so there is nothing to unlock or lock; set one with: git-credential-adopat passphrase", v.IdentityPath())
+	}
 	return nil
 }

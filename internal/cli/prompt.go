@@ -8,7 +8,8 @@ import (
 	"golang.org/x/term"
 )
 
-func stdinIsTerminal() bool { return term.IsTerminal(int(os.Stdin.Fd())) }
+func stdinIsTerminal() bool  { return term.IsTerminal(int(os.Stdin.Fd())) }
+func stdoutIsTerminal() bool { return term.IsTerminal(int(os.Stdout.Fd())) }
 
 // promptTerminal asks on the controlling terminal, not on stdin/stdout:
 // stdin may carry the PAT and, for git, stdout is the protocol channel.

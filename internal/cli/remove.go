@@ -28,6 +28,15 @@ func (a *App) editScope(o *options, args []string, edit func(d *store.Data, i in
 	if err != nil {
 		return "", err
 	}
+	// Look before taking the write lock, so that a mistyped scope creates
+	// no file and says so as a usage error.
+	d, err := b.Store.Load()
+	if err != nil {
+		return "", err
+	}
+	if findScope(d, args[0]) < 0 {
+		return "", usagef("no token with scope %q in %s; see `git-credential-adopat list`", args[0], b.describe())
+	}
 	var scope string
 	err = b.Store.Update(func(d *store.Data) (bool, error) {
 		i := findScope(d, args[0])
