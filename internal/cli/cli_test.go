@@ -245,3 +245,33 @@ func TestRemoveUnknownScopeCreatesNothing(t *testing.T) {
 		t.Errorf("remove of an unknown scope created the vault directory")
 	}
 }
+
+// Each answer get gives is recorded without the secret; list and audit
+// fold the record into the token's last use, count and repositories.
+func TestUsageIsRecordedAndShown(t *testing.T) {
+	ta := newTestApp(t)
+	pat := randomPAT(t)
+	if code := ta.run(pat, "add", "--org", "fabrikam"); code != 0 {
+		t.Fatalf("add: %s", ta.stderr)
+	}
+	for _, repo := range []string{"web", "web", "api"} {
+		if ta.run("protocol=https\nhost=dev.azure.com\npath=fabrikam/Website/_git/"+repo+"\n", "get"); !strings.Contains(ta.stdout.String(), pat) {
+			t.Fatalf("get %s: %q %q", repo, ta.stdout, ta.stderr)
+		}
+	}
+	journal, err := os.ReadFile(ta.env["ADOPAT_VAULT"] + ".usage")
+	if err != nil || strings.Contains(string(journal), pat) || strings.Count(string(journal), "\n") != 3 {
+		t.Fatalf("journal (%v): %q", err, journal)
+	}
+	l := listJSON(t, ta)
+	tok := l.Tokens[0]
+	if tok.Uses != 3 || tok.LastUsed == nil || len(tok.Repos) != 2 || tok.Repos[0].Path == "" {
+		t.Fatalf("after list: %+v", tok)
+	}
+	if ta.run("", "audit", "fabrikam"); !strings.Contains(ta.stdout.String(), "dev.azure.com/fabrikam/Website/_git/web") || !strings.Contains(ta.stdout.String(), "3 answers") {
+		t.Errorf("audit: %s %s", ta.stdout, ta.stderr)
+	}
+	if _, err := os.Stat(ta.env["ADOPAT_VAULT"] + ".usage"); !os.IsNotExist(err) {
+		t.Errorf("journal still there after folding: %v", err)
+	}
+}

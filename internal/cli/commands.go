@@ -5,7 +5,7 @@ import (
 )
 
 // commandOrder is the order --help lists commands in.
-var commandOrder = []string{"add", "list", "remove", "restore", "install", "uninstall", "doctor", "migrate", "passphrase", "unlock", "lock", "get", "store", "erase", "version"}
+var commandOrder = []string{"add", "list", "audit", "remove", "restore", "install", "uninstall", "doctor", "migrate", "passphrase", "unlock", "lock", "get", "store", "erase", "version"}
 
 func commands() map[string]*command {
 	return map[string]*command{
@@ -16,6 +16,7 @@ func commands() map[string]*command {
 			usage: "[--json]",
 			flags: func(fs *pflag.FlagSet, o *options) { fs.BoolVar(&o.json, "json", false, "machine-readable output") },
 			run:   runList},
+		"audit":  {name: "audit", summary: "when and where git used each token (no secrets)", usage: "[SCOPE]", run: runAudit},
 		"remove": {name: "remove", summary: "delete a token for good", usage: "SCOPE", run: runRemove},
 		"restore": {name: "restore", summary: "put a token git withdrew (after a 401) back into service",
 			usage: "SCOPE", run: runRestore},

@@ -5,6 +5,7 @@ import (
 	"runtime/debug"
 
 	"github.com/adopat/git-credential-adopat/internal/helper"
+	"github.com/adopat/git-credential-adopat/internal/store"
 )
 
 // helperAction runs one of git's helper actions. stdout carries only
@@ -19,7 +20,11 @@ func helperAction(action string) func(a *App, o *options, args []string) error {
 		if err != nil {
 			return err
 		}
-		h := &helper.Helper{Store: b.Store, Servers: servers, Now: a.Now, Stderr: a.Stderr}
+		usage := store.NewUsageLog(b.Path)
+		h := &helper.Helper{Store: b.Store, Servers: servers, Now: a.Now, Stderr: a.Stderr,
+			// Best effort: a read-only store directory must not cost git
+			// its credential, nor print on every fetch.
+			Used: func(u store.Use) { _ = usage.Record(u) }}
 		return h.Run(action, a.Stdin, a.Stdout)
 	}
 }

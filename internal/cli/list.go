@@ -14,21 +14,23 @@ import (
 // interface for scripts and monitoring (README, "list --json"); the secret
 // is never part of it.
 type listedToken struct {
-	Scope     string     `json:"scope"`
-	Kind      string     `json:"kind"` // "cloud" or "server"
-	Org       string     `json:"org,omitempty"`
-	Project   string     `json:"project,omitempty"`
-	Server    string     `json:"server,omitempty"`
-	Path      string     `json:"path,omitempty"`
-	Username  string     `json:"username"`
-	Label     string     `json:"label"`
-	Scopes    []string   `json:"scopes"`
-	Created   time.Time  `json:"created"`
-	Expires   *time.Time `json:"expires"`
-	DaysLeft  *int       `json:"days_left"`
-	LastUsed  *time.Time `json:"last_used"`
-	Withdrawn *time.Time `json:"withdrawn"`
-	Status    string     `json:"status"` // "active", "withdrawn" or "expired"
+	Scope     string          `json:"scope"`
+	Kind      string          `json:"kind"` // "cloud" or "server"
+	Org       string          `json:"org,omitempty"`
+	Project   string          `json:"project,omitempty"`
+	Server    string          `json:"server,omitempty"`
+	Path      string          `json:"path,omitempty"`
+	Username  string          `json:"username"`
+	Label     string          `json:"label"`
+	Scopes    []string        `json:"scopes"`
+	Created   time.Time       `json:"created"`
+	Expires   *time.Time      `json:"expires"`
+	DaysLeft  *int            `json:"days_left"`
+	LastUsed  *time.Time      `json:"last_used"`
+	Uses      int             `json:"uses"`
+	Repos     []store.RepoUse `json:"repos"`
+	Withdrawn *time.Time      `json:"withdrawn"`
+	Status    string          `json:"status"` // "active", "withdrawn" or "expired"
 }
 
 type listing struct {
@@ -42,11 +44,7 @@ func runList(a *App, o *options, args []string) error {
 	if len(args) > 0 {
 		return usagef("list takes no arguments")
 	}
-	b, err := a.openStore(o, true)
-	if err != nil {
-		return err
-	}
-	d, err := b.Store.Load()
+	b, d, err := a.loadWithUsage(o)
 	if err != nil {
 		return err
 	}
@@ -67,10 +65,10 @@ func runList(a *App, o *options, args []string) error {
 	}
 	fmt.Fprintln(a.Stdout)
 	tw := tabwriter.NewWriter(a.Stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "SCOPE\tLABEL\tUSERNAME\tCREATED\tEXPIRES\tSTATUS")
+	fmt.Fprintln(tw, "SCOPE\tLABEL\tUSERNAME\tCREATED\tEXPIRES\tLAST USED\tSTATUS")
 	for _, t := range out.Tokens {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", t.Scope, dash(t.Label), dash(t.Username),
-			t.Created.Local().Format("2006-01-02"), expiresColumn(t), statusColumn(t))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", t.Scope, dash(t.Label), dash(t.Username),
+			t.Created.Local().Format("2006-01-02"), expiresColumn(t), lastUsedColumn(t), statusColumn(t))
 	}
 	return tw.Flush()
 }
@@ -79,10 +77,14 @@ func describe(tok *store.Token, now time.Time) listedToken {
 	lt := listedToken{
 		Scope: tok.Scope(), Kind: "cloud", Org: tok.Org, Project: tok.Project, Path: tok.Path,
 		Username: tok.Username, Label: tok.Label, Scopes: tok.Scopes, Created: tok.Created,
-		Expires: tok.Expires, LastUsed: tok.LastUsed, Withdrawn: tok.Withdrawn, Status: "active",
+		Expires: tok.Expires, LastUsed: tok.LastUsed, Uses: tok.Uses, Repos: tok.Repos,
+		Withdrawn: tok.Withdrawn, Status: "active",
 	}
 	if lt.Scopes == nil {
 		lt.Scopes = []string{}
+	}
+	if lt.Repos == nil {
+		lt.Repos = []store.RepoUse{}
 	}
 	if tok.IsServer() {
 		lt.Kind, lt.Server = "server", tok.Protocol+"://"+tok.Host
@@ -122,4 +124,26 @@ func dash(s string) string {
 		return "-"
 	}
 	return s
+}
+
+func lastUsedColumn(t listedToken) string {
+	if t.LastUsed == nil {
+		return "never"
+	}
+	return fmt.Sprintf("%s (%d×)", t.LastUsed.Local().Format("2006-01-02"), t.Uses)
+}
+
+// loadWithUsage opens the store, folds the usage journal `get` appends to
+// into it, and loads it. A journal that cannot be folded is reported but
+// does not stop the listing.
+func (a *App) loadWithUsage(o *options) (*backend, *store.Data, error) {
+	b, err := a.openStore(o, true)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := store.NewUsageLog(b.Path).Fold(b.Store); err != nil {
+		fmt.Fprintf(a.Stderr, "git-credential-adopat: usage not updated: %v\n", err)
+	}
+	d, err := b.Store.Load()
+	return b, d, err
 }

@@ -26,15 +26,21 @@ func TestCloneDevAzurePathForm(t *testing.T) {
 	if r := u.git(dst, "fetch", "--quiet", "origin"); r.code != 0 || r.stderr != "" {
 		t.Errorf("fetch after clone:\n%s", r)
 	}
-	assertAuth(t, "fabrikam", srv.AuthAttempts("fabrikam"), false)
-	if tok := u.token("fabrikam"); tok.Status != "active" {
-		t.Errorf("token after clone and fetch: %+v, want active", tok)
-	}
 	// git runs `store` after each success with the credential adopat gave;
 	// that changes nothing, so nothing is written (age output is random,
-	// so any rewrite would change the bytes).
+	// so any rewrite would change the bytes). Checked before `list`, which
+	// folds the usage journal into the vault.
 	if after := u.readVault(); !bytes.Equal(before, after) {
 		t.Error("the vault was rewritten by git's store of the unchanged credential")
+	}
+	assertAuth(t, "fabrikam", srv.AuthAttempts("fabrikam"), false)
+	tok := u.token("fabrikam")
+	if tok.Status != "active" {
+		t.Errorf("token after clone and fetch: %+v, want active", tok)
+	}
+	// Each answer was recorded: the clone's and the fetch's requests.
+	if tok.Uses < 2 || tok.LastUsed == nil || len(tok.Repos) != 1 || tok.Repos[0].Path != "dev.azure.com/fabrikam/Website/_git/web" {
+		t.Errorf("usage after clone and fetch: uses %d, last used %v, repos %+v", tok.Uses, tok.LastUsed, tok.Repos)
 	}
 }
 

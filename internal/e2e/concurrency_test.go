@@ -92,7 +92,7 @@ func TestConcurrentStoreAndGet(t *testing.T) {
 	}
 	for _, e := range entries {
 		switch e.Name() {
-		case "vault.age", "vault.age.lock", "identity.txt":
+		case "vault.age", "vault.age.lock", "identity.txt", "vault.age.usage", "vault.age.usage.lock":
 		default:
 			t.Errorf("leftover file %s beside the vault", e.Name())
 		}

@@ -267,6 +267,12 @@ type listedToken struct {
 	Username  string     `json:"username"`
 	Withdrawn *time.Time `json:"withdrawn"`
 	Status    string     `json:"status"`
+	LastUsed  *time.Time `json:"last_used"`
+	Uses      int        `json:"uses"`
+	Repos     []struct {
+		Path string `json:"path"`
+		Uses int    `json:"uses"`
+	} `json:"repos"`
 }
 
 // list returns the tokens `list --json` reports.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/adopat/git-credential-adopat/internal/azdo"
@@ -23,6 +24,10 @@ type Helper struct {
 	// Stderr receives the rare line that needs the user's attention. In
 	// helper mode stdout belongs to git's protocol.
 	Stderr io.Writer
+	// Used, when set, is told of each answer given: the audit trail of
+	// which token served which repository. Its failure never costs git
+	// its answer.
+	Used func(u store.Use)
 }
 
 // Run performs one action. Unknown actions are ignored, as
@@ -101,7 +106,13 @@ func (h *Helper) get(c *Credential, t azdo.Target, out io.Writer) error {
 	if err := d.Reveal(tok); err != nil {
 		return err
 	}
-	return WriteCredential(out, answer(tok, c, t))
+	if err := WriteCredential(out, answer(tok, c, t)); err != nil {
+		return err
+	}
+	if h.Used != nil {
+		h.Used(store.Use{At: h.now().UTC(), Scope: tok.Scope(), Path: strings.TrimSuffix(c.Host+"/"+c.Path, "/")})
+	}
+	return nil
 }
 
 func answer(tok *store.Token, c *Credential, t azdo.Target) Credential {

@@ -35,6 +35,11 @@ type Token struct {
 	LastUsed  *time.Time `json:"last_used,omitempty"`
 	Withdrawn *time.Time `json:"withdrawn,omitempty"`
 
+	// Usage folded in from the UsageLog: answers given, and for which
+	// repositories (most recent first, at most maxRepos).
+	Uses  int       `json:"uses,omitempty"`
+	Repos []RepoUse `json:"repos,omitempty"`
+
 	// secretPending is set by backends that keep secrets apart from the
 	// metadata (an OS keyring) until Data.Reveal fetches them.
 	secretPending bool

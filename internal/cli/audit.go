@@ -1,0 +1,40 @@
+package cli
+
+import (
+	"fmt"
+	"strings"
+)
+
+// runAudit shows, per token, when git was last answered with it, how often,
+// and for which repositories: the "audit of use" of PAT hygiene, since
+// Azure DevOps does not tell a PAT's owner where it is used.
+func runAudit(a *App, o *options, args []string) error {
+	if len(args) > 1 {
+		return usagef("give at most one SCOPE")
+	}
+	b, d, err := a.loadWithUsage(o)
+	if err != nil {
+		return err
+	}
+	now, shown := a.Now(), 0
+	for i := range d.Tokens {
+		t := describe(&d.Tokens[i], now)
+		if len(args) == 1 && !strings.EqualFold(t.Scope, args[0]) {
+			continue
+		}
+		shown++
+		fmt.Fprintf(a.Stdout, "%s  [%s] created %s, expires %s\n", t.Scope, t.Status, t.Created.Local().Format("2006-01-02"), expiresColumn(t))
+		if t.LastUsed == nil {
+			fmt.Fprintln(a.Stdout, "  never used by git since it was stored")
+			continue
+		}
+		fmt.Fprintf(a.Stdout, "  last used %s, %d answers\n", t.LastUsed.Local().Format("2006-01-02 15:04"), t.Uses)
+		for _, r := range t.Repos {
+			fmt.Fprintf(a.Stdout, "    %-60s %5d×  last %s\n", r.Path, r.Uses, r.LastUsed.Local().Format("2006-01-02 15:04"))
+		}
+	}
+	if len(args) == 1 && shown == 0 {
+		return usagef("no token with scope %q in %s; see `git-credential-adopat list`", args[0], b.describe())
+	}
+	return nil
+}

@@ -1,0 +1,201 @@
+package store
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"slices"
+	"strings"
+	"time"
+)
+
+// UsageLog is the journal of answers given by `get`: when, which token,
+// for which repository path. No secret is ever written to it.
+//
+// get must stay fast and must not lose updates when many git processes run
+// at once, so it never rewrites the store: it appends one short line with
+// O_APPEND (the kernel positions each write at the end, so concurrent
+// appends do not overwrite each other) while holding a shared lock. Fold,
+// run by list, audit and metrics, takes the lock exclusively, so no append
+// is in flight, moves the journal aside and folds it into the tokens'
+// metadata with Store.Update.
+type UsageLog struct{ path string }
+
+// NewUsageLog returns the journal kept beside a store file.
+func NewUsageLog(storePath string) *UsageLog { return &UsageLog{path: storePath + ".usage"} }
+
+// Use is one answer given.
+type Use struct {
+	At    time.Time `json:"at"`
+	Scope string    `json:"scope"`
+	Path  string    `json:"path,omitempty"`
+}
+
+// maxUsePath keeps each journal line far below the size at which a
+// single append could be split.
+const maxUsePath = 512
+
+// Record appends one use. It creates nothing but the journal and its lock,
+// and only in a directory that already exists (the store's).
+func (l *UsageLog) Record(u Use) error {
+	if len(u.Path) > maxUsePath {
+		u.Path = u.Path[:maxUsePath]
+	}
+	line, err := json.Marshal(u)
+	if err != nil {
+		return err
+	}
+	lk, err := acquireLock(l.path+".lock", false)
+	if err != nil {
+		return err
+	}
+	defer lk.release()
+	f, err := os.OpenFile(l.path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(append(line, '\n'))
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// Fold moves the journal into the store: each token's LastUsed, Uses and
+// Repos. The journal is set aside before folding and removed only after the
+// store was written, so a failure keeps the uses for the next Fold.
+func (l *UsageLog) Fold(s Store) error {
+	if _, err := os.Lstat(l.path); errors.Is(err, fs.ErrNotExist) {
+		if _, err := os.Lstat(l.aside()); errors.Is(err, fs.ErrNotExist) {
+			return nil // nothing recorded since the last fold
+		}
+	}
+	lk, err := acquireLock(l.path+".lock", true)
+	if err != nil {
+		return err
+	}
+	defer lk.release()
+	// An aside file left by a failed fold is folded first, then appended to.
+	if err := appendFile(l.aside(), l.path); err != nil {
+		return err
+	}
+	uses, err := readUses(l.aside())
+	if err != nil {
+		return err
+	}
+	if len(uses) > 0 {
+		if err := s.Update(func(d *Data) (bool, error) { return applyUses(d, uses), nil }); err != nil {
+			return err
+		}
+	}
+	// Not there when another fold took everything first.
+	if err := os.Remove(l.aside()); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	return nil
+}
+
+func (l *UsageLog) aside() string { return l.path + ".folding" }
+
+// appendFile moves src's content to the end of dst and removes src.
+func appendFile(dst, src string) error {
+	data, err := readPrivateFile("usage journal", src, maxVaultSize)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	f, err := os.OpenFile(dst, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(data)
+	if cerr := f.Sync(); err == nil {
+		err = cerr
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("cannot write usage journal %s: %w", dst, err)
+	}
+	return os.Remove(src)
+}
+
+// readUses parses the journal, skipping lines a crash may have cut short.
+func readUses(path string) ([]Use, error) {
+	data, err := readPrivateFile("usage journal", path, maxVaultSize)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var uses []Use
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	sc.Buffer(make([]byte, 4096), 64*1024)
+	for sc.Scan() {
+		var u Use
+		if json.Unmarshal(sc.Bytes(), &u) == nil && u.Scope != "" {
+			uses = append(uses, u)
+		}
+	}
+	return uses, nil
+}
+
+// maxRepos bounds the per-token list of repositories, most recent first.
+const maxRepos = 20
+
+// RepoUse counts the answers given for one repository path.
+type RepoUse struct {
+	Path     string    `json:"path"`
+	Uses     int       `json:"uses"`
+	LastUsed time.Time `json:"last_used"`
+}
+
+func applyUses(d *Data, uses []Use) bool {
+	changed := false
+	for _, u := range uses {
+		i := slices.IndexFunc(d.Tokens, func(t Token) bool {
+			s := t.Scope()
+			return s == u.Scope || (!t.IsServer() && strings.EqualFold(s, u.Scope))
+		})
+		if i < 0 {
+			continue // removed since
+		}
+		t := &d.Tokens[i]
+		at := u.At.UTC()
+		if t.LastUsed == nil || at.After(*t.LastUsed) {
+			t.LastUsed = &at
+		}
+		t.Uses++
+		t.Repos = countRepo(t.Repos, u.Path, at)
+		changed = true
+	}
+	return changed
+}
+
+func countRepo(repos []RepoUse, path string, at time.Time) []RepoUse {
+	if path == "" {
+		return repos
+	}
+	i := slices.IndexFunc(repos, func(r RepoUse) bool { return r.Path == path })
+	if i < 0 {
+		repos = append(repos, RepoUse{Path: path})
+		i = len(repos) - 1
+	}
+	repos[i].Uses++
+	if at.After(repos[i].LastUsed) {
+		repos[i].LastUsed = at
+	}
+	slices.SortStableFunc(repos, func(a, b RepoUse) int { return b.LastUsed.Compare(a.LastUsed) })
+	if len(repos) > maxRepos {
+		repos = repos[:maxRepos]
+	}
+	return repos
+}
