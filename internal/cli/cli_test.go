@@ -275,3 +275,54 @@ func TestUsageIsRecordedAndShown(t *testing.T) {
 		t.Errorf("journal still there after folding: %v", err)
 	}
 }
+
+// Near expiry, get answers and warns once a day, remembered across runs.
+func TestExpiryWarningOncePerDay(t *testing.T) {
+	ta := newTestApp(t)
+	if code := ta.run(randomPAT(t), "add", "--org", "fabrikam", "--expires", "3d"); code != 0 {
+		t.Fatalf("add: %s", ta.stderr)
+	}
+	req := "protocol=https\nhost=dev.azure.com\npath=fabrikam/Web/_git/web\n"
+	warnings := func() int {
+		n := 0
+		for i := 0; i < 3; i++ {
+			ta.run(req, "get")
+			if !strings.Contains(ta.stdout.String(), "password=") {
+				t.Fatalf("no answer near expiry: %q %q", ta.stdout, ta.stderr)
+			}
+			n += strings.Count(ta.stderr.String(), "expires on")
+		}
+		return n
+	}
+	if n := warnings(); n != 1 {
+		t.Errorf("first day: %d warnings in 3 gets, want 1", n)
+	}
+	ta.Now = func() time.Time { return fixedNow.Add(24 * time.Hour) }
+	if n := warnings(); n != 1 {
+		t.Errorf("next day: %d warnings in 3 gets, want 1", n)
+	}
+	ta.env["ADOPAT_EXPIRY_WARNING"] = "1d"
+	if n := warnings(); n != 0 {
+		t.Errorf("with a 1-day window: %d warnings", n)
+	}
+}
+
+// In CI the environment's token answers with an empty vault and never
+// lands in it.
+func TestEnvTokenWithEmptyVault(t *testing.T) {
+	ta := newTestApp(t)
+	pat := randomPAT(t)
+	ta.env["SYSTEM_ACCESSTOKEN"] = pat
+	req := "protocol=https\nhost=dev.azure.com\npath=fabrikam/Web/_git/web\n"
+	if code := ta.run(req, "get"); code != 0 || ta.stdout.String() != "username=adopat\npassword="+pat+"\n" || ta.stderr.Len() != 0 {
+		t.Fatalf("get: exit %d %q %q", code, ta.stdout, ta.stderr)
+	}
+	for _, action := range []string{"store", "erase"} {
+		if code := ta.run(req+"username=adopat\npassword="+pat+"\n", action); code != 0 || ta.stdout.Len()+ta.stderr.Len() != 0 {
+			t.Fatalf("%s: exit %d %q %q", action, code, ta.stdout, ta.stderr)
+		}
+	}
+	if _, err := os.Stat(filepath.Dir(ta.env["ADOPAT_VAULT"])); !os.IsNotExist(err) {
+		t.Fatalf("the environment token created the vault directory (%v)", err)
+	}
+}

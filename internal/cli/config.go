@@ -17,6 +17,7 @@ import (
 var configKeys = map[string]string{
 	"backend":         "--backend, ADOPAT_BACKEND",
 	"keyring-timeout": "--keyring-timeout, ADOPAT_KEYRING_TIMEOUT",
+	"expiry-warning":  "ADOPAT_EXPIRY_WARNING",
 }
 
 // configPath is $ADOPAT_CONFIG, else $XDG_CONFIG_HOME/adopat/config, else

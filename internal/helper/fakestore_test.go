@@ -17,6 +17,7 @@ import (
 // that reported a change.
 type fakeStore struct {
 	data          store.Data
+	loads         int // Load calls
 	updates       int // Update calls
 	changedWrites int // Update calls whose fn reported a change
 }
@@ -26,6 +27,7 @@ func newFakeStore(tokens ...store.Token) *fakeStore {
 }
 
 func (f *fakeStore) Load() (*store.Data, error) {
+	f.loads++
 	return cloneData(&f.data), nil
 }
 

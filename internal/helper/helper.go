@@ -28,6 +28,13 @@ type Helper struct {
 	// which token served which repository. Its failure never costs git
 	// its answer.
 	Used func(u store.Use)
+	// Env, when set, answers Azure DevOps cloud ahead of the store.
+	Env *EnvToken
+	// WarnWithin is how long before its expiry a token starts to draw a
+	// warning; WarnOnce says whether to warn for a scope now and remembers
+	// it, so the warning comes at most once a day.
+	WarnWithin time.Duration
+	WarnOnce   func(scope string) bool
 }
 
 // Run performs one action. Unknown actions are ignored, as
@@ -50,6 +57,13 @@ func (h *Helper) Run(action string, in io.Reader, out io.Writer) error {
 		return err
 	}
 	t := azdo.Classify(azdo.Request{Protocol: c.Protocol, Host: c.Host, Path: c.Path, Username: c.Username}, h.Servers)
+	if h.Env.serves(t) {
+		if handled, a := h.answerFromEnv(action, &c); a != nil {
+			return WriteCredential(out, *a)
+		} else if handled || t.Kind == azdo.None {
+			return nil
+		}
+	}
 	if t.Kind == azdo.None {
 		if t.NeedsPath && action == "get" {
 			h.warn("cannot tell the Azure DevOps organisation: git sent no path for https://%s; run `git-credential-adopat install` (it sets credential.useHttpPath) or use https://ORG@dev.azure.com/... URLs", c.Host)
@@ -99,9 +113,14 @@ func (h *Helper) get(c *Credential, t azdo.Target, out io.Writer) error {
 		h.warn("the PAT for %s was withdrawn on %s after the server rejected it; if it is valid again run `git-credential-adopat restore %s`, else store a new one with `git-credential-adopat add`", tok.Scope(), tok.Withdrawn.Format("2006-01-02"), tok.Scope())
 		return nil
 	}
-	if expired(tok, h.now()) {
-		h.warn("the PAT for %s expired on %s and was not sent; create a new one and store it with `git-credential-adopat add`", tok.Scope(), tok.Expires.Format("2006-01-02"))
+	now := h.now()
+	if expired(tok, now) {
+		h.warn("the PAT for %s expired on %s and was not sent; create a new one in Azure DevOps and run: git-credential-adopat rotate %s", tok.Scope(), tok.Expires.Format("2006-01-02"), tok.Scope())
 		return nil
+	}
+	if tok.Expires != nil && tok.Expires.Sub(now) <= h.WarnWithin && h.WarnOnce != nil && h.WarnOnce(tok.Scope()) {
+		days := int(tok.Expires.Sub(now).Hours() / 24)
+		h.warn("the PAT for %s expires on %s (%d days left); create a new one in Azure DevOps and run: git-credential-adopat rotate %s", tok.Scope(), tok.Expires.Format("2006-01-02"), days, tok.Scope())
 	}
 	if err := d.Reveal(tok); err != nil {
 		return err
@@ -110,7 +129,7 @@ func (h *Helper) get(c *Credential, t azdo.Target, out io.Writer) error {
 		return err
 	}
 	if h.Used != nil {
-		h.Used(store.Use{At: h.now().UTC(), Scope: tok.Scope(), Path: strings.TrimSuffix(c.Host+"/"+c.Path, "/")})
+		h.Used(store.Use{At: now.UTC(), Scope: tok.Scope(), Path: strings.TrimSuffix(c.Host+"/"+c.Path, "/")})
 	}
 	return nil
 }

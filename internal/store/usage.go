@@ -199,3 +199,30 @@ func countRepo(repos []RepoUse, path string, at time.Time) []RepoUse {
 	}
 	return repos
 }
+
+// WarnOnce reports whether an expiry warning for scope is due now, and
+// remembers that it was given: at most one warning per token per day, so a
+// busy build machine does not print it on every fetch. The state lives
+// beside the journal and holds only scopes and dates. When the state cannot
+// be kept, it says to warn: a repeated warning beats a missed one.
+func (l *UsageLog) WarnOnce(scope string, now time.Time) bool {
+	lk, err := acquireLock(l.path+".lock", true)
+	if err != nil {
+		return true
+	}
+	defer lk.release()
+	path := l.path + ".warned"
+	warned := map[string]string{}
+	if raw, err := readPrivateFile("warning state", path, 1<<20); err == nil {
+		_ = json.Unmarshal(raw, &warned)
+	}
+	today := now.Local().Format("2006-01-02")
+	if warned[scope] == today {
+		return false
+	}
+	warned[scope] = today
+	if raw, err := json.Marshal(warned); err == nil {
+		_ = writeFileAtomic("warning state", path, raw)
+	}
+	return true
+}

@@ -1,0 +1,65 @@
+package helper
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/adopat/git-credential-adopat/internal/store"
+)
+
+func envFrom(vars map[string]string) *EnvToken {
+	return EnvTokenFrom(func(k string) string { return vars[k] })
+}
+
+func TestEnvTokenAnswersCloudWithoutTouchingTheStore(t *testing.T) {
+	tests := []struct {
+		name string
+		env  map[string]string
+		host string
+		path string
+		want string // password answered, "" for none
+	}{
+		{"az devops variable", map[string]string{"AZURE_DEVOPS_EXT_PAT": "ext-pat"}, "dev.azure.com", "fabrikam/p/_git/r", "ext-pat"},
+		{"pipeline job token", map[string]string{"SYSTEM_ACCESSTOKEN": "job-pat"}, "fabrikam.visualstudio.com", "p/_git/r", "job-pat"},
+		{"explicit variable wins", map[string]string{"AZURE_DEVOPS_EXT_PAT": "ext-pat", "SYSTEM_ACCESSTOKEN": "job-pat"}, "dev.azure.com", "fabrikam/p/_git/r", "ext-pat"},
+		{"organisation unknown (no useHttpPath)", map[string]string{"SYSTEM_ACCESSTOKEN": "job-pat"}, "dev.azure.com", "", "job-pat"},
+		{"limited to its organisation", map[string]string{"SYSTEM_ACCESSTOKEN": "job-pat", "ADOPAT_ENV_ORG": "Fabrikam"}, "dev.azure.com", "fabrikam/p/_git/r", "job-pat"},
+		{"other organisation falls to the store", map[string]string{"SYSTEM_ACCESSTOKEN": "job-pat", "ADOPAT_ENV_ORG": "contoso"}, "dev.azure.com", "fabrikam/p/_git/r", "vault-pat"},
+		{"never for lookalike hosts", map[string]string{"SYSTEM_ACCESSTOKEN": "job-pat"}, "dev.azure.com.evil.example", "fabrikam/p/_git/r", ""},
+		{"blank variable is no token", map[string]string{"SYSTEM_ACCESSTOKEN": "  "}, "dev.azure.com", "fabrikam/p/_git/r", "vault-pat"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newFixture(t, nil, store.Token{Org: "fabrikam", Secret: "vault-pat"})
+			f.h.Env = envFrom(tt.env)
+			lines := []string{"protocol=https", "host=" + tt.host}
+			if tt.path != "" {
+				lines = append(lines, "path="+tt.path)
+			}
+			got := f.quietGet(lines...)
+			if tt.want == "" && got != "" || tt.want != "" && !strings.Contains(got, "password="+tt.want+"\n") {
+				t.Fatalf("get answered %q, want password %q", got, tt.want)
+			}
+			if tt.want != "vault-pat" && f.store.loads != 0 {
+				t.Errorf("the store was read %d times for an environment answer", f.store.loads)
+			}
+		})
+	}
+}
+
+// git stores and, after a 401, erases the credential it used; for the
+// environment token neither may reach the store.
+func TestEnvTokenIsNeverStoredNorWithdrawsStoredTokens(t *testing.T) {
+	f := newFixture(t, nil, store.Token{Org: "fabrikam", Secret: "vault-pat"})
+	f.h.Env = envFrom(map[string]string{"AZURE_DEVOPS_EXT_PAT": "ext-pat"})
+	url := req("dev.azure.com", "fabrikam/p/_git/r")
+	f.run("store", append(url, "username=adopat", "password=ext-pat")...)
+	f.run("erase", append(url, "username=adopat", "password=ext-pat")...)
+	if f.store.updates != 0 || f.store.loads != 0 {
+		t.Fatalf("store touched: %d loads, %d updates", f.store.loads, f.store.updates)
+	}
+	if f.store.data.Tokens[0].Withdrawn != nil || len(f.store.data.Tokens) != 1 {
+		t.Fatalf("store changed: %+v", f.store.data.Tokens)
+	}
+	f.noStderr()
+}
