@@ -326,3 +326,30 @@ func TestEnvTokenWithEmptyVault(t *testing.T) {
 		t.Fatalf("the environment token created the vault directory (%v)", err)
 	}
 }
+
+// Least privilege: write and full-access scopes are flagged in list and
+// doctor; a read-only token is not.
+func TestBroadScopesAreFlagged(t *testing.T) {
+	ta := newTestApp(t)
+	for org, scopes := range map[string]string{"readonly": "vso.code", "writer": "vso.code_write", "admin": "app_token"} {
+		if code := ta.run(randomPAT(t), "add", "--org", org, "--scopes", scopes, "--expires", "30d"); code != 0 {
+			t.Fatalf("add %s: %s", org, ta.stderr)
+		}
+	}
+	l := listJSON(t, ta)
+	got := map[string]string{}
+	for _, tok := range l.Tokens {
+		got[tok.Scope] = tok.Privilege
+	}
+	if got["readonly"] != "read" || got["writer"] != "write" || got["admin"] != "full" {
+		t.Errorf("privileges %v", got)
+	}
+	ta.run("", "list")
+	if !strings.Contains(ta.stdout.String(), "app_token (FULL ACCESS!)") || !strings.Contains(ta.stdout.String(), "vso.code_write (write!)") || strings.Contains(ta.stdout.String(), "vso.code (") {
+		t.Errorf("list:\n%s", ta.stdout)
+	}
+	ta.run("", "doctor")
+	if !strings.Contains(ta.stdout.String(), "admin: recorded with full access") || !strings.Contains(ta.stdout.String(), "writer: recorded scopes allow writing") || strings.Contains(ta.stdout.String(), "readonly: recorded") {
+		t.Errorf("doctor:\n%s", ta.stdout)
+	}
+}

@@ -6,6 +6,8 @@ import (
 	"os/exec"
 	"strings"
 	"time"
+
+	"github.com/adopat/git-credential-adopat/internal/azdo"
 )
 
 // runDoctor checks what usually goes wrong, one line per check, and exits 2
@@ -38,6 +40,12 @@ func runDoctor(a *App, o *options, args []string) error {
 		report("ok", "%d tokens", len(d.Tokens))
 		for i := range d.Tokens {
 			lt := describe(&d.Tokens[i], now)
+			switch azdo.Privilege(lt.Privilege) {
+			case azdo.Full:
+				report("warn", "%s: recorded with full access (%s); create one limited to what it is for, e.g. vso.code to clone and fetch", lt.Scope, strings.Join(lt.Scopes, ","))
+			case azdo.Write:
+				report("warn", "%s: recorded scopes allow writing (%s); vso.code is enough to clone and fetch", lt.Scope, strings.Join(lt.Scopes, ","))
+			}
 			switch {
 			case lt.Status == "withdrawn":
 				report("warn", "%s: withdrawn after git reported it rejected; `restore %s` or `add` a new one", lt.Scope, lt.Scope)

@@ -7,6 +7,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/adopat/git-credential-adopat/internal/azdo"
 	"github.com/adopat/git-credential-adopat/internal/store"
 )
 
@@ -23,6 +24,7 @@ type listedToken struct {
 	Username  string          `json:"username"`
 	Label     string          `json:"label"`
 	Scopes    []string        `json:"scopes"`
+	Privilege string          `json:"privilege"` // "read", "write", "full" or "unknown", from scopes
 	Created   time.Time       `json:"created"`
 	Expires   *time.Time      `json:"expires"`
 	DaysLeft  *int            `json:"days_left"`
@@ -65,10 +67,10 @@ func runList(a *App, o *options, args []string) error {
 	}
 	fmt.Fprintln(a.Stdout)
 	tw := tabwriter.NewWriter(a.Stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "SCOPE\tLABEL\tUSERNAME\tCREATED\tEXPIRES\tLAST USED\tSTATUS")
+	fmt.Fprintln(tw, "SCOPE\tLABEL\tUSERNAME\tCREATED\tEXPIRES\tLAST USED\tPAT SCOPES\tSTATUS")
 	for _, t := range out.Tokens {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", t.Scope, dash(t.Label), dash(t.Username),
-			t.Created.Local().Format("2006-01-02"), expiresColumn(t), lastUsedColumn(t), statusColumn(t))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", t.Scope, dash(t.Label), dash(t.Username),
+			t.Created.Local().Format("2006-01-02"), expiresColumn(t), lastUsedColumn(t), scopesColumn(t), statusColumn(t))
 	}
 	return tw.Flush()
 }
@@ -78,7 +80,7 @@ func describe(tok *store.Token, now time.Time) listedToken {
 		Scope: tok.Scope(), Kind: "cloud", Org: tok.Org, Project: tok.Project, Path: tok.Path,
 		Username: tok.Username, Label: tok.Label, Scopes: tok.Scopes, Created: tok.Created,
 		Expires: tok.Expires, LastUsed: tok.LastUsed, Uses: tok.Uses, Repos: tok.Repos,
-		Withdrawn: tok.Withdrawn, Status: "active",
+		Withdrawn: tok.Withdrawn, Status: "active", Privilege: string(azdo.ScopePrivilege(tok.Scopes)),
 	}
 	if lt.Scopes == nil {
 		lt.Scopes = []string{}
@@ -146,4 +148,17 @@ func (a *App) loadWithUsage(o *options) (*backend, *store.Data, error) {
 	}
 	d, err := b.Store.Load()
 	return b, d, err
+}
+
+// scopesColumn lists the recorded scopes and flags more than read access:
+// a PAT that only clones and fetches needs vso.code alone.
+func scopesColumn(t listedToken) string {
+	s := dash(strings.Join(t.Scopes, ","))
+	switch azdo.Privilege(t.Privilege) {
+	case azdo.Full:
+		return s + " (FULL ACCESS!)"
+	case azdo.Write:
+		return s + " (write!)"
+	}
+	return s
 }
