@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -351,5 +352,39 @@ func TestBroadScopesAreFlagged(t *testing.T) {
 	ta.run("", "doctor")
 	if !strings.Contains(ta.stdout.String(), "admin: recorded with full access") || !strings.Contains(ta.stdout.String(), "writer: recorded scopes allow writing") || strings.Contains(ta.stdout.String(), "readonly: recorded") {
 		t.Errorf("doctor:\n%s", ta.stdout)
+	}
+}
+
+func TestMetricsInPrometheusTextFormat(t *testing.T) {
+	ta := newTestApp(t)
+	pat := randomPAT(t)
+	if code := ta.run(pat, "add", "--org", "fabrikam", "--label", `ci "nightly"`, "--expires", "30d", "--scopes", "vso.code"); code != 0 {
+		t.Fatalf("add: %s", ta.stderr)
+	}
+	ta.run("protocol=https\nhost=dev.azure.com\npath=fabrikam/Web/_git/web\n", "get")
+	out := filepath.Join(ta.dir, "adopat.prom")
+	if code := ta.run("", "metrics", "--output", out); code != 0 {
+		t.Fatalf("metrics: exit %d %s", code, ta.stderr)
+	}
+	text, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	labels := `{scope="fabrikam",label="ci \"nightly\""}`
+	for _, want := range []string{
+		"# TYPE adopat_token_expiry_timestamp_seconds gauge\n",
+		fmt.Sprintf("adopat_token_expiry_timestamp_seconds%s %d\n", labels, fixedNow.Add(30*24*time.Hour).Unix()),
+		fmt.Sprintf("adopat_token_last_used_timestamp_seconds%s %d\n", labels, fixedNow.Unix()),
+		"adopat_token_uses_total" + labels + " 1\n",
+		"adopat_token_withdrawn" + labels + " 0\n",
+		`adopat_token_write_access{scope="fabrikam",label="ci \"nightly\"",privilege="read"} 0` + "\n",
+		`adopat_tokens{backend="file"} 1` + "\n",
+	} {
+		if !strings.Contains(string(text), want) {
+			t.Errorf("metrics lack %q:\n%s", want, text)
+		}
+	}
+	if strings.Contains(string(text), pat) {
+		t.Error("metrics contain the PAT")
 	}
 }

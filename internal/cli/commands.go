@@ -5,7 +5,7 @@ import (
 )
 
 // commandOrder is the order --help lists commands in.
-var commandOrder = []string{"add", "list", "audit", "remove", "restore", "install", "uninstall", "doctor", "migrate", "passphrase", "unlock", "lock", "get", "store", "erase", "version"}
+var commandOrder = []string{"add", "list", "audit", "remove", "restore", "install", "uninstall", "doctor", "metrics", "migrate", "passphrase", "unlock", "lock", "get", "store", "erase", "version"}
 
 func commands() map[string]*command {
 	return map[string]*command{
@@ -34,6 +34,12 @@ func commands() map[string]*command {
 			run: runUninstall},
 		"doctor": {name: "doctor", summary: "check the setup: backend and why, files, git config, tokens",
 			run: runDoctor},
+		"metrics": {name: "metrics", summary: "token expiry, use and state in Prometheus text format",
+			usage: "[--output FILE]",
+			flags: func(fs *pflag.FlagSet, o *options) {
+				fs.StringVar(&o.output, "output", "", "write to FILE (replaced atomically, for node_exporter's textfile collector) instead of stdout")
+			},
+			run: runMetrics},
 		"migrate": {name: "migrate", summary: "move every token to the other backend, verified before the source is cleared",
 			usage: "--to keyring|file",
 			flags: func(fs *pflag.FlagSet, o *options) {

@@ -29,6 +29,8 @@ type options struct {
 	unlockTT string
 	// migrate
 	migrateTo string
+	// metrics
+	output string
 }
 
 // valueFlags are the common flags that take a separate value, so that
