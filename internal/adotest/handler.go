@@ -31,6 +31,9 @@ func (s *Server) serveGit(w http.ResponseWriter, r *http.Request, scheme string)
 		http.NotFound(sw, r)
 		return
 	}
+	if s.serveConnectionData(sw, r, o, key, realm) {
+		return
+	}
 	user, ok := s.authenticate(key, r)
 	if !ok {
 		sw.Header().Set("WWW-Authenticate", `Basic realm="`+strings.ReplaceAll(realm, `"`, "")+`"`)

@@ -43,6 +43,8 @@ type Server struct {
 	pats      map[string]string
 	authStats map[string]AuthStats
 
+	conn connData // connectionData endpoint settings (connectiondata.go)
+
 	closeOnce sync.Once
 }
 
