@@ -1,9 +1,6 @@
 package cli
 
-import (
-	"fmt"
-	"strings"
-)
+import "fmt"
 
 // runAudit shows, per token, when git was last answered with it, how often,
 // and for which repositories: the "audit of use" of PAT hygiene, since
@@ -18,10 +15,10 @@ func runAudit(a *App, o *options, args []string) error {
 	}
 	now, shown := a.Now(), 0
 	for i := range d.Tokens {
-		t := describe(&d.Tokens[i], now)
-		if len(args) == 1 && !strings.EqualFold(t.Scope, args[0]) {
+		if len(args) == 1 && !d.Tokens[i].HasScope(args[0]) {
 			continue
 		}
+		t := describe(&d.Tokens[i], now)
 		shown++
 		fmt.Fprintf(a.Stdout, "%s  [%s] created %s, expires %s\n", t.Scope, t.Status, t.Created.Local().Format("2006-01-02"), expiresColumn(t))
 		if t.LastUsed == nil {

@@ -37,6 +37,10 @@ func runMigrate(a *App, o *options, args []string) error {
 		return err
 	}
 
+	// Uses recorded since the last list belong to the tokens that move.
+	if err := store.NewUsageLog(src.Path).Fold(src.Store); err != nil {
+		return fmt.Errorf("folding the usage journal of %s: %w", src.describe(), err)
+	}
 	tokens, err := revealAll(src.Store)
 	if err != nil {
 		return fmt.Errorf("reading %s: %w", src.describe(), err)

@@ -2,7 +2,7 @@ package cli
 
 import (
 	"fmt"
-	"strings"
+	"slices"
 
 	"github.com/adopat/git-credential-adopat/internal/store"
 )
@@ -10,13 +10,7 @@ import (
 // findScope returns the index of the token named by scope as `list` shows
 // it; cloud scopes compare case-insensitively like Azure DevOps names.
 func findScope(d *store.Data, scope string) int {
-	for i := range d.Tokens {
-		s := d.Tokens[i].Scope()
-		if s == scope || (!d.Tokens[i].IsServer() && strings.EqualFold(s, scope)) {
-			return i
-		}
-	}
-	return -1
+	return slices.IndexFunc(d.Tokens, func(t store.Token) bool { return t.HasScope(scope) })
 }
 
 // editScope runs edit on the token named by the single SCOPE argument.

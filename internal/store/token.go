@@ -69,6 +69,14 @@ func (t *Token) Scope() string {
 	return s
 }
 
+// HasScope reports whether scope, as the user or a journal wrote it,
+// names this token. Cloud scopes compare case-insensitively like Azure
+// DevOps names; server scopes exactly, like git's keys.
+func (t *Token) HasScope(scope string) bool {
+	s := t.Scope()
+	return s == scope || (!t.IsServer() && strings.EqualFold(s, scope))
+}
+
 // SameScope reports whether two tokens occupy the same slot: storing one
 // replaces the other. Organisation and project names are case-insensitive
 // in Azure DevOps; server keys compare the way git compares them.

@@ -9,7 +9,6 @@ import (
 	"io/fs"
 	"os"
 	"slices"
-	"strings"
 	"time"
 )
 
@@ -161,10 +160,7 @@ type RepoUse struct {
 func applyUses(d *Data, uses []Use) bool {
 	changed := false
 	for _, u := range uses {
-		i := slices.IndexFunc(d.Tokens, func(t Token) bool {
-			s := t.Scope()
-			return s == u.Scope || (!t.IsServer() && strings.EqualFold(s, u.Scope))
-		})
+		i := slices.IndexFunc(d.Tokens, func(t Token) bool { return t.HasScope(u.Scope) })
 		if i < 0 {
 			continue // removed since
 		}
