@@ -5,7 +5,7 @@ import (
 )
 
 // commandOrder is the order --help lists commands in.
-var commandOrder = []string{"add", "list", "audit", "remove", "restore", "install", "uninstall", "doctor", "metrics", "migrate", "passphrase", "unlock", "lock", "get", "store", "erase", "version"}
+var commandOrder = []string{"add", "list", "audit", "verify", "rotate", "remove", "restore", "install", "uninstall", "doctor", "metrics", "migrate", "passphrase", "unlock", "lock", "get", "store", "erase", "version"}
 
 func commands() map[string]*command {
 	return map[string]*command{
@@ -16,7 +16,13 @@ func commands() map[string]*command {
 			usage: "[--json]",
 			flags: func(fs *pflag.FlagSet, o *options) { fs.BoolVar(&o.json, "json", false, "machine-readable output") },
 			run:   runList},
-		"audit":  {name: "audit", summary: "when and where git used each token (no secrets)", usage: "[SCOPE]", run: runAudit},
+		"audit": {name: "audit", summary: "when and where git used each token (no secrets)", usage: "[SCOPE]", run: runAudit},
+		"verify": {name: "verify", summary: "ask Azure DevOps whether each PAT (or one) is valid, and whose it is",
+			usage: "[SCOPE] [--json]",
+			flags: func(fs *pflag.FlagSet, o *options) { fs.BoolVar(&o.json, "json", false, "machine-readable output") },
+			run:   runVerify},
+		"rotate": {name: "rotate", summary: "replace a token's PAT after Azure DevOps accepted the new one",
+			usage: "SCOPE [--expires 30d] [--scopes ...] [--label ...] [--no-verify]", flags: rotateFlags, run: runRotate},
 		"remove": {name: "remove", summary: "delete a token for good", usage: "SCOPE", run: runRemove},
 		"restore": {name: "restore", summary: "put a token git withdrew (after a 401) back into service",
 			usage: "SCOPE", run: runRestore},

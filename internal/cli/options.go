@@ -31,6 +31,8 @@ type options struct {
 	migrateTo string
 	// metrics
 	output string
+	// rotate
+	noVerify bool
 }
 
 // valueFlags are the common flags that take a separate value, so that

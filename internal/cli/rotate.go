@@ -1,0 +1,88 @@
+package cli
+
+import (
+	"fmt"
+
+	"github.com/spf13/pflag"
+
+	"github.com/adopat/git-credential-adopat/internal/store"
+)
+
+func rotateFlags(fs *pflag.FlagSet, o *options) {
+	fs.StringVar(&o.label, "label", "", "a new label (default: keep)")
+	fs.StringVar(&o.expires, "expires", "", "the new PAT's expiry: 30d or 2026-12-31 (default: keep)")
+	fs.StringSliceVar(&o.scopes, "scopes", nil, "the new PAT's scopes (default: keep)")
+	fs.BoolVar(&o.noVerify, "no-verify", false, "store the new PAT without asking Azure DevOps first")
+}
+
+// runRotate replaces a token's PAT: the new one is read like add's, checked
+// with Azure DevOps, and only then written, in one atomic update that keeps
+// the label, expiry, scopes and history unless new ones are given. A new
+// PAT Azure DevOps refuses leaves the old one in place.
+func runRotate(a *App, o *options, args []string) error {
+	if len(args) != 1 {
+		return usagef("give exactly one SCOPE, as `git-credential-adopat list` shows it")
+	}
+	if err := plainText(o); err != nil {
+		return err
+	}
+	b, err := a.openStore(o, true)
+	if err != nil {
+		return err
+	}
+	d, err := b.Store.Load()
+	if err != nil {
+		return err
+	}
+	i := findScope(d, args[0])
+	if i < 0 {
+		return usagef("no token with scope %q in %s; see `git-credential-adopat list`", args[0], b.describe())
+	}
+	old := d.Tokens[i]
+	expires, err := parseExpires(o.expires, a.Now(), !old.IsServer())
+	if err != nil {
+		return usagef("--expires: %v", err)
+	}
+	pat, err := a.readPAT(old.Scope())
+	if err != nil {
+		return err
+	}
+	verified := "not verified (--no-verify)"
+	if !o.noVerify {
+		servers, err := o.parseServers()
+		if err != nil {
+			return err
+		}
+		v := verifyOne(verifyTarget(&old, servers), old.Scope(), pat)
+		switch {
+		case v.Error != "":
+			return fmt.Errorf("could not check the new PAT for %s (%s); nothing changed; retry, or use --no-verify to store it unchecked", old.Scope(), v.Error)
+		case !v.Valid:
+			return fmt.Errorf("Azure DevOps did not accept the new PAT for %s: %s; the old token stays in place", old.Scope(), v.Reason)
+		}
+		verified = "verified as " + v.Identity
+	}
+	err = b.Store.Update(func(d *store.Data) (bool, error) {
+		i := findScope(d, old.Scope())
+		if i < 0 {
+			return false, fmt.Errorf("the token for %s was removed meanwhile; add the new PAT with `git-credential-adopat add`", old.Scope())
+		}
+		t := &d.Tokens[i]
+		t.Secret, t.Created, t.Withdrawn = pat, a.Now().UTC(), nil
+		if expires != nil {
+			t.Expires = expires
+		}
+		if o.scopes != nil {
+			t.Scopes = o.scopes
+		}
+		if o.label != "" {
+			t.Label = o.label
+		}
+		return true, nil
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(a.Stdout, "rotated %s: %s; now revoke the old PAT in Azure DevOps (User settings, Personal access tokens)\n", old.Scope(), verified)
+	return nil
+}

@@ -1,0 +1,117 @@
+package cli
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/adopat/git-credential-adopat/internal/adoapi"
+	"github.com/adopat/git-credential-adopat/internal/adotest"
+)
+
+// useStandIn points verify and rotate at the in-process Azure DevOps.
+func useStandIn(t *testing.T) *adotest.Server {
+	srv := adotest.StartT(t)
+	old := verifyClient
+	verifyClient = &adoapi.Client{HTTP: srv.Client()}
+	t.Cleanup(func() { verifyClient = old })
+	return srv
+}
+
+func getPassword(t *testing.T, ta *testApp, org string) string {
+	t.Helper()
+	ta.run("protocol=https\nhost=dev.azure.com\npath="+org+"/p/_git/r\n", "get")
+	for _, line := range strings.Split(ta.stdout.String(), "\n") {
+		if p, ok := strings.CutPrefix(line, "password="); ok {
+			return p
+		}
+	}
+	return ""
+}
+
+func TestVerifyReportsValidInvalidAndWhose(t *testing.T) {
+	srv := useStandIn(t)
+	ta := newTestApp(t)
+	good, stale := randomPAT(t), randomPAT(t)
+	srv.SetPAT("fabrikam", good)
+	srv.SetPAT("contoso", randomPAT(t))
+	ta.run(good, "add", "--org", "fabrikam")
+	ta.run(stale, "add", "--org", "contoso")
+
+	if code := ta.run("", "verify", "fabrikam"); code != 0 || !strings.Contains(ta.stdout.String(), "fabrikam: valid, authenticated as Test User <user@example.com>") {
+		t.Fatalf("verify fabrikam: exit %d %q %q", code, ta.stdout, ta.stderr)
+	}
+	code := ta.run("", "verify", "--json")
+	var results []verification
+	if err := json.Unmarshal(ta.stdout.Bytes(), &results); err != nil || code != ExitRuntime || len(results) != 2 {
+		t.Fatalf("verify --json: exit %d, %v, %s", code, err, ta.stdout)
+	}
+	if !results[0].Valid || results[1].Valid || !strings.Contains(results[1].Reason, "401") {
+		t.Errorf("verify --json: %+v", results)
+	}
+
+	// Azure DevOps' other answer to a bad PAT: 203 with a sign-in page.
+	srv.SetBadPATMode("contoso", adotest.Mode203HTML)
+	if code := ta.run("", "verify", "contoso"); code != ExitRuntime || !strings.Contains(ta.stdout.String(), "contoso: INVALID") {
+		t.Errorf("verify with a 203 sign-in page: exit %d %q", code, ta.stdout)
+	}
+	for _, out := range []string{ta.stdout.String(), ta.stderr.String()} {
+		if strings.Contains(out, good) || strings.Contains(out, stale) {
+			t.Fatal("verify printed a PAT")
+		}
+	}
+}
+
+// rotate stores the new PAT only once Azure DevOps accepted it, keeping
+// the token's metadata; a refused PAT leaves the old one answering.
+func TestRotateReplacesOnlyAfterVerification(t *testing.T) {
+	srv := useStandIn(t)
+	ta := newTestApp(t)
+	oldPAT, newPAT := randomPAT(t), randomPAT(t)
+	ta.run(oldPAT, "add", "--org", "fabrikam", "--label", "laptop", "--expires", "30d", "--scopes", "vso.code")
+	srv.SetPAT("fabrikam", newPAT) // the server accepts only the new PAT
+
+	if code := ta.run(randomPAT(t), "rotate", "fabrikam"); code != ExitRuntime || !strings.Contains(ta.stderr.String(), "did not accept the new PAT") {
+		t.Fatalf("rotate with a refused PAT: exit %d %q", code, ta.stderr)
+	}
+	if got := getPassword(t, ta, "fabrikam"); got != oldPAT {
+		t.Fatalf("after a refused rotate get answers %q, want the old PAT", got)
+	}
+	if code := ta.run(newPAT, "rotate", "fabrikam"); code != 0 || !strings.Contains(ta.stdout.String(), "verified as Test User") {
+		t.Fatalf("rotate: exit %d %q %q", code, ta.stdout, ta.stderr)
+	}
+	if got := getPassword(t, ta, "fabrikam"); got != newPAT {
+		t.Fatalf("after rotate get answers %q, want the new PAT", got)
+	}
+	tok := listJSON(t, ta).Tokens[0]
+	if tok.Label != "laptop" || tok.Expires == nil || *tok.DaysLeft != 30 || tok.Scopes[0] != "vso.code" {
+		t.Errorf("rotate lost metadata: %+v", tok)
+	}
+}
+
+// A network failure is never reported as an invalid PAT, and rotate then
+// changes nothing unless told --no-verify.
+func TestVerifyNetworkErrorIsNotInvalid(t *testing.T) {
+	old := verifyClient
+	proxy, _ := url.Parse("http://127.0.0.1:1") // nothing listens there
+	verifyClient = &adoapi.Client{HTTP: &http.Client{Transport: &http.Transport{Proxy: http.ProxyURL(proxy)}}}
+	t.Cleanup(func() { verifyClient = old })
+	ta := newTestApp(t)
+	oldPAT, newPAT := randomPAT(t), randomPAT(t)
+	ta.run(oldPAT, "add", "--org", "fabrikam")
+
+	if code := ta.run("", "verify"); code != ExitRuntime || !strings.Contains(ta.stdout.String(), "fabrikam: not checked: network") || strings.Contains(ta.stdout.String(), "INVALID") {
+		t.Errorf("verify offline: exit %d %q", code, ta.stdout)
+	}
+	if code := ta.run(newPAT, "rotate", "fabrikam"); code != ExitRuntime || !strings.Contains(ta.stderr.String(), "could not check the new PAT") {
+		t.Errorf("rotate offline: exit %d %q", code, ta.stderr)
+	}
+	if got := getPassword(t, ta, "fabrikam"); got != oldPAT {
+		t.Fatalf("offline rotate changed the PAT")
+	}
+	if code := ta.run(newPAT, "rotate", "fabrikam", "--no-verify"); code != 0 || getPassword(t, ta, "fabrikam") != newPAT {
+		t.Errorf("rotate --no-verify: exit %d %q", code, ta.stderr)
+	}
+}
