@@ -114,7 +114,6 @@ func TestAddRefusesBadInput(t *testing.T) {
 		{"no org", pat, []string{"add"}, ExitUsage, "--org ORG"},
 		{"bad org", pat, []string{"add", "--org", "fab.rikam"}, ExitUsage, "not an Azure DevOps organisation"},
 		{"over a year", pat, []string{"add", "--org", "fabrikam", "--expires", "400d"}, ExitUsage, "at most one year"},
-		{"past date", pat, []string{"add", "--org", "fabrikam", "--expires", "2020-01-01"}, ExitUsage, "in the past"},
 		{"bad expiry", pat, []string{"add", "--org", "fabrikam", "--expires", "soon"}, ExitUsage, "not a duration"},
 		{"empty PAT", "\n", []string{"add", "--org", "fabrikam"}, ExitRuntime, "no PAT given"},
 		{"two tokens", pat + " " + pat, []string{"add", "--org", "fabrikam"}, ExitRuntime, "exactly one token"},
@@ -386,5 +385,21 @@ func TestMetricsInPrometheusTextFormat(t *testing.T) {
 	}
 	if strings.Contains(string(text), pat) {
 		t.Error("metrics contain the PAT")
+	}
+}
+
+// An already expired PAT can be recorded (its history is kept) but is never
+// sent, and add says so.
+func TestAddExpiredPATIsKeptButNeverSent(t *testing.T) {
+	ta := newTestApp(t)
+	if code := ta.run(randomPAT(t), "add", "--org", "fabrikam", "--expires", "2026-01-31"); code != 0 || !strings.Contains(ta.stdout.String(), "EXPIRED 2026-01-31") || !strings.Contains(ta.stderr.String(), "git will not be sent it") {
+		t.Fatalf("add expired: exit %d %q %q", code, ta.stdout, ta.stderr)
+	}
+	ta.run("protocol=https\nhost=dev.azure.com\npath=fabrikam/p/_git/r\n", "get")
+	if ta.stdout.Len() != 0 || !strings.Contains(ta.stderr.String(), "expired on 2026-01-31") {
+		t.Fatalf("get of an expired PAT: %q %q", ta.stdout, ta.stderr)
+	}
+	if code := ta.run(randomPAT(t), "rotate", "fabrikam", "--no-verify", "--expires", "2026-01-31"); code != ExitUsage {
+		t.Errorf("rotate to a past expiry: exit %d", code)
 	}
 }

@@ -24,10 +24,9 @@ func parseExpires(s string, now time.Time, cloud bool) (*time.Time, error) {
 	if err != nil {
 		return nil, err
 	}
-	switch {
-	case !t.After(now):
-		return nil, fmt.Errorf("%s is in the past; a token that has expired cannot be used", t.Format("2006-01-02"))
-	case cloud && t.Sub(now) > maxLifetime:
+	// A date in the past is accepted: recording a PAT that has already
+	// expired keeps its history, and it is never sent; callers say so.
+	if cloud && t.Sub(now) > maxLifetime {
 		return nil, errors.New("Azure DevOps PATs last at most one year")
 	}
 	t = t.UTC()
@@ -74,8 +73,11 @@ func daysLeft(t, now time.Time) int {
 }
 
 func expirySuffix(t *time.Time, now time.Time) string {
-	if t == nil {
+	switch {
+	case t == nil:
 		return " (no expiry recorded: add --expires to be warned before it lapses)"
+	case !t.After(now):
+		return fmt.Sprintf(" (EXPIRED %s)", t.Format("2006-01-02"))
 	}
 	return fmt.Sprintf(" (expires %s, %d days left)", t.Format("2006-01-02"), daysLeft(*t, now))
 }

@@ -43,6 +43,9 @@ func runRotate(a *App, o *options, args []string) error {
 	if err != nil {
 		return usagef("--expires: %v", err)
 	}
+	if expires != nil && !expires.After(a.Now()) {
+		return usagef("--expires: %s is in the past; a new PAT has a future expiry", expires.Format("2006-01-02"))
+	}
 	pat, err := a.readPAT(old.Scope())
 	if err != nil {
 		return err
