@@ -34,6 +34,8 @@ type App struct {
 	Prompt         func(prompt string) (string, error)
 	// Git is the git executable used by install and uninstall.
 	Git string
+
+	config map[string]string // the config file, once read
 }
 
 // NewApp wires an App to the real process.
@@ -66,6 +68,7 @@ type command struct {
 // Run executes one command line (without the program name) and returns the
 // process exit code.
 func (a *App) Run(args []string) int {
+	a.config = nil
 	name, rest := splitCommand(args)
 	cmd, ok := commands()[name]
 	switch {

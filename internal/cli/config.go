@@ -40,6 +40,15 @@ func (a *App) configPath() (string, error) {
 // file is an empty config. Unknown keys are errors, so a typo does not
 // silently leave a setting at its default.
 func (a *App) readConfig() (map[string]string, error) {
+	if a.config != nil {
+		return a.config, nil // read once per run: get asks for it twice
+	}
+	cfg, err := a.parseConfig()
+	a.config = cfg
+	return cfg, err
+}
+
+func (a *App) parseConfig() (map[string]string, error) {
 	path, err := a.configPath()
 	if err != nil {
 		return nil, err
@@ -102,5 +111,6 @@ func (a *App) setConfig(key, value string) (string, error) {
 	if err := os.WriteFile(path, []byte(strings.Join(out, "\n")+"\n"), 0o600); err != nil {
 		return "", fmt.Errorf("cannot write config %s: %w", path, err)
 	}
+	a.config = nil
 	return path, nil
 }

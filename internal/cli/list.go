@@ -150,6 +150,16 @@ func (a *App) loadWithUsage(o *options) (*backend, *store.Data, error) {
 	return b, d, err
 }
 
+// loadStore opens the store a command at a terminal uses and loads it.
+func (a *App) loadStore(o *options) (*backend, *store.Data, error) {
+	b, err := a.openStore(o, true)
+	if err != nil {
+		return nil, nil, err
+	}
+	d, err := b.Store.Load()
+	return b, d, err
+}
+
 // scopesColumn lists the recorded scopes and flags more than read access:
 // a PAT that only clones and fetches needs vso.code alone.
 func scopesColumn(t listedToken) string {

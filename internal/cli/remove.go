@@ -18,13 +18,9 @@ func (a *App) editScope(o *options, args []string, edit func(d *store.Data, i in
 	if len(args) != 1 {
 		return "", usagef("give exactly one SCOPE, as `git-credential-adopat list` shows it")
 	}
-	b, err := a.openStore(o, true)
-	if err != nil {
-		return "", err
-	}
 	// Look before taking the write lock, so that a mistyped scope creates
 	// no file and says so as a usage error.
-	d, err := b.Store.Load()
+	b, d, err := a.loadStore(o)
 	if err != nil {
 		return "", err
 	}

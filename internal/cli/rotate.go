@@ -26,11 +26,7 @@ func runRotate(a *App, o *options, args []string) error {
 	if err := plainText(o); err != nil {
 		return err
 	}
-	b, err := a.openStore(o, true)
-	if err != nil {
-		return err
-	}
-	d, err := b.Store.Load()
+	b, d, err := a.loadStore(o)
 	if err != nil {
 		return err
 	}

@@ -33,11 +33,7 @@ func runVerify(a *App, o *options, args []string) error {
 	if len(args) > 1 {
 		return usagef("give at most one SCOPE")
 	}
-	b, err := a.openStore(o, true)
-	if err != nil {
-		return err
-	}
-	d, err := b.Store.Load()
+	b, d, err := a.loadStore(o)
 	if err != nil {
 		return err
 	}
