@@ -122,6 +122,18 @@ func (o *itemOps) fetch(t *Token, ref itemRef) error {
 // or remove it; any other keyring failure aborts before fn. When fn fails
 // or changes nothing, nothing is written to the keyring or the index.
 func (k *Keyring) Update(fn func(d *Data) (changed bool, err error)) error {
+	return k.update(fn, true)
+}
+
+// UpdateMetadata is Update without reading any keyring item, for changes
+// to metadata alone (folding the usage journal), so that `list` works and
+// stays fast while the keyring is locked or slow. Every token reaches fn
+// with its secret pending and keeps its items.
+func (k *Keyring) UpdateMetadata(fn func(d *Data) (changed bool, err error)) error {
+	return k.update(fn, false)
+}
+
+func (k *Keyring) update(fn func(d *Data) (changed bool, err error), readSecrets bool) error {
 	if err := mkdirPrivate("keyring index", filepath.Dir(k.path)); err != nil {
 		return err
 	}
@@ -140,6 +152,12 @@ func (k *Keyring) Update(fn func(d *Data) (changed bool, err error)) error {
 	d := emptyData()
 	for _, e := range entries {
 		t := e.tok
+		if !readSecrets {
+			t.secretPending = true
+			b.unread[t.Scope()] = e.ref
+			d.Tokens = append(d.Tokens, t)
+			continue
+		}
 		switch err := ops.fetch(&t, e.ref); {
 		case errors.Is(err, ErrSecretMissing):
 			t.secretPending = true
@@ -157,6 +175,9 @@ func (k *Keyring) Update(fn func(d *Data) (changed bool, err error)) error {
 	d.reveal = func(t *Token) error {
 		if err, ok := missing[t.Scope()]; ok {
 			return err
+		}
+		if !readSecrets {
+			return errors.New("internal error: a metadata update cannot read secrets")
 		}
 		return missingError(t)
 	}

@@ -123,3 +123,9 @@ type Store interface {
 	Load() (*Data, error)
 	Update(fn func(d *Data) (changed bool, err error)) error
 }
+
+// MetadataUpdater is implemented by stores that can change metadata without
+// reading any secret (the keyring); Update serves for the others.
+type MetadataUpdater interface {
+	UpdateMetadata(fn func(d *Data) (changed bool, err error)) error
+}

@@ -87,7 +87,11 @@ func (l *UsageLog) Fold(s Store) error {
 		return err
 	}
 	if len(uses) > 0 {
-		if err := s.Update(func(d *Data) (bool, error) { return applyUses(d, uses), nil }); err != nil {
+		update := s.Update
+		if m, ok := s.(MetadataUpdater); ok {
+			update = m.UpdateMetadata // uses are metadata: no keyring item read
+		}
+		if err := update(func(d *Data) (bool, error) { return applyUses(d, uses), nil }); err != nil {
 			return err
 		}
 	}

@@ -103,3 +103,38 @@ func BenchmarkUsageRecord(b *testing.B) {
 		}
 	}
 }
+
+// Folding uses into a keyring store changes the index alone: no keyring
+// item is read, so list works while the keyring is locked or slow, and the
+// secrets stay as they were.
+func TestUsageFoldIntoKeyringReadsNoItem(t *testing.T) {
+	k, f := newFakeKeyringStore(t)
+	secret := randSecret(t)
+	if err := k.Update(func(d *Data) (bool, error) {
+		d.Tokens = append(d.Tokens, Token{Org: "fabrikam", Secret: secret})
+		return true, nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	log := NewUsageLog(k.Path())
+	if err := log.Record(Use{At: time.Now(), Scope: "fabrikam", Path: "dev.azure.com/fabrikam/p/_git/r"}); err != nil {
+		t.Fatal(err)
+	}
+	f.reset()
+	if err := log.Fold(k); err != nil {
+		t.Fatal(err)
+	}
+	if n := f.count("get") + f.count("set") + f.count("del"); n != 0 {
+		t.Errorf("folding usage made %d keyring calls: %v", n, f.calls)
+	}
+	d, err := k.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Tokens[0].Uses != 1 {
+		t.Errorf("uses %d, want 1", d.Tokens[0].Uses)
+	}
+	if err := d.Reveal(&d.Tokens[0]); err != nil || d.Tokens[0].Secret != secret {
+		t.Errorf("secret after folding: %v", err)
+	}
+}
