@@ -28,14 +28,24 @@ func runDoctor(a *App, o *options, args []string) error {
 		return errors.New("doctor found problems")
 	}
 	report("ok", "backend: %s (%s)", b.describe(), b.Reason)
-	if b.Name == "file" {
-		ok, why := probeKeyring(a, o)
+	ok, why := probeKeyring(a, o)
+	switch {
+	case b.Name == "file":
 		report("info", "OS keyring: %s", map[bool]string{true: "available, " + why, false: "not available, " + why}[ok])
+	case !ok || strings.Contains(why, "locked"):
+		report("FAIL", "OS keyring: %s; git gets no answers until it is fixed (or `migrate --to file`)", why)
 	}
 
 	if d, err := b.Store.Load(); err != nil {
 		report("FAIL", "reading tokens: %v", err)
 	} else {
+		// Read one secret for real: the index can list tokens whose keyring
+		// items are unreadable or gone.
+		if len(d.Tokens) > 0 {
+			if err := d.Reveal(&d.Tokens[0]); err != nil {
+				report("FAIL", "reading %s's PAT: %v", d.Tokens[0].Scope(), err)
+			}
+		}
 		now := a.Now()
 		report("ok", "%d tokens", len(d.Tokens))
 		for i := range d.Tokens {

@@ -39,11 +39,11 @@ func runMigrate(a *App, o *options, args []string) error {
 
 	// Uses recorded since the last list belong to the tokens that move.
 	if err := store.NewUsageLog(src.Path).Fold(src.Store); err != nil {
-		return fmt.Errorf("folding the usage journal of %s: %w", src.describe(), err)
+		return fmt.Errorf("folding the usage journal of %s: %w; nothing was moved", src.describe(), err)
 	}
 	tokens, err := revealAll(src.Store)
 	if err != nil {
-		return fmt.Errorf("reading %s: %w", src.describe(), err)
+		return fmt.Errorf("reading %s: %w; nothing was moved", src.describe(), err)
 	}
 	if err := dst.Store.Update(func(d *store.Data) (bool, error) { return mergeInto(d, tokens) }); err != nil {
 		return fmt.Errorf("writing %s (the source is untouched): %w", dst.describe(), err)
