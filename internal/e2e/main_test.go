@@ -86,8 +86,9 @@ func moduleRoot() (string, error) {
 }
 
 // isolatedEnv drops the variables that would let the developer's setup
-// leak in (git's, adopat's, XDG directories, proxies, GORACE) and puts
-// binDir first on PATH. Per-test values are appended by newUser.
+// leak in (git's, adopat's, XDG directories, proxies, GORACE, the desktop's
+// D-Bus session with its real keyring, CI tokens) and puts binDir first on
+// PATH. Per-test values are appended by newUser.
 func isolatedEnv(env []string, binDir string) []string {
 	var out []string
 	path := ""
@@ -98,7 +99,8 @@ func isolatedEnv(env []string, binDir string) []string {
 			path = v
 		case strings.HasPrefix(up, "GIT_"), strings.HasPrefix(up, "ADOPAT_"),
 			strings.HasPrefix(up, "XDG_"), strings.HasSuffix(up, "_PROXY"),
-			up == "HOME", up == "GORACE", up == "SSH_ASKPASS":
+			up == "HOME", up == "GORACE", up == "SSH_ASKPASS", up == "DBUS_SESSION_BUS_ADDRESS",
+			up == "AZURE_DEVOPS_EXT_PAT", up == "SYSTEM_ACCESSTOKEN":
 		default:
 			out = append(out, kv)
 		}
