@@ -48,7 +48,7 @@ func runRotate(a *App, o *options, args []string) error {
 	}
 	verified := "not verified (--no-verify)"
 	if !o.noVerify {
-		servers, err := o.parseServers()
+		servers, err := a.declaredServers(o)
 		if err != nil {
 			return err
 		}

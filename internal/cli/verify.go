@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os/exec"
 	"strings"
+	"sync"
 
 	"github.com/adopat/git-credential-adopat/internal/adoapi"
 	"github.com/adopat/git-credential-adopat/internal/azdo"
@@ -37,22 +39,34 @@ func runVerify(a *App, o *options, args []string) error {
 	if err != nil {
 		return err
 	}
-	servers, err := o.parseServers()
+	servers, err := a.declaredServers(o)
 	if err != nil {
 		return err
 	}
+	// Secrets are read here, one at a time (a keyring may prompt nothing
+	// but is still one call each); the questions to Azure DevOps then go out
+	// together, so a hanging server costs one timeout, not one per token.
 	var results []verification
+	var asks []*store.Token // parallel to results; nil when not asked
 	for i := range d.Tokens {
 		tok := &d.Tokens[i]
 		if len(args) == 1 && !tok.HasScope(args[0]) {
 			continue
 		}
+		v := verification{Scope: tok.Scope()}
 		if err := d.Reveal(tok); err != nil {
-			results = append(results, verification{Scope: tok.Scope(), Error: err.Error()})
-			continue
+			v.Error, tok = err.Error(), nil
 		}
-		results = append(results, verifyOne(verifyTarget(tok, servers), tok.Scope(), tok.Secret))
+		results, asks = append(results, v), append(asks, tok)
 	}
+	var wg sync.WaitGroup
+	for i, tok := range asks {
+		if tok != nil {
+			wg.Add(1)
+			go func() { defer wg.Done(); results[i] = verifyOne(verifyTarget(tok, servers), tok.Scope(), tok.Secret) }()
+		}
+	}
+	wg.Wait()
 	if len(args) == 1 && len(results) == 0 {
 		return usagef("no token with scope %q in %s; see `git-credential-adopat list`", args[0], b.describe())
 	}
@@ -119,4 +133,25 @@ func verifyTarget(tok *store.Token, servers []azdo.Server) adoapi.Target {
 		}
 	}
 	return adoapi.OnPrem(azdo.Server{Scheme: tok.Protocol, Host: tok.Host})
+}
+
+// declaredServers are the --server flags given, then the servers install
+// declared in git's configuration (credential.URL.helper = adopat --server
+// URL), whose URL carries the collection's path prefix that a token stored
+// with `add --server` does not.
+func (a *App) declaredServers(o *options) ([]azdo.Server, error) {
+	servers, err := o.parseServers()
+	if err != nil {
+		return nil, err
+	}
+	out, _ := exec.Command(a.Git, "config", "--get-regexp", `^credential\..*\.helper$`).Output()
+	for _, line := range strings.Split(string(out), "\n") {
+		_, value, _ := strings.Cut(line, " ")
+		if raw, ok := strings.CutPrefix(value, helperName+" --server "); ok {
+			if s, err := azdo.ParseServer(strings.TrimSpace(raw)); err == nil {
+				servers = append(servers, s)
+			}
+		}
+	}
+	return servers, nil
 }

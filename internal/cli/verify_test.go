@@ -115,3 +115,26 @@ func TestVerifyNetworkErrorIsNotInvalid(t *testing.T) {
 		t.Errorf("rotate --no-verify: exit %d %q", code, ta.stderr)
 	}
 }
+
+// A server token stored with `add --server` has no path; verify finds the
+// collection's URL among the servers install declared in git's config.
+func TestVerifyServerTokenUsesTheDeclaredServerURL(t *testing.T) {
+	srv := adotest.StartT(t, adotest.Options{ExtraHosts: []string{"tfs.example.test"}})
+	old := verifyClient
+	verifyClient = &adoapi.Client{HTTP: srv.Client()}
+	t.Cleanup(func() { verifyClient = old })
+	ta := newTestApp(t)
+	isolateGit(t, ta)
+	pat := randomPAT(t)
+	srv.SetHostPAT("tfs.example.test", pat)
+	if code := ta.run("", "install", "--server", "https://tfs.example.test/tfs"); code != 0 {
+		t.Fatalf("install: %s", ta.stderr)
+	}
+	ta.run(pat, "add", "--server", "https://tfs.example.test", "--username", "jdoe")
+	code := ta.run("", "verify", "--json")
+	var results []verification
+	if err := json.Unmarshal(ta.stdout.Bytes(), &results); err != nil || code != 0 || len(results) != 1 || !results[0].Valid ||
+		results[0].URL != "https://tfs.example.test/tfs/_apis/connectionData" {
+		t.Fatalf("verify of a server token: exit %d %v %s %s", code, err, ta.stdout, ta.stderr)
+	}
+}
