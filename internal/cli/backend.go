@@ -118,21 +118,24 @@ func (a *App) autoBackend(o *options, interactive bool, timeout time.Duration) (
 	}
 	hasVault, hasIndex := exists(vault), exists(index)
 	switch {
-	case hasVault && !hasIndex:
+	case hasVault && hasIndex:
+		// Decided by the files alone, never by whether this session has a
+		// D-Bus: cron and a desktop must see the same tokens.
+		return a.fileBackend(o, interactive, "auto: "+bothBackends)
+	case hasVault:
 		return a.fileBackend(o, interactive, "auto: the vault already holds your tokens")
-	case hasIndex && !hasVault:
+	case hasIndex:
 		return a.keyringBackend(timeout, "auto: the keyring index already lists your tokens")
 	}
 	ok, why := probe(timeout)
-	note := ""
-	if hasVault {
-		note = "; a vault and a keyring index both exist: pick one with `migrate` or `--backend`"
-	}
 	if ok {
-		return a.keyringBackend(timeout, "auto: "+why+note)
+		return a.keyringBackend(timeout, "auto: "+why)
 	}
-	return a.fileBackend(o, interactive, "auto: no OS keyring here ("+why+")"+note)
+	return a.fileBackend(o, interactive, "auto: no OS keyring here ("+why+")")
 }
+
+// bothBackends explains the one ambiguous case of auto.
+const bothBackends = "both a vault and a keyring index exist, so the vault is used and the keyring's tokens are not; move them into one with `migrate --to file` (or `--to keyring`), or set --backend"
 
 // platformKeyring names the keyring a desktop user has on this OS.
 func platformKeyring() string {

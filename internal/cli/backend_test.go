@@ -62,6 +62,20 @@ func TestBackendChoiceSaysWhichAndWhy(t *testing.T) {
 			}
 			delete(ta.env, "ADOPAT_BACKEND")
 		}, nil, "file", "the vault already holds your tokens"},
+		{"vault and keyring index both exist: the vault, whatever the session has", true, func(ta *testApp) {
+			ta.env["ADOPAT_BACKEND"] = "file"
+			if code := ta.run(randomPAT(t), "add", "--org", "fabrikam"); code != 0 {
+				t.Fatalf("add: %s", ta.stderr)
+			}
+			delete(ta.env, "ADOPAT_BACKEND")
+			index := ta.env["ADOPAT_KEYRING_INDEX"]
+			if err := os.MkdirAll(filepath.Dir(index), 0o700); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(index, []byte(`{"version":1,"tokens":[]}`), 0o600); err != nil {
+				t.Fatal(err)
+			}
+		}, nil, "file", "both a vault and a keyring index exist"},
 		{"flag", true, nil, []string{"--backend", "file"}, "file", "set by --backend"},
 		{"environment", true, func(ta *testApp) { ta.env["ADOPAT_BACKEND"] = "file" }, nil, "file", "set by ADOPAT_BACKEND"},
 		{"config file", true, func(ta *testApp) {

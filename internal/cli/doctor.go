@@ -27,7 +27,11 @@ func runDoctor(a *App, o *options, args []string) error {
 		report("FAIL", "backend: %v", err)
 		return errors.New("doctor found problems")
 	}
-	report("ok", "backend: %s (%s)", b.describe(), b.Reason)
+	if strings.Contains(b.Reason, bothBackends) {
+		report("FAIL", "backend: %s (%s)", b.describe(), b.Reason)
+	} else {
+		report("ok", "backend: %s (%s)", b.describe(), b.Reason)
+	}
 	ok, why := probeKeyring(a, o)
 	switch {
 	case b.Name == "file":
