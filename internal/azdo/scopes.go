@@ -21,15 +21,20 @@ func ScopePrivilege(scopes []string) Privilege {
 	if len(scopes) == 0 {
 		return Unknown
 	}
-	p := ReadOnly
+	p, unknown := ReadOnly, false
 	for _, s := range scopes {
 		s = strings.ToLower(strings.TrimSpace(s))
 		switch {
 		case s == "full" || s == "app_token" || s == "*" || s == "vso.*" || strings.HasSuffix(s, "_full"):
 			return Full
+		case !strings.HasPrefix(s, "vso.") || len(s) == len("vso."):
+			unknown = true // not an Azure DevOps scope name: nothing can be said
 		case hasAnySuffix(s, "_write", "_manage", "_execute", "_status", "_delete", "_admin"):
 			p = Write
 		}
+	}
+	if unknown && p == ReadOnly {
+		return Unknown
 	}
 	return p
 }

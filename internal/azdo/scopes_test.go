@@ -17,6 +17,9 @@ func TestScopePrivilege(t *testing.T) {
 		{[]string{"vso.code_full"}, Full},
 		{[]string{"vso.code", "app_token"}, Full},
 		{[]string{"Full"}, Full},
+		{[]string{"bogus"}, Unknown},
+		{[]string{"vso.code", "bogus"}, Unknown},
+		{[]string{"vso.code_write", "bogus"}, Write},
 	}
 	for _, tt := range tests {
 		if got := ScopePrivilege(tt.scopes); got != tt.want {

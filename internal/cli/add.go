@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"regexp"
 	"strings"
 	"unicode"
 
@@ -135,6 +136,9 @@ const maxPAT = 4096
 // git's protocol cannot carry a username with a newline, and a label with
 // one would break list's table.
 func plainText(o *options) error {
+	if err := normalizeScopes(o); err != nil {
+		return err
+	}
 	fields := map[string]string{"--username": o.username, "--label": o.label, "--project": o.project, "--org": o.org}
 	for _, s := range o.scopes {
 		fields["--scopes"] += s
@@ -143,6 +147,29 @@ func plainText(o *options) error {
 		if strings.IndexFunc(v, unicode.IsControl) >= 0 {
 			return usagef("%s contains a control character (newline, tab, escape...)", flag)
 		}
+	}
+	return nil
+}
+
+// scopeName is how Azure DevOps writes a scope: vso.code, vso.code_write.
+var scopeName = regexp.MustCompile(`^[A-Za-z0-9._*-]+$`)
+
+// normalizeScopes trims "vso.code_write, vso.code" into clean names and
+// refuses what cannot be a scope, so the least-privilege report is right.
+func normalizeScopes(o *options) error {
+	var out []string
+	for _, s := range o.scopes {
+		s = strings.TrimSpace(s)
+		switch {
+		case s == "":
+			continue
+		case !scopeName.MatchString(s):
+			return usagef("--scopes: %q is not a scope name (e.g. vso.code, vso.code_write)", s)
+		}
+		out = append(out, s)
+	}
+	if o.scopes != nil {
+		o.scopes = out
 	}
 	return nil
 }

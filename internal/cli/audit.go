@@ -25,7 +25,7 @@ func runAudit(a *App, o *options, args []string) error {
 			fmt.Fprintln(a.Stdout, "  never used by git since it was stored")
 			continue
 		}
-		fmt.Fprintf(a.Stdout, "  last used %s, %d answers\n", t.LastUsed.Local().Format("2006-01-02 15:04"), t.Uses)
+		fmt.Fprintf(a.Stdout, "  last used %s, %s\n", t.LastUsed.Local().Format("2006-01-02 15:04"), plural(t.Uses, "answer"))
 		for _, r := range t.Repos {
 			fmt.Fprintf(a.Stdout, "    %-60s %5d×  last %s\n", r.Path, r.Uses, r.LastUsed.Local().Format("2006-01-02 15:04"))
 		}

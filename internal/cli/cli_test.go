@@ -125,6 +125,7 @@ func TestAddRefusesBadInput(t *testing.T) {
 		{"newline in username", pat, []string{"add", "--org", "x", "--username", "a\nb"}, ExitUsage, "--username contains a control character"},
 		{"escape in label", pat, []string{"add", "--org", "x", "--label", "\x1b[2J"}, ExitUsage, "--label contains a control character"},
 		{"blank project", pat, []string{"add", "--org", "x", "--project", " "}, ExitUsage, "not a project name"},
+		{"not a scope name", pat, []string{"add", "--org", "x", "--scopes", "bogus scope!"}, ExitUsage, "is not a scope name"},
 		{"huge stdin", strings.Repeat("a", 70000), []string{"add", "--org", "x"}, ExitRuntime, "more than 4096 bytes"},
 	}
 	for _, c := range cases {
@@ -401,5 +402,14 @@ func TestAddExpiredPATIsKeptButNeverSent(t *testing.T) {
 	}
 	if code := ta.run(randomPAT(t), "rotate", "fabrikam", "--no-verify", "--expires", "2026-01-31"); code != ExitUsage {
 		t.Errorf("rotate to a past expiry: exit %d", code)
+	}
+}
+
+func TestScopesAreTrimmed(t *testing.T) {
+	ta := newTestApp(t)
+	ta.run(randomPAT(t), "add", "--org", "fabrikam", "--scopes", "vso.code_write, vso.code,")
+	tok := listJSON(t, ta).Tokens[0]
+	if strings.Join(tok.Scopes, "|") != "vso.code_write|vso.code" || tok.Privilege != "write" {
+		t.Errorf("scopes %q privilege %s", tok.Scopes, tok.Privilege)
 	}
 }

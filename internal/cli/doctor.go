@@ -51,7 +51,7 @@ func runDoctor(a *App, o *options, args []string) error {
 			}
 		}
 		now := a.Now()
-		report("ok", "%d tokens", len(d.Tokens))
+		report("ok", "%s", plural(len(d.Tokens), "token"))
 		for i := range d.Tokens {
 			lt := describe(&d.Tokens[i], now)
 			switch azdo.Privilege(lt.Privilege) {
@@ -68,7 +68,7 @@ func runDoctor(a *App, o *options, args []string) error {
 			case lt.Expires == nil:
 				report("warn", "%s: no expiry recorded; `add --expires` it to be warned in time", lt.Scope)
 			case *lt.DaysLeft <= 7:
-				report("warn", "%s: expires in %d days (%s)", lt.Scope, *lt.DaysLeft, lt.Expires.Format("2006-01-02"))
+				report("warn", "%s: expires in %s (%s)", lt.Scope, plural(*lt.DaysLeft, "day"), lt.Expires.Format("2006-01-02"))
 			}
 		}
 	}

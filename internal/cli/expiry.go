@@ -79,5 +79,13 @@ func expirySuffix(t *time.Time, now time.Time) string {
 	case !t.After(now):
 		return fmt.Sprintf(" (EXPIRED %s)", t.Format("2006-01-02"))
 	}
-	return fmt.Sprintf(" (expires %s, %d days left)", t.Format("2006-01-02"), daysLeft(*t, now))
+	return fmt.Sprintf(" (expires %s, %s left)", t.Format("2006-01-02"), plural(daysLeft(*t, now), "day"))
+}
+
+// plural counts things in English: "1 day", "3 days".
+func plural(n int, thing string) string {
+	if n == 1 {
+		return "1 " + thing
+	}
+	return strconv.Itoa(n) + " " + thing + "s"
 }

@@ -17,10 +17,10 @@ import (
 type listedToken struct {
 	Scope     string          `json:"scope"`
 	Kind      string          `json:"kind"` // "cloud" or "server"
-	Org       string          `json:"org,omitempty"`
-	Project   string          `json:"project,omitempty"`
-	Server    string          `json:"server,omitempty"`
-	Path      string          `json:"path,omitempty"`
+	Org       string          `json:"org"`
+	Project   string          `json:"project"`
+	Server    string          `json:"server"`
+	Path      string          `json:"path"`
 	Username  string          `json:"username"`
 	Label     string          `json:"label"`
 	Scopes    []string        `json:"scopes"`

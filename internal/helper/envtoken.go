@@ -1,6 +1,7 @@
 package helper
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/adopat/git-credential-adopat/internal/azdo"
@@ -16,17 +17,33 @@ type EnvToken struct {
 	Secret string
 	Source string // the variable it came from, for messages
 	Org    string // ADOPAT_ENV_ORG: serve only this organisation
+	all    []string
 }
 
-// EnvTokenFrom reads the environment; nil when no token is set. The
-// explicit AZURE_DEVOPS_EXT_PAT wins over the pipeline's job token.
+// envTokenVars are read in this order: the explicit AZURE_DEVOPS_EXT_PAT
+// wins over the pipeline's job token.
+var envTokenVars = []string{"AZURE_DEVOPS_EXT_PAT", "SYSTEM_ACCESSTOKEN"}
+
+// EnvTokenFrom reads the environment; nil when no token is set.
 func EnvTokenFrom(getenv func(string) string) *EnvToken {
-	for _, name := range []string{"AZURE_DEVOPS_EXT_PAT", "SYSTEM_ACCESSTOKEN"} {
-		if v := strings.TrimSpace(getenv(name)); v != "" {
-			return &EnvToken{Secret: v, Source: name, Org: strings.TrimSpace(getenv("ADOPAT_ENV_ORG"))}
+	var e *EnvToken
+	for _, name := range envTokenVars {
+		v := strings.TrimSpace(getenv(name))
+		if v == "" {
+			continue
 		}
+		if e == nil {
+			e = &EnvToken{Secret: v, Source: name, Org: strings.TrimSpace(getenv("ADOPAT_ENV_ORG"))}
+		}
+		e.all = append(e.all, v)
 	}
-	return nil
+	return e
+}
+
+// fromEnv reports whether password is one of the environment's tokens,
+// the one answered or another: none of them may ever be stored.
+func (e *EnvToken) fromEnv(password string) bool {
+	return slices.Contains(e.all, password)
 }
 
 // serves reports whether the environment token answers this request: Azure
@@ -56,6 +73,6 @@ func (h *Helper) answerFromEnv(action string, c *Credential) (handled bool, answ
 		}
 		return true, &a
 	default:
-		return c.HasPassword && c.Password == h.Env.Secret, nil
+		return c.HasPassword && h.Env.fromEnv(c.Password), nil
 	}
 }

@@ -63,3 +63,16 @@ func TestEnvTokenIsNeverStoredNorWithdrawsStoredTokens(t *testing.T) {
 	}
 	f.noStderr()
 }
+
+// With both variables set, the token not answered must not be stored
+// either, whichever organisation git stores it for.
+func TestNeitherEnvTokenIsEverStored(t *testing.T) {
+	f := newFixture(t, nil)
+	f.h.Env = envFrom(map[string]string{"AZURE_DEVOPS_EXT_PAT": "ext-pat", "SYSTEM_ACCESSTOKEN": "job-pat"})
+	for _, pat := range []string{"ext-pat", "job-pat"} {
+		f.run("store", append(req("dev.azure.com", "org1/p/_git/r"), "username=adopat", "password="+pat)...)
+	}
+	if f.store.updates != 0 || len(f.store.data.Tokens) != 0 {
+		t.Fatalf("an environment token was stored: %+v", f.store.data.Tokens)
+	}
+}

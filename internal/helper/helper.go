@@ -3,6 +3,7 @@ package helper
 import (
 	"fmt"
 	"io"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -119,8 +120,7 @@ func (h *Helper) get(c *Credential, t azdo.Target, out io.Writer) error {
 		return nil
 	}
 	if tok.Expires != nil && tok.Expires.Sub(now) <= h.WarnWithin && h.WarnOnce != nil && h.WarnOnce(tok.Scope()) {
-		days := int(tok.Expires.Sub(now).Hours() / 24)
-		h.warn("the PAT for %s expires on %s (%d days left); create a new one in Azure DevOps and run: git-credential-adopat rotate %s", tok.Scope(), tok.Expires.Format("2006-01-02"), days, tok.Scope())
+		h.warn("the PAT for %s expires on %s (%s left); create a new one in Azure DevOps and run: git-credential-adopat rotate %s", tok.Scope(), tok.Expires.Format("2006-01-02"), days(tok.Expires.Sub(now)), tok.Scope())
 	}
 	if err := d.Reveal(tok); err != nil {
 		return err
@@ -146,4 +146,13 @@ func answer(tok *store.Token, c *Credential, t azdo.Target) Credential {
 		a.PasswordExpiryUTC = strconv.FormatInt(tok.Expires.Unix(), 10)
 	}
 	return a
+}
+
+// days rounds to the nearest day, as list does: "--expires 5d" reads back
+// as 5 days, not 4 and some hours.
+func days(d time.Duration) string {
+	if n := int(math.Round(d.Hours() / 24)); n != 1 {
+		return strconv.Itoa(n) + " days"
+	}
+	return "1 day"
 }
