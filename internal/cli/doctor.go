@@ -43,11 +43,11 @@ func runDoctor(a *App, o *options, args []string) error {
 	if d, err := b.Store.Load(); err != nil {
 		report("FAIL", "reading tokens: %v", err)
 	} else {
-		// Read one secret for real: the index can list tokens whose keyring
-		// items are unreadable or gone.
-		if len(d.Tokens) > 0 {
-			if err := d.Reveal(&d.Tokens[0]); err != nil {
-				report("FAIL", "reading %s's PAT: %v", d.Tokens[0].Scope(), err)
+		// Read every secret for real: a keyring index can list tokens whose
+		// items are unreadable or were deleted in the keyring's own UI.
+		for i := range d.Tokens {
+			if err := d.Reveal(&d.Tokens[i]); err != nil {
+				report("FAIL", "reading %s's PAT: %v", d.Tokens[i].Scope(), err)
 			}
 		}
 		now := a.Now()
