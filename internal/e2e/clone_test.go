@@ -12,9 +12,7 @@ import (
 // The README's example: install, add --org, clone the path-form URL.
 func TestCloneDevAzurePathForm(t *testing.T) {
 	t.Parallel()
-	srv := startServer(t, adotest.Options{}, webURL)
-	pat := newPAT(t)
-	srv.SetPAT("fabrikam", pat)
+	srv, pat := fabrikamServer(t)
 
 	u := newUser(t, srv)
 	u.install()
@@ -53,9 +51,7 @@ func TestCloneDevAzureOrgAtForm(t *testing.T) {
 	for _, useHTTPPath := range []bool{true, false} {
 		t.Run(fmt.Sprintf("useHttpPath=%v", useHTTPPath), func(t *testing.T) {
 			t.Parallel()
-			srv := startServer(t, adotest.Options{}, webURL)
-			pat := newPAT(t)
-			srv.SetPAT("fabrikam", pat)
+			srv, pat := fabrikamServer(t)
 
 			u := newUser(t, srv)
 			u.install()
@@ -89,9 +85,7 @@ func TestCloneDevAzureOrgAtForm(t *testing.T) {
 // promises, pointing at install.
 func TestCloneWithoutPathOrUsernameAsksForInstall(t *testing.T) {
 	t.Parallel()
-	srv := startServer(t, adotest.Options{}, webURL)
-	pat := newPAT(t)
-	srv.SetPAT("fabrikam", pat)
+	srv, pat := fabrikamServer(t)
 
 	u := newUser(t, srv)
 	u.install()

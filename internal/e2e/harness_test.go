@@ -48,6 +48,16 @@ func startServer(t *testing.T, opts adotest.Options, repoURLs ...string) *adotes
 	return srv
 }
 
+// fabrikamServer serves webURL and accepts a fresh random PAT for the
+// organisation fabrikam, the setting of most tests.
+func fabrikamServer(t *testing.T) (*adotest.Server, string) {
+	t.Helper()
+	srv := startServer(t, adotest.Options{}, webURL)
+	pat := newPAT(t)
+	srv.SetPAT("fabrikam", pat)
+	return srv, pat
+}
+
 // result is what one subprocess did.
 type result struct {
 	cmd    string

@@ -98,9 +98,7 @@ func TestVerifyAndRotateAgainstServerAcceptingOnlyTheNewPAT(t *testing.T) {
 // never written anywhere.
 func TestCIEnvTokenClonesWithEmptyVaultAndIsNeverStored(t *testing.T) {
 	t.Parallel()
-	srv := startServer(t, adotest.Options{}, webURL)
-	pat := newPAT(t)
-	srv.SetPAT("fabrikam", pat)
+	srv, pat := fabrikamServer(t)
 	for _, installed := range []bool{true, false} {
 		u := newUser(t, srv).with("SYSTEM_ACCESSTOKEN=" + pat)
 		var r result

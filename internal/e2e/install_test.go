@@ -5,8 +5,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/adopat/git-credential-adopat/internal/adotest"
 )
 
 // A user's existing global helper (a decoy that logs every call) keeps
@@ -16,9 +14,7 @@ import (
 // Azure DevOps back to the decoy, leaving the config as it was.
 func TestInstallResetsOtherHelpersOnlyForAzureDevOps(t *testing.T) {
 	t.Parallel()
-	srv := startServer(t, adotest.Options{}, webURL)
-	pat := newPAT(t)
-	srv.SetPAT("fabrikam", pat)
+	srv, pat := fabrikamServer(t)
 
 	u := newUser(t, srv)
 	log := filepath.Join(u.home, "decoy.log")

@@ -91,9 +91,7 @@ func TestKeyringAddPutsPATInSecretServiceAndNowhereElse(t *testing.T) {
 func TestKeyringCloneAndWrongPATIsWithdrawnNotDestroyed(t *testing.T) {
 	keyringtest.Require(t, "secret-tool")
 	s := keyringtest.Start(t)
-	srv := startServer(t, adotest.Options{}, webURL)
-	pat := newPAT(t)
-	srv.SetPAT("fabrikam", pat)
+	srv, pat := fabrikamServer(t)
 
 	u := newKeyringUser(t, srv, s)
 	u.install()
@@ -198,9 +196,7 @@ func TestKeyringAutoFallsBackToFileWithoutSecretService(t *testing.T) {
 func TestKeyringLockedFailsCleanlyWithoutPromptOrLeftovers(t *testing.T) {
 	keyringtest.Require(t)
 	s := keyringtest.Start(t)
-	srv := startServer(t, adotest.Options{}, webURL)
-	pat := newPAT(t)
-	srv.SetPAT("fabrikam", pat)
+	srv, pat := fabrikamServer(t)
 
 	u := newKeyringUser(t, srv, s).with("ADOPAT_KEYRING_TIMEOUT=10m")
 	u.install()
@@ -251,9 +247,7 @@ func TestKeyringLockedFailsCleanlyWithoutPromptOrLeftovers(t *testing.T) {
 func TestKeyringUnresponsiveSecretServiceIsBoundedByTimeout(t *testing.T) {
 	keyringtest.Require(t)
 	s := keyringtest.Start(t)
-	srv := startServer(t, adotest.Options{}, webURL)
-	pat := newPAT(t)
-	srv.SetPAT("fabrikam", pat)
+	srv, pat := fabrikamServer(t)
 	u := newKeyringUser(t, srv, s).with("ADOPAT_KEYRING_TIMEOUT=1s")
 	u.install()
 	u.addPAT(pat, "--org", "fabrikam")
@@ -510,9 +504,7 @@ func TestKeyringMigrateBothWaysLosesNothing(t *testing.T) {
 func TestKeyringMigrateKeepsUsesRecordedSinceLastList(t *testing.T) {
 	keyringtest.Require(t)
 	s := keyringtest.Start(t)
-	srv := startServer(t, adotest.Options{}, webURL)
-	pat := newPAT(t)
-	srv.SetPAT("fabrikam", pat)
+	srv, pat := fabrikamServer(t)
 	u := onKeyringBus(newUser(t, srv), s)
 	u.install()
 	u.addPAT(pat, "--org", "fabrikam")

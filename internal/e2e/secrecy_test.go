@@ -7,8 +7,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/adopat/git-credential-adopat/internal/adotest"
 )
 
 // The PAT, and the Basic credentials made from it, appear nowhere a user or
@@ -17,9 +15,7 @@ import (
 // not in git's full trace output.
 func TestPATAppearsNowhere(t *testing.T) {
 	t.Parallel()
-	srv := startServer(t, adotest.Options{}, webURL)
-	pat := newPAT(t)
-	srv.SetPAT("fabrikam", pat)
+	srv, pat := fabrikamServer(t)
 
 	u := newUser(t, srv)
 	u.install()
