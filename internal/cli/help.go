@@ -17,7 +17,7 @@ func mainUsage() string {
 	var b strings.Builder
 	b.WriteString(`git-credential-adopat: a git credential helper for Azure DevOps personal access tokens.
 
-Usage: git-credential-adopat [--vault FILE] [--identity FILE] [--server URL]... COMMAND [flags]
+Usage: git-credential-adopat [--backend keyring|file|auto] [--vault FILE] [--server URL]... COMMAND [flags]
 
 Set up:
   git-credential-adopat install
@@ -33,7 +33,11 @@ Commands:
 	b.WriteString(`
 Files: the vault is $ADOPAT_VAULT or $XDG_DATA_HOME/adopat/vault.age (else
 ~/.local/share/adopat/vault.age), encrypted with age to the key in
-identity.txt beside it ($ADOPAT_IDENTITY); both must be mode 0600.
+identity.txt beside it ($ADOPAT_IDENTITY); both must be mode 0600. With the
+keyring backend each PAT is an item of the OS keyring (service
+git-credential-adopat) and the metadata sits in
+$XDG_CONFIG_HOME/adopat/keyring-index.json. In CI, AZURE_DEVOPS_EXT_PAT or
+SYSTEM_ACCESSTOKEN answers Azure DevOps without any store.
 
 `)
 	b.WriteString(exitCodesHelp)
