@@ -2,8 +2,6 @@ package adoapi_test
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/base32"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -25,16 +23,6 @@ import (
 	"github.com/adopat/git-credential-adopat/internal/adotest"
 	"github.com/adopat/git-credential-adopat/internal/azdo"
 )
-
-// randomPAT returns a fresh token shaped like an Azure DevOps PAT.
-func randomPAT(t *testing.T) string {
-	t.Helper()
-	b := make([]byte, 32)
-	if _, err := rand.Read(b); err != nil {
-		t.Fatal(err)
-	}
-	return strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b))
-}
 
 // noLeak fails if pat appears in anything Verify returned.
 func noLeak(t *testing.T, pat string, res adoapi.Result, err error) {
@@ -77,7 +65,7 @@ func mustNetwork(t *testing.T, res adoapi.Result, err error) *adoapi.NetworkErro
 func TestVerifyCloudAgainstStandIn(t *testing.T) {
 	t.Parallel()
 	s := adotest.StartT(t)
-	pat, other := randomPAT(t), randomPAT(t)
+	pat, other := adotest.NewPAT(), adotest.NewPAT()
 	s.SetPAT("fabrikam", pat)
 	hc := s.Client()
 	defer hc.CloseIdleConnections()
@@ -177,7 +165,7 @@ func TestVerifyCloudAgainstStandIn(t *testing.T) {
 func TestVerifyDeclaredServersAgainstStandIn(t *testing.T) {
 	t.Parallel()
 	s := adotest.StartT(t, adotest.Options{ExtraHosts: []string{"tfs.example.test"}, ExtraHTTPHosts: []string{"legacy.test:8080"}})
-	pat, legacyPAT := randomPAT(t), randomPAT(t)
+	pat, legacyPAT := adotest.NewPAT(), adotest.NewPAT()
 	s.SetHostPAT("tfs.example.test", pat)
 	s.SetHostPAT("legacy.test:8080", legacyPAT)
 	s.SetHostIdentity("tfs.example.test", "Grace Hopper", `CORP\grace`)
@@ -253,7 +241,7 @@ func TestVerifyDefaultClientFromEnvironment(t *testing.T) {
 	}
 	t.Parallel()
 	s := adotest.StartT(t)
-	pat := randomPAT(t)
+	pat := adotest.NewPAT()
 	s.SetPAT("fabrikam", pat)
 
 	cmd := exec.Command(os.Args[0], "-test.run=^TestVerifyDefaultClientFromEnvironment$", "-test.count=1")
@@ -327,7 +315,7 @@ const goodBody = `{"authenticatedUser":{"id":"6b4b2ab5-0bd5-4b8a-9b0a-1b2c3d4e5f
 
 func TestVerifyClassifiesAnswers(t *testing.T) {
 	t.Parallel()
-	pat := randomPAT(t)
+	pat := adotest.NewPAT()
 	html := func(code int) http.HandlerFunc {
 		return func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Type", "text/html; charset=utf-8")
@@ -424,7 +412,7 @@ func TestVerifyClassifiesAnswers(t *testing.T) {
 func TestVerifyIdentityFields(t *testing.T) {
 	t.Parallel()
 	target, _, _ := fake(t, jsonAnswer(200, goodBody))
-	res, err := direct().Verify(context.Background(), target, randomPAT(t))
+	res, err := direct().Verify(context.Background(), target, adotest.NewPAT())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -451,7 +439,7 @@ func TestVerifyIdentityFields(t *testing.T) {
 
 func TestVerifyServerMessageIsCleaned(t *testing.T) {
 	t.Parallel()
-	pat := randomPAT(t)
+	pat := adotest.NewPAT()
 	// A server that echoes the PAT and control characters in its message.
 	target, _, _ := fake(t, func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("X-TFS-ServiceError", url.PathEscape("Access Denied: token "+pat+" has expired.\x1b[31m\u202e"+strings.Repeat("x", 500)))
@@ -474,7 +462,7 @@ func TestVerifyConnectionRefused(t *testing.T) {
 	}
 	addr := ln.Addr().String()
 	ln.Close()
-	pat := randomPAT(t)
+	pat := adotest.NewPAT()
 	res, err := direct().Verify(context.Background(), adoapi.OnPrem(azdo.Server{Scheme: "http", Host: addr}), pat)
 	noLeak(t, pat, res, err)
 	ne := mustNetwork(t, res, err)
@@ -511,7 +499,7 @@ func TestVerifyTimeoutWithoutAnswer(t *testing.T) {
 			mu.Unlock()
 		}
 	}()
-	pat := randomPAT(t)
+	pat := adotest.NewPAT()
 	for _, scheme := range []string{"http", "https"} { // https: stuck in the TLS handshake
 		c := &adoapi.Client{HTTP: &http.Client{Transport: &http.Transport{}}, Timeout: 200 * time.Millisecond}
 		res, err := c.Verify(context.Background(), adoapi.OnPrem(azdo.Server{Scheme: scheme, Host: ln.Addr().String()}), pat)

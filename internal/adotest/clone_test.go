@@ -14,7 +14,7 @@ const webURL = "https://dev.azure.com/fabrikam/Website/_git/web"
 func TestCloneDevAzure(t *testing.T) {
 	t.Parallel()
 	s := StartT(t)
-	pat := randomPAT(t)
+	pat := NewPAT()
 	s.SetPAT("fabrikam", pat)
 	if err := s.AddRepo(webURL); err != nil {
 		t.Fatal(err)
@@ -34,7 +34,7 @@ func TestCloneDevAzure(t *testing.T) {
 func TestCloneWrongPAT(t *testing.T) {
 	t.Parallel()
 	s := StartT(t)
-	good, bad := randomPAT(t), randomPAT(t)
+	good, bad := NewPAT(), NewPAT()
 	s.SetPAT("fabrikam", good)
 	if err := s.AddRepo(webURL); err != nil {
 		t.Fatal(err)
@@ -58,7 +58,7 @@ func TestCloneWrongPAT(t *testing.T) {
 func TestCloneOtherOrgPAT(t *testing.T) {
 	t.Parallel()
 	s := StartT(t)
-	fab, con := randomPAT(t), randomPAT(t)
+	fab, con := NewPAT(), NewPAT()
 	s.SetPAT("fabrikam", fab)
 	s.SetPAT("contoso", con)
 	const contosoURL = "https://dev.azure.com/contoso/Shop/_git/shop"
@@ -78,7 +78,7 @@ func TestCloneOtherOrgPAT(t *testing.T) {
 func TestCloneVisualStudio(t *testing.T) {
 	t.Parallel()
 	s := StartT(t)
-	pat := randomPAT(t)
+	pat := NewPAT()
 	s.SetPAT("fabrikam", pat)
 	// One repo added without the collection, one with: both must answer
 	// under both forms.
@@ -110,7 +110,7 @@ func TestCloneVisualStudio(t *testing.T) {
 func TestCloneExtraHTTPSHost(t *testing.T) {
 	t.Parallel()
 	s := StartT(t, Options{ExtraHosts: []string{"tfs.example.test"}})
-	pat, orgPAT := randomPAT(t), randomPAT(t)
+	pat, orgPAT := NewPAT(), NewPAT()
 	s.SetHostPAT("tfs.example.test", pat)
 	s.SetPAT("tfs", orgPAT) // an org PAT must not open an on-prem host
 	const u = "https://tfs.example.test/tfs/DefaultCollection/Website/_git/web"
@@ -132,7 +132,7 @@ func TestCloneExtraHTTPSHost(t *testing.T) {
 func TestCloneExtraHTTPHost(t *testing.T) {
 	t.Parallel()
 	s := StartT(t, Options{ExtraHTTPHosts: []string{"legacy.test:8080"}})
-	pat := randomPAT(t)
+	pat := NewPAT()
 	s.SetHostPAT("legacy.test:8080", pat)
 	const u = "http://legacy.test:8080/tfs/DefaultCollection/Website/_git/web"
 	if err := s.AddRepo(u); err != nil {
@@ -152,7 +152,7 @@ func TestCloneExtraHTTPHost(t *testing.T) {
 func TestPush(t *testing.T) {
 	t.Parallel()
 	s := StartT(t)
-	pat := randomPAT(t)
+	pat := NewPAT()
 	s.SetPAT("fabrikam", pat)
 	if err := s.AddRepo(webURL); err != nil {
 		t.Fatal(err)

@@ -66,7 +66,7 @@ func decodeIdentity(t *testing.T, a cdAnswer) (name, account string) {
 func TestConnectionDataCloud(t *testing.T) {
 	t.Parallel()
 	s := StartT(t)
-	pat := randomPAT(t)
+	pat := NewPAT()
 	s.SetPAT("fabrikam", pat)
 	c := s.Client()
 	defer c.CloseIdleConnections()
@@ -159,7 +159,7 @@ func TestConnectionDataCloud(t *testing.T) {
 func TestConnectionDataExtraHosts(t *testing.T) {
 	t.Parallel()
 	s := StartT(t, Options{ExtraHosts: []string{"tfs.example.test"}, ExtraHTTPHosts: []string{"legacy.test:8080"}})
-	pat, legacyPAT := randomPAT(t), randomPAT(t)
+	pat, legacyPAT := NewPAT(), NewPAT()
 	s.SetHostPAT("tfs.example.test", pat)
 	s.SetHostPAT("legacy.test:8080", legacyPAT)
 	s.SetHostIdentity("tfs.example.test", "Grace Hopper", `CORP\grace`)

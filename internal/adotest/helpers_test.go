@@ -2,8 +2,6 @@ package adotest
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/base32"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -11,17 +9,6 @@ import (
 	"testing"
 	"time"
 )
-
-// randomPAT returns a fresh token shaped like an Azure DevOps PAT (52
-// lower-case base32 characters), so no test depends on a fixed secret.
-func randomPAT(t *testing.T) string {
-	t.Helper()
-	b := make([]byte, 32)
-	if _, err := rand.Read(b); err != nil {
-		t.Fatal(err)
-	}
-	return strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b))
-}
 
 // gitClient is an isolated git user whose credential helper, a shell
 // script, answers every "get" with one fixed PAT.

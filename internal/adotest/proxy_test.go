@@ -52,7 +52,7 @@ func TestProxyRefusesOtherHosts(t *testing.T) {
 	}
 
 	// And through real git: the refusal must make the clone fail.
-	c := newGitClient(t, s, randomPAT(t))
+	c := newGitClient(t, s, NewPAT())
 	if _, out, err := c.clone("https://github.com/git/git.git"); err == nil {
 		t.Fatalf("clone through the proxy to github.com succeeded\n%s", out)
 	}
@@ -64,7 +64,7 @@ func TestProxyRefusesOtherHosts(t *testing.T) {
 func TestHTTPSemantics(t *testing.T) {
 	t.Parallel()
 	s := StartT(t)
-	pat := randomPAT(t)
+	pat := NewPAT()
 	s.SetPAT("fabrikam", pat)
 	// A repo named like its project is also the project's default repo.
 	for _, u := range []string{

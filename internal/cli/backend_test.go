@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/adopat/git-credential-adopat/internal/adotest"
 )
 
 // fakeProbe makes the OS keyring look present or absent without D-Bus.
@@ -57,14 +59,14 @@ func TestBackendChoiceSaysWhichAndWhy(t *testing.T) {
 		{"auto with keyring", true, nil, nil, "keyring", "a fake Secret Service"},
 		{"existing vault wins over a new keyring", true, func(ta *testApp) {
 			ta.env["ADOPAT_BACKEND"] = "file"
-			if code := ta.run(randomPAT(t), "add", "--org", "fabrikam"); code != 0 {
+			if code := ta.run(adotest.NewPAT(), "add", "--org", "fabrikam"); code != 0 {
 				t.Fatalf("add: %s", ta.stderr)
 			}
 			delete(ta.env, "ADOPAT_BACKEND")
 		}, nil, "file", "the vault already holds your tokens"},
 		{"vault and keyring index both exist: the vault, whatever the session has", true, func(ta *testApp) {
 			ta.env["ADOPAT_BACKEND"] = "file"
-			if code := ta.run(randomPAT(t), "add", "--org", "fabrikam"); code != 0 {
+			if code := ta.run(adotest.NewPAT(), "add", "--org", "fabrikam"); code != 0 {
 				t.Fatalf("add: %s", ta.stderr)
 			}
 			delete(ta.env, "ADOPAT_BACKEND")

@@ -2,8 +2,6 @@ package cli
 
 import (
 	"bytes"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -12,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/adopat/git-credential-adopat/internal/adotest"
 )
 
 type testApp struct {
@@ -48,17 +48,9 @@ func (ta *testApp) run(stdin string, args ...string) int {
 	return ta.App.Run(args)
 }
 
-func randomPAT(t *testing.T) string {
-	b := make([]byte, 26)
-	if _, err := rand.Read(b); err != nil {
-		t.Fatal(err)
-	}
-	return hex.EncodeToString(b)
-}
-
 func TestAddListRemove(t *testing.T) {
 	ta := newTestApp(t)
-	pat := randomPAT(t)
+	pat := adotest.NewPAT()
 	if code := ta.run(pat+"\n", "add", "--org", "fabrikam", "--label", "laptop", "--expires", "30d", "--scopes", "vso.code"); code != 0 {
 		t.Fatalf("add exit %d: %s", code, ta.stderr)
 	}
@@ -102,7 +94,7 @@ func TestAddListRemove(t *testing.T) {
 
 func TestAddRefusesBadInput(t *testing.T) {
 	ta := newTestApp(t)
-	pat := randomPAT(t)
+	pat := adotest.NewPAT()
 	cases := []struct {
 		name  string
 		stdin string
@@ -146,7 +138,7 @@ func TestAddRefusesBadInput(t *testing.T) {
 
 func TestHelperActionsThroughCLI(t *testing.T) {
 	ta := newTestApp(t)
-	pat := randomPAT(t)
+	pat := adotest.NewPAT()
 	if code := ta.run(pat, "add", "--org", "fabrikam"); code != 0 {
 		t.Fatalf("add: %s", ta.stderr)
 	}
@@ -224,7 +216,7 @@ func TestHelpAndVersion(t *testing.T) {
 
 func TestLockAndUnlockNeedAPassphrase(t *testing.T) {
 	ta := newTestApp(t)
-	if code := ta.run(randomPAT(t), "add", "--org", "fabrikam"); code != 0 {
+	if code := ta.run(adotest.NewPAT(), "add", "--org", "fabrikam"); code != 0 {
 		t.Fatalf("add: %s", ta.stderr)
 	}
 	for _, cmd := range []string{"lock", "unlock"} {
@@ -251,7 +243,7 @@ func TestRemoveUnknownScopeCreatesNothing(t *testing.T) {
 // fold the record into the token's last use, count and repositories.
 func TestUsageIsRecordedAndShown(t *testing.T) {
 	ta := newTestApp(t)
-	pat := randomPAT(t)
+	pat := adotest.NewPAT()
 	if code := ta.run(pat, "add", "--org", "fabrikam"); code != 0 {
 		t.Fatalf("add: %s", ta.stderr)
 	}
@@ -280,7 +272,7 @@ func TestUsageIsRecordedAndShown(t *testing.T) {
 // Near expiry, get answers and warns once a day, remembered across runs.
 func TestExpiryWarningOncePerDay(t *testing.T) {
 	ta := newTestApp(t)
-	if code := ta.run(randomPAT(t), "add", "--org", "fabrikam", "--expires", "3d"); code != 0 {
+	if code := ta.run(adotest.NewPAT(), "add", "--org", "fabrikam", "--expires", "3d"); code != 0 {
 		t.Fatalf("add: %s", ta.stderr)
 	}
 	req := "protocol=https\nhost=dev.azure.com\npath=fabrikam/Web/_git/web\n"
@@ -312,7 +304,7 @@ func TestExpiryWarningOncePerDay(t *testing.T) {
 // lands in it.
 func TestEnvTokenWithEmptyVault(t *testing.T) {
 	ta := newTestApp(t)
-	pat := randomPAT(t)
+	pat := adotest.NewPAT()
 	ta.env["SYSTEM_ACCESSTOKEN"] = pat
 	req := "protocol=https\nhost=dev.azure.com\npath=fabrikam/Web/_git/web\n"
 	if code := ta.run(req, "get"); code != 0 || ta.stdout.String() != "username=adopat\npassword="+pat+"\n" || ta.stderr.Len() != 0 {
@@ -333,7 +325,7 @@ func TestEnvTokenWithEmptyVault(t *testing.T) {
 func TestBroadScopesAreFlagged(t *testing.T) {
 	ta := newTestApp(t)
 	for org, scopes := range map[string]string{"readonly": "vso.code", "writer": "vso.code_write", "admin": "app_token"} {
-		if code := ta.run(randomPAT(t), "add", "--org", org, "--scopes", scopes, "--expires", "30d"); code != 0 {
+		if code := ta.run(adotest.NewPAT(), "add", "--org", org, "--scopes", scopes, "--expires", "30d"); code != 0 {
 			t.Fatalf("add %s: %s", org, ta.stderr)
 		}
 	}
@@ -357,7 +349,7 @@ func TestBroadScopesAreFlagged(t *testing.T) {
 
 func TestMetricsInPrometheusTextFormat(t *testing.T) {
 	ta := newTestApp(t)
-	pat := randomPAT(t)
+	pat := adotest.NewPAT()
 	if code := ta.run(pat, "add", "--org", "fabrikam", "--label", `ci "nightly"`, "--expires", "30d", "--scopes", "vso.code"); code != 0 {
 		t.Fatalf("add: %s", ta.stderr)
 	}
@@ -393,21 +385,21 @@ func TestMetricsInPrometheusTextFormat(t *testing.T) {
 // sent, and add says so.
 func TestAddExpiredPATIsKeptButNeverSent(t *testing.T) {
 	ta := newTestApp(t)
-	if code := ta.run(randomPAT(t), "add", "--org", "fabrikam", "--expires", "2026-01-31"); code != 0 || !strings.Contains(ta.stdout.String(), "EXPIRED 2026-01-31") || !strings.Contains(ta.stderr.String(), "git will not be sent it") {
+	if code := ta.run(adotest.NewPAT(), "add", "--org", "fabrikam", "--expires", "2026-01-31"); code != 0 || !strings.Contains(ta.stdout.String(), "EXPIRED 2026-01-31") || !strings.Contains(ta.stderr.String(), "git will not be sent it") {
 		t.Fatalf("add expired: exit %d %q %q", code, ta.stdout, ta.stderr)
 	}
 	ta.run("protocol=https\nhost=dev.azure.com\npath=fabrikam/p/_git/r\n", "get")
 	if ta.stdout.Len() != 0 || !strings.Contains(ta.stderr.String(), "expired on 2026-01-31") {
 		t.Fatalf("get of an expired PAT: %q %q", ta.stdout, ta.stderr)
 	}
-	if code := ta.run(randomPAT(t), "rotate", "fabrikam", "--no-verify", "--expires", "2026-01-31"); code != ExitUsage {
+	if code := ta.run(adotest.NewPAT(), "rotate", "fabrikam", "--no-verify", "--expires", "2026-01-31"); code != ExitUsage {
 		t.Errorf("rotate to a past expiry: exit %d", code)
 	}
 }
 
 func TestScopesAreTrimmed(t *testing.T) {
 	ta := newTestApp(t)
-	ta.run(randomPAT(t), "add", "--org", "fabrikam", "--scopes", "vso.code_write, vso.code,")
+	ta.run(adotest.NewPAT(), "add", "--org", "fabrikam", "--scopes", "vso.code_write, vso.code,")
 	tok := listJSON(t, ta).Tokens[0]
 	if strings.Join(tok.Scopes, "|") != "vso.code_write|vso.code" || tok.Privilege != "write" {
 		t.Errorf("scopes %q privilege %s", tok.Scopes, tok.Privilege)

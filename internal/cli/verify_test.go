@@ -34,9 +34,9 @@ func getPassword(t *testing.T, ta *testApp, org string) string {
 func TestVerifyReportsValidInvalidAndWhose(t *testing.T) {
 	srv := useStandIn(t)
 	ta := newTestApp(t)
-	good, stale := randomPAT(t), randomPAT(t)
+	good, stale := adotest.NewPAT(), adotest.NewPAT()
 	srv.SetPAT("fabrikam", good)
-	srv.SetPAT("contoso", randomPAT(t))
+	srv.SetPAT("contoso", adotest.NewPAT())
 	ta.run(good, "add", "--org", "fabrikam")
 	ta.run(stale, "add", "--org", "contoso")
 
@@ -69,11 +69,11 @@ func TestVerifyReportsValidInvalidAndWhose(t *testing.T) {
 func TestRotateReplacesOnlyAfterVerification(t *testing.T) {
 	srv := useStandIn(t)
 	ta := newTestApp(t)
-	oldPAT, newPAT := randomPAT(t), randomPAT(t)
+	oldPAT, newPAT := adotest.NewPAT(), adotest.NewPAT()
 	ta.run(oldPAT, "add", "--org", "fabrikam", "--label", "laptop", "--expires", "30d", "--scopes", "vso.code")
 	srv.SetPAT("fabrikam", newPAT) // the server accepts only the new PAT
 
-	if code := ta.run(randomPAT(t), "rotate", "fabrikam"); code != ExitRuntime || !strings.Contains(ta.stderr.String(), "did not accept the new PAT") {
+	if code := ta.run(adotest.NewPAT(), "rotate", "fabrikam"); code != ExitRuntime || !strings.Contains(ta.stderr.String(), "did not accept the new PAT") {
 		t.Fatalf("rotate with a refused PAT: exit %d %q", code, ta.stderr)
 	}
 	if got := getPassword(t, ta, "fabrikam"); got != oldPAT {
@@ -99,7 +99,7 @@ func TestVerifyNetworkErrorIsNotInvalid(t *testing.T) {
 	verifyClient = &adoapi.Client{HTTP: &http.Client{Transport: &http.Transport{Proxy: http.ProxyURL(proxy)}}}
 	t.Cleanup(func() { verifyClient = old })
 	ta := newTestApp(t)
-	oldPAT, newPAT := randomPAT(t), randomPAT(t)
+	oldPAT, newPAT := adotest.NewPAT(), adotest.NewPAT()
 	ta.run(oldPAT, "add", "--org", "fabrikam")
 
 	if code := ta.run("", "verify"); code != ExitRuntime || !strings.Contains(ta.stdout.String(), "fabrikam: not checked: network") || strings.Contains(ta.stdout.String(), "INVALID") {
@@ -125,7 +125,7 @@ func TestVerifyServerTokenUsesTheDeclaredServerURL(t *testing.T) {
 	t.Cleanup(func() { verifyClient = old })
 	ta := newTestApp(t)
 	isolateGit(t, ta)
-	pat := randomPAT(t)
+	pat := adotest.NewPAT()
 	srv.SetHostPAT("tfs.example.test", pat)
 	if code := ta.run("", "install", "--server", "https://tfs.example.test/tfs"); code != 0 {
 		t.Fatalf("install: %s", ta.stderr)

@@ -13,8 +13,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/base32"
 	"encoding/base64"
 	"flag"
 	"fmt"
@@ -134,10 +132,7 @@ func run(ctx context.Context, binary string, out io.Writer) (err error) {
 
 	// 3. The PAT, known to the server.
 	d.begin("Create a PAT for the organisation " + org + " on the server")
-	pat, err := randomPAT()
-	if err != nil {
-		return d.fail(err)
-	}
+	pat := adotest.NewPAT()
 	srv.SetPAT(org, pat)
 	d.say("PAT %s (%d random characters; only ever shown masked)", mask(pat), len(pat))
 
@@ -349,16 +344,6 @@ func demoEnv(environ []string, binDir string) []string {
 		}
 	}
 	return append(env, "PATH="+binDir+string(os.PathListSeparator)+path)
-}
-
-// randomPAT makes a token shaped like an Azure DevOps PAT: 52 lower-case
-// base32 characters from crypto/rand.
-func randomPAT() (string, error) {
-	b := make([]byte, 32)
-	if _, err := rand.Read(b); err != nil {
-		return "", err
-	}
-	return strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b)), nil
 }
 
 // mask shows the first four characters of a secret.

@@ -111,7 +111,7 @@ func TestCloneWithoutPathOrUsernameAsksForInstall(t *testing.T) {
 func TestCloneVisualStudioUsesOrgPAT(t *testing.T) {
 	t.Parallel()
 	srv := startServer(t, adotest.Options{}, "https://fabrikam.visualstudio.com/Website/_git/web")
-	pat := newPAT(t)
+	pat := adotest.NewPAT()
 	srv.SetPAT("fabrikam", pat)
 
 	u := newUser(t, srv)
@@ -131,7 +131,7 @@ func TestTwoOrganisationsGetTheirOwnPAT(t *testing.T) {
 	t.Parallel()
 	const contosoURL = "https://dev.azure.com/contoso/Shop/_git/shop"
 	srv := startServer(t, adotest.Options{}, webURL, contosoURL)
-	fab, con := newPAT(t), newPAT(t)
+	fab, con := adotest.NewPAT(), adotest.NewPAT()
 	srv.SetPAT("fabrikam", fab)
 	srv.SetPAT("contoso", con)
 
@@ -157,7 +157,7 @@ func TestProjectTokenWinsOverOrgToken(t *testing.T) {
 		intranetURL = "https://dev.azure.com/fabrikam/Intranet/_git/intranet"
 	)
 	srv := startServer(t, adotest.Options{}, websiteURL, defaultRepo, intranetURL)
-	orgPAT, projectPAT := newPAT(t), newPAT(t)
+	orgPAT, projectPAT := adotest.NewPAT(), adotest.NewPAT()
 
 	u := newUser(t, srv)
 	u.install()
@@ -215,7 +215,7 @@ func TestCloneDeclaredServers(t *testing.T) {
 		ExtraHosts:     []string{"tfs.example.test"},
 		ExtraHTTPHosts: []string{"legacy.test:8080"},
 	}, tfsURL, legacyURL)
-	tfsPAT, legacyPAT := newPAT(t), newPAT(t)
+	tfsPAT, legacyPAT := adotest.NewPAT(), adotest.NewPAT()
 	srv.SetHostPAT("tfs.example.test", tfsPAT)
 	srv.SetHostPAT("legacy.test:8080", legacyPAT)
 

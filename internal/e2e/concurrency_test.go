@@ -7,6 +7,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/adopat/git-credential-adopat/internal/adotest"
 )
 
 // 40 helper processes store distinct credentials for one declared server
@@ -22,7 +24,7 @@ func TestConcurrentStoreAndGet(t *testing.T) {
 	u := newUser(t, nil)
 	pats := make([]string, n)
 	for i := range pats {
-		pats[i] = newPAT(t)
+		pats[i] = adotest.NewPAT()
 	}
 	username := func(i int) string { return fmt.Sprintf("user%02d", i) }
 	request := func(i int) string {

@@ -15,7 +15,7 @@ import (
 func TestWrongPATIsWithdrawnNotDestroyed(t *testing.T) {
 	t.Parallel()
 	srv := startServer(t, adotest.Options{}, webURL)
-	stored, serverSide := newPAT(t), newPAT(t)
+	stored, serverSide := adotest.NewPAT(), adotest.NewPAT()
 	srv.SetPAT("fabrikam", serverSide)
 
 	u := newUser(t, srv)
@@ -58,9 +58,9 @@ func TestMissingPATFailsQuietly(t *testing.T) {
 	t.Parallel()
 	const contosoURL = "https://dev.azure.com/contoso/Shop/_git/shop"
 	srv := startServer(t, adotest.Options{}, webURL, contosoURL)
-	fab := newPAT(t)
+	fab := adotest.NewPAT()
 	srv.SetPAT("fabrikam", fab)
-	srv.SetPAT("contoso", newPAT(t))
+	srv.SetPAT("contoso", adotest.NewPAT())
 
 	t.Run("other organisation stored", func(t *testing.T) {
 		t.Parallel()

@@ -2,8 +2,6 @@ package e2e_test
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/base32"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -25,17 +23,6 @@ const webURL = "https://dev.azure.com/fabrikam/Website/_git/web"
 // never be answered would hang; the timeout turns that into a failure.
 const cmdTimeout = 60 * time.Second
 
-// newPAT returns a fresh random token shaped like an Azure DevOps PAT (52
-// lower-case base32 characters).
-func newPAT(t testing.TB) string {
-	t.Helper()
-	b := make([]byte, 32)
-	if _, err := rand.Read(b); err != nil {
-		t.Fatal(err)
-	}
-	return strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b))
-}
-
 // startServer starts the stand-in and serves each repository URL.
 func startServer(t *testing.T, opts adotest.Options, repoURLs ...string) *adotest.Server {
 	t.Helper()
@@ -53,7 +40,7 @@ func startServer(t *testing.T, opts adotest.Options, repoURLs ...string) *adotes
 func fabrikamServer(t *testing.T) (*adotest.Server, string) {
 	t.Helper()
 	srv := startServer(t, adotest.Options{}, webURL)
-	pat := newPAT(t)
+	pat := adotest.NewPAT()
 	srv.SetPAT("fabrikam", pat)
 	return srv, pat
 }

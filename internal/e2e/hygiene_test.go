@@ -26,7 +26,7 @@ func TestExpiredPATRefusedAndNearExpiryWarnedOnce(t *testing.T) {
 	t.Parallel()
 	soonURL, goneURL := "https://dev.azure.com/soon/Web/_git/web", "https://dev.azure.com/gone/Web/_git/web"
 	srv := startServer(t, adotest.Options{}, soonURL, goneURL)
-	soon, gone := newPAT(t), newPAT(t)
+	soon, gone := adotest.NewPAT(), adotest.NewPAT()
 	srv.SetPAT("soon", soon)
 	srv.SetPAT("gone", gone)
 	u := newUser(t, srv)
@@ -60,7 +60,7 @@ func TestExpiredPATRefusedAndNearExpiryWarnedOnce(t *testing.T) {
 func TestVerifyAndRotateAgainstServerAcceptingOnlyTheNewPAT(t *testing.T) {
 	t.Parallel()
 	srv := startServer(t, adotest.Options{}, webURL)
-	oldPAT, newPATValue := newPAT(t), newPAT(t)
+	oldPAT, newPATValue := adotest.NewPAT(), adotest.NewPAT()
 	srv.SetPAT("fabrikam", newPATValue)
 	u := newUser(t, srv)
 	u = u.with(srv.GoClientEnv()...) // verify is a Go HTTP client: HTTPS_PROXY, SSL_CERT_FILE
@@ -70,7 +70,7 @@ func TestVerifyAndRotateAgainstServerAcceptingOnlyTheNewPAT(t *testing.T) {
 	if r := u.adopat("", "verify"); r.code != 2 || !strings.Contains(r.stdout, "fabrikam: INVALID") {
 		t.Errorf("verify of the old PAT:\n%s", r)
 	}
-	if r := u.adopat(newPAT(t)+"\n", "rotate", "fabrikam"); r.code != 2 || !strings.Contains(r.stderr, "did not accept") {
+	if r := u.adopat(adotest.NewPAT()+"\n", "rotate", "fabrikam"); r.code != 2 || !strings.Contains(r.stderr, "did not accept") {
 		t.Errorf("rotate to a PAT the server refuses:\n%s", r)
 	}
 	if got := u.fillPassword(webURL); got != oldPAT {

@@ -41,7 +41,7 @@ const keyringService = "git-credential-adopat"
 func TestKeyringAddPutsPATInSecretServiceAndNowhereElse(t *testing.T) {
 	keyringtest.Require(t, "secret-tool")
 	s := keyringtest.Start(t)
-	fab, proj := newPAT(t), newPAT(t)
+	fab, proj := adotest.NewPAT(), adotest.NewPAT()
 
 	u := newKeyringUser(t, nil, s)
 	out := u.mustAdopat(fab+"\n", "add", "--org", "fabrikam")
@@ -104,7 +104,7 @@ func TestKeyringCloneAndWrongPATIsWithdrawnNotDestroyed(t *testing.T) {
 		t.Errorf("the clone read no secret from the Secret Service (calls %v): the keyring backend was not used", calls)
 	}
 
-	srv.SetPAT("fabrikam", newPAT(t)) // the stored PAT is refused from now on
+	srv.SetPAT("fabrikam", adotest.NewPAT()) // the stored PAT is refused from now on
 	assertNoAdopatNoise(t, u.mustFailClone(webURL))
 	if tok := u.token("fabrikam"); tok.Status != "withdrawn" {
 		t.Fatalf("after the 401 the token is %+v, want withdrawn", tok)
@@ -133,7 +133,7 @@ func TestKeyringCloneAndWrongPATIsWithdrawnNotDestroyed(t *testing.T) {
 func TestKeyringAutoChoosesRunningSecretService(t *testing.T) {
 	keyringtest.Require(t, "secret-tool")
 	s := keyringtest.Start(t)
-	pat := newPAT(t)
+	pat := adotest.NewPAT()
 	u := onKeyringBus(newUser(t, nil), s).withoutEnv("ADOPAT_VAULT")
 
 	l := u.listing()
@@ -170,7 +170,7 @@ func TestKeyringAutoFallsBackToFileWithoutSecretService(t *testing.T) {
 	if l.Backend != "file" || !strings.Contains(l.Reason, "auto") || !strings.Contains(l.Reason, "no Secret Service") {
 		t.Errorf("list --json: backend %q, reason %q; want file, auto, because no Secret Service runs", l.Backend, l.Reason)
 	}
-	u.addPAT(newPAT(t), "--org", "fabrikam")
+	u.addPAT(adotest.NewPAT(), "--org", "fabrikam")
 	if l := u.listing(); l.Backend != "file" || !pathExists(l.Store) || len(l.Tokens) != 1 {
 		t.Errorf("list --json after add: backend %q, store %q (exists: %v), %d tokens; want the token in the vault",
 			l.Backend, l.Store, pathExists(l.Store), len(l.Tokens))
@@ -369,7 +369,7 @@ func TestKeyringItemDeletedBehindOurBack(t *testing.T) {
 	s := keyringtest.Start(t)
 	const contosoURL = "https://dev.azure.com/contoso/Shop/_git/shop"
 	srv := startServer(t, adotest.Options{}, webURL, contosoURL)
-	fab, con := newPAT(t), newPAT(t)
+	fab, con := adotest.NewPAT(), adotest.NewPAT()
 	srv.SetPAT("fabrikam", fab)
 	srv.SetPAT("contoso", con)
 
@@ -420,7 +420,7 @@ func TestKeyringMigrateBothWaysLosesNothing(t *testing.T) {
 		shopURL = "https://dev.azure.com/contoso/Shop/_git/shop"
 	)
 	srv := startServer(t, adotest.Options{ExtraHosts: []string{"tfs.example.test"}}, webURL, shopURL, tfsURL)
-	pats := map[string]string{"fabrikam": newPAT(t), "contoso/Shop": newPAT(t), "https://jdoe@tfs.example.test": newPAT(t)}
+	pats := map[string]string{"fabrikam": adotest.NewPAT(), "contoso/Shop": adotest.NewPAT(), "https://jdoe@tfs.example.test": adotest.NewPAT()}
 	srv.SetPAT("fabrikam", pats["fabrikam"])
 	srv.SetHostPAT("tfs.example.test", pats["https://jdoe@tfs.example.test"])
 
@@ -529,7 +529,7 @@ func TestKeyringMigrateThatCannotCompleteKeepsSource(t *testing.T) {
 	keyringtest.Require(t, "secret-tool")
 	s := keyringtest.Start(t)
 	u := onKeyringBus(newUser(t, nil), s)
-	pats := map[string]string{"fabrikam": newPAT(t), "contoso/Shop": newPAT(t)}
+	pats := map[string]string{"fabrikam": adotest.NewPAT(), "contoso/Shop": adotest.NewPAT()}
 	u.addPAT(pats["fabrikam"], "--org", "fabrikam", "--label", "laptop")
 	u.addPAT(pats["contoso/Shop"], "--org", "contoso", "--project", "Shop", "--scopes", "vso.code")
 	before := u.listing()
@@ -599,7 +599,7 @@ func TestKeyringGitCredentialActionsMatchFileBackend(t *testing.T) {
 		tfsURL = server + "/tfs/DefaultCollection/Website/_git/web"
 	)
 	srv := startServer(t, adotest.Options{ExtraHosts: []string{"tfs.example.test"}}, tfsURL)
-	p1, p2, p3 := newPAT(t), newPAT(t), newPAT(t)
+	p1, p2, p3 := adotest.NewPAT(), adotest.NewPAT(), adotest.NewPAT()
 	names := map[string]string{p1: "<p1>", p2: "<p2>", p3: "<p3>"}
 	cred := func(user, pass string) string {
 		c := "protocol=https\nhost=tfs.example.test\n"
@@ -744,7 +744,7 @@ func keyringHomeWithToken(t *testing.T, org string) keyringUser {
 	s := keyringtest.Start(t)
 	u := newKeyringUser(t, srv, s)
 	u.install()
-	u.addPAT(newPAT(t), "--org", org)
+	u.addPAT(adotest.NewPAT(), "--org", org)
 	s.Close()
 	return u.withoutEnv("DBUS_SESSION_BUS_ADDRESS", "XDG_RUNTIME_DIR", sessionMarker)
 }
