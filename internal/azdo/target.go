@@ -34,9 +34,39 @@ type Target struct {
 	Org     string // Cloud: organisation as written in the URL
 	Project string // Cloud: project when the path names one
 	Server  Server // OnPrem: the declared server that matched
+	// OrgFrom says where Org came from: the path, the host name
+	// ({org}.visualstudio.com) or, for dev.azure.com without a path, the
+	// URL's username. A username is chosen by whoever wrote the URL and
+	// need not match the path git fetches, so a request named that way
+	// never takes a token out of service.
+	OrgFrom OrgSource
 	// NeedsPath is set for a dev.azure.com request that carries neither a
 	// path nor a username, so the organisation cannot be known.
 	NeedsPath bool
+	// Refused, when set, says why a request for an Azure DevOps or
+	// declared host gets no answer at all (see NonCanonical); Kind is None.
+	Refused string
+}
+
+// OrgSource says which part of the URL named the organisation.
+type OrgSource int
+
+const (
+	FromPath OrgSource = iota + 1
+	FromHost
+	FromUsername
+)
+
+func (s OrgSource) String() string {
+	switch s {
+	case FromPath:
+		return "path"
+	case FromHost:
+		return "host"
+	case FromUsername:
+		return "username"
+	}
+	return "none"
 }
 
 // Request is the part of a git credential request that decides the target.
@@ -53,6 +83,12 @@ var orgLabel = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?$`)
 // Classify decides whether a request is for Azure DevOps cloud, for one of
 // the declared servers, or for nobody we know.
 func Classify(r Request, servers []Server) Target {
+	if why := NonCanonical(r.Path); why != "" {
+		if ours(r, servers) {
+			return Target{Refused: why}
+		}
+		return Target{}
+	}
 	for _, s := range servers {
 		if s.Matches(r.Protocol, r.Host, r.Path) {
 			return Target{Kind: OnPrem, Server: s}
@@ -72,10 +108,10 @@ func Classify(r Request, servers []Server) Target {
 			return Target{}
 		}
 		segs := segments(r.Path)
-		if len(segs) > 0 && strings.EqualFold(segs[0], "DefaultCollection") {
+		if len(segs) > 0 && EqualFold(segs[0], "DefaultCollection") {
 			segs = segs[1:]
 		}
-		return Target{Kind: Cloud, Org: label, Project: project(segs)}
+		return Target{Kind: Cloud, Org: label, Project: project(segs), OrgFrom: FromHost}
 	}
 	return Target{}
 }
@@ -85,10 +121,10 @@ func Classify(r Request, servers []Server) Target {
 func devAzure(r Request) Target {
 	segs := segments(r.Path)
 	if len(segs) > 0 && ValidOrg(segs[0]) {
-		return Target{Kind: Cloud, Org: segs[0], Project: project(segs[1:])}
+		return Target{Kind: Cloud, Org: segs[0], Project: project(segs[1:]), OrgFrom: FromPath}
 	}
 	if len(segs) == 0 && ValidOrg(r.Username) {
-		return Target{Kind: Cloud, Org: r.Username}
+		return Target{Kind: Cloud, Org: r.Username, OrgFrom: FromUsername}
 	}
 	if len(segs) == 0 {
 		return Target{NeedsPath: true}
@@ -110,14 +146,33 @@ func project(segs []string) string {
 	return segs[0]
 }
 
+// segments splits a canonical path (see NonCanonical): only a trailing
+// slash can leave an empty segment.
 func segments(path string) []string {
-	var out []string
-	for _, s := range strings.Split(path, "/") {
-		if s != "" {
-			out = append(out, s)
+	if path = strings.TrimSuffix(path, "/"); path == "" {
+		return nil
+	}
+	return strings.Split(path, "/")
+}
+
+// ours reports whether a request is for a host this helper answers:
+// Azure DevOps cloud or a declared server. Only those hear why a path was
+// refused; other hosts are none of our business.
+func ours(r Request, servers []Server) bool {
+	for _, s := range servers {
+		if s.Matches(r.Protocol, r.Host, "") {
+			return true
 		}
 	}
-	return out
+	if r.Protocol != "https" {
+		return false
+	}
+	host := NormalizeHost("https", r.Host)
+	if host == "dev.azure.com" {
+		return true
+	}
+	label, ok := strings.CutSuffix(host, ".visualstudio.com")
+	return ok && ValidOrg(label) && label != "vs-ssh"
 }
 
 // cloudHost reports whether a host name belongs to Azure DevOps cloud, so

@@ -1,7 +1,6 @@
 package helper
 
 import (
-	"strings"
 	"time"
 
 	"github.com/adopat/git-credential-adopat/internal/azdo"
@@ -15,13 +14,13 @@ func cloudMatches(d *store.Data, t azdo.Target, withdrawn bool) []int {
 	var project, org []int
 	for i := range d.Tokens {
 		tok := &d.Tokens[i]
-		if tok.IsServer() || !strings.EqualFold(tok.Org, t.Org) || (tok.Withdrawn != nil && !withdrawn) {
+		if tok.IsServer() || !azdo.EqualFold(tok.Org, t.Org) || (tok.Withdrawn != nil && !withdrawn) {
 			continue
 		}
 		switch {
 		case tok.Project == "":
 			org = append(org, i)
-		case t.Project != "" && strings.EqualFold(tok.Project, t.Project):
+		case t.Project != "" && azdo.EqualFold(tok.Project, t.Project):
 			project = append(project, i)
 		}
 	}

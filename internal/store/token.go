@@ -8,8 +8,9 @@ package store
 
 import (
 	"net/url"
-	"strings"
 	"time"
+
+	"github.com/adopat/git-credential-adopat/internal/azdo"
 )
 
 // Token is one stored credential with its non-secret metadata.
@@ -39,6 +40,9 @@ type Token struct {
 	// repositories (most recent first, at most maxRepos).
 	Uses  int       `json:"uses,omitempty"`
 	Repos []RepoUse `json:"repos,omitempty"`
+	// Refusals the server made that erase did not act on (the PAT was
+	// valid or could not be checked), most recent first.
+	Refusals []Refusal `json:"refusals,omitempty"`
 
 	// secretPending is set by backends that keep secrets apart from the
 	// metadata (an OS keyring) until Data.Reveal fetches them.
@@ -74,7 +78,7 @@ func (t *Token) Scope() string {
 // DevOps names; server scopes exactly, like git's keys.
 func (t *Token) HasScope(scope string) bool {
 	s := t.Scope()
-	return s == scope || (!t.IsServer() && strings.EqualFold(s, scope))
+	return s == scope || (!t.IsServer() && azdo.EqualFold(s, scope))
 }
 
 // SameScope reports whether two tokens occupy the same slot: storing one
@@ -85,7 +89,7 @@ func (t *Token) SameScope(o *Token) bool {
 		return false
 	}
 	if !t.IsServer() {
-		return strings.EqualFold(t.Org, o.Org) && strings.EqualFold(t.Project, o.Project)
+		return azdo.EqualFold(t.Org, o.Org) && azdo.EqualFold(t.Project, o.Project)
 	}
 	return t.Protocol == o.Protocol && t.Host == o.Host && t.Path == o.Path && t.Username == o.Username
 }
