@@ -17,6 +17,9 @@ type EnvToken struct {
 	Secret string
 	Source string // the variable it came from, for messages
 	Org    string // ADOPAT_ENV_ORG: serve only this organisation
+	// OrgSet is true when ADOPAT_ENV_ORG is set at all: set but blank is
+	// a mistake that must not widen the token to every organisation.
+	OrgSet bool
 	all    []string
 }
 
@@ -25,15 +28,16 @@ type EnvToken struct {
 var envTokenVars = []string{"AZURE_DEVOPS_EXT_PAT", "SYSTEM_ACCESSTOKEN"}
 
 // EnvTokenFrom reads the environment; nil when no token is set.
-func EnvTokenFrom(getenv func(string) string) *EnvToken {
+func EnvTokenFrom(lookup func(string) (string, bool)) *EnvToken {
 	var e *EnvToken
 	for _, name := range envTokenVars {
-		v := strings.TrimSpace(getenv(name))
-		if v == "" {
+		v, _ := lookup(name)
+		if v = strings.TrimSpace(v); v == "" {
 			continue
 		}
 		if e == nil {
-			e = &EnvToken{Secret: v, Source: name, Org: strings.TrimSpace(getenv("ADOPAT_ENV_ORG"))}
+			org, set := lookup("ADOPAT_ENV_ORG")
+			e = &EnvToken{Secret: v, Source: name, Org: strings.TrimSpace(org), OrgSet: set}
 		}
 		e.all = append(e.all, v)
 	}
@@ -46,18 +50,28 @@ func (e *EnvToken) fromEnv(password string) bool {
 	return slices.Contains(e.all, password)
 }
 
-// serves reports whether the environment token answers this request: Azure
-// DevOps cloud, limited to ADOPAT_ENV_ORG when set. Without that limit it
-// also answers a dev.azure.com request whose organisation is unknown (CI
-// configurations rarely set useHttpPath).
+// serves reports whether the environment token answers this request:
+// Azure DevOps cloud. Limited by ADOPAT_ENV_ORG, it answers only when the
+// organisation comes from the URL's path or host, never from a username
+// that anyone writing a URL may choose (https://fabrikam@dev.azure.com/
+// contoso/...). Without that limit it also answers a dev.azure.com request
+// whose organisation is unknown (CI configurations rarely set
+// useHttpPath).
 func (e *EnvToken) serves(t azdo.Target) bool {
 	switch {
-	case e == nil:
+	case e == nil || e.orgBlank():
 		return false
+	case e.Org != "":
+		return t.Kind == azdo.Cloud && t.OrgFrom != azdo.FromUsername && azdo.EqualFold(e.Org, t.Org)
 	case t.Kind == azdo.Cloud:
-		return e.Org == "" || strings.EqualFold(e.Org, t.Org)
+		return true
 	}
-	return t.NeedsPath && e.Org == ""
+	return t.NeedsPath
+}
+
+// orgBlank reports ADOPAT_ENV_ORG set to nothing but blanks: fail closed.
+func (e *EnvToken) orgBlank() bool {
+	return e != nil && e.OrgSet && e.Org == ""
 }
 
 // answerFromEnv handles a request the environment token serves. get

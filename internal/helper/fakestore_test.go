@@ -88,12 +88,40 @@ type fixture struct {
 	store  *fakeStore
 	h      *Helper
 	stderr *bytes.Buffer
+	// verdict is what the fake Azure DevOps says of every PAT erase asks
+	// about (Invalid unless a test says otherwise); checks counts them.
+	verdict CheckResult
+	checks  []string // "org" of each question asked
+	uses    []store.Use
 }
 
 func newFixture(t *testing.T, servers []azdo.Server, tokens ...store.Token) *fixture {
-	f := &fixture{t: t, store: newFakeStore(tokens...), stderr: &bytes.Buffer{}}
-	f.h = &Helper{Store: f.store, Servers: servers, Now: func() time.Time { return testNow }, Stderr: f.stderr}
+	f := &fixture{t: t, store: newFakeStore(tokens...), stderr: &bytes.Buffer{},
+		verdict: CheckResult{Verdict: Invalid, Detail: "401 Unauthorized"}}
+	f.h = &Helper{Store: f.store, Servers: servers, Now: func() time.Time { return testNow }, Stderr: f.stderr,
+		Check: func(org, pat string) CheckResult { f.checks = append(f.checks, org); return f.verdict },
+		Used:  func(u store.Use) { f.uses = append(f.uses, u) },
+	}
 	return f
+}
+
+// withdrawLines drops the lines erase prints when it withdraws a token
+// (Azure DevOps confirmed the PAT invalid) and returns how many there were.
+func (f *fixture) withdrawLines() int {
+	n := 0
+	var kept []string
+	for _, l := range f.stderrLines() {
+		if strings.Contains(l, "it is withdrawn, not deleted") {
+			n++
+			continue
+		}
+		kept = append(kept, l)
+	}
+	f.stderr.Reset()
+	for _, l := range kept {
+		f.stderr.WriteString(l + "\n")
+	}
+	return n
 }
 
 // run performs one action with the given input lines and returns stdout.

@@ -5,10 +5,10 @@ import (
 	"io"
 	"math"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/adopat/git-credential-adopat/internal/azdo"
+	"github.com/adopat/git-credential-adopat/internal/safetext"
 	"github.com/adopat/git-credential-adopat/internal/store"
 )
 
@@ -36,6 +36,14 @@ type Helper struct {
 	// it, so the warning comes at most once a day.
 	WarnWithin time.Duration
 	WarnOnce   func(scope string) bool
+	// Check asks Azure DevOps about a stored cloud PAT before erase
+	// withdraws it (see eraseCloud). Nil: nothing can be proven, so erase
+	// never withdraws a cloud token.
+	Check Checker
+	// Trace, when set, receives one line per decision (ADOPAT_TRACE):
+	// the request without secrets, the target, the token chosen or why
+	// none, the erase check. Never a secret.
+	Trace io.Writer
 }
 
 // Run performs one action. Unknown actions are ignored, as
@@ -51,17 +59,35 @@ func (h *Helper) Run(action string, in io.Reader, out io.Writer) error {
 	case "erase":
 		do = h.erase
 	default:
+		h.tracef("%s: not a helper action; ignored", action)
 		return nil
 	}
 	c, err := ReadCredential(in)
 	if err != nil {
 		return err
 	}
+	h.traceRequest(action, &c)
 	t := azdo.Classify(azdo.Request{Protocol: c.Protocol, Host: c.Host, Path: c.Path, Username: c.Username}, h.Servers)
+	h.traceTarget(t)
+	if t.Refused != "" {
+		if action == "get" {
+			h.warn("not answering for %s: %s, so the URL git fetches is not the one it asked about; correct the remote or submodule URL", requestPath(&c), t.Refused)
+		}
+		return nil
+	}
+	if h.Env.orgBlank() && (t.Kind != azdo.None || t.NeedsPath) {
+		h.tracef("no answer: ADOPAT_ENV_ORG is set but blank")
+		if action == "get" {
+			h.warn("ADOPAT_ENV_ORG is set but empty, so the %s token has no organisation to serve: set it to the organisation the token belongs to, or unset it", h.Env.Source)
+		}
+		return nil
+	}
 	if h.Env.serves(t) {
 		if handled, a := h.answerFromEnv(action, &c); a != nil {
+			h.tracef("answer: the token from $%s", h.Env.Source)
 			return WriteCredential(out, *a)
 		} else if handled || t.Kind == azdo.None {
+			h.tracef("%s: the token from $%s is never stored; nothing to do", action, h.Env.Source)
 			return nil
 		}
 	}
@@ -74,10 +100,24 @@ func (h *Helper) Run(action string, in io.Reader, out io.Writer) error {
 	return do(&c, t, out)
 }
 
+// warn prints a line for the user. Every string argument is escaped:
+// URLs, scopes and server text may hold terminal control or bidi
+// characters that someone else chose.
 func (h *Helper) warn(format string, args ...any) {
 	if h.Stderr != nil {
-		fmt.Fprintf(h.Stderr, "git-credential-adopat: "+format+"\n", args...)
+		fmt.Fprintf(h.Stderr, "git-credential-adopat: "+format+"\n", escapeArgs(args)...)
 	}
+}
+
+func escapeArgs(args []any) []any {
+	out := make([]any, len(args))
+	for i, a := range args {
+		if s, ok := a.(string); ok {
+			a = safetext.Escape(s)
+		}
+		out[i] = a
+	}
+	return out
 }
 
 func (h *Helper) now() time.Time {
@@ -102,6 +142,7 @@ func (h *Helper) get(c *Credential, t azdo.Target, out io.Writer) error {
 		candidates = serverMatches(d, c, false, false)
 	}
 	if len(candidates) == 0 {
+		h.tracef("no answer: no stored token for this request")
 		return nil
 	}
 	// The most specific match decides. A withdrawn or expired one is not sent, and we
@@ -111,11 +152,13 @@ func (h *Helper) get(c *Credential, t azdo.Target, out io.Writer) error {
 	// when its password_expiry_utc has passed.
 	tok := &d.Tokens[candidates[0]]
 	if tok.Withdrawn != nil {
+		h.tracef("no answer: the token %s is withdrawn", tok.Scope())
 		h.warn("the PAT for %s was withdrawn on %s after the server rejected it; if it is valid again run `git-credential-adopat restore %s`, else store a new one with `git-credential-adopat add`", tok.Scope(), tok.Withdrawn.Format("2006-01-02"), tok.Scope())
 		return nil
 	}
 	now := h.now()
 	if expired(tok, now) {
+		h.tracef("no answer: the token %s has expired", tok.Scope())
 		h.warn("the PAT for %s expired on %s and was not sent; create a new one in Azure DevOps and run: git-credential-adopat rotate %s", tok.Scope(), tok.Expires.Format("2006-01-02"), tok.Scope())
 		return nil
 	}
@@ -125,11 +168,12 @@ func (h *Helper) get(c *Credential, t azdo.Target, out io.Writer) error {
 	if err := d.Reveal(tok); err != nil {
 		return err
 	}
+	h.tracef("answer: the token %s", tok.Scope())
 	if err := WriteCredential(out, answer(tok, c, t)); err != nil {
 		return err
 	}
 	if h.Used != nil {
-		h.Used(store.Use{At: now.UTC(), Scope: tok.Scope(), Path: strings.TrimSuffix(c.Host+"/"+c.Path, "/")})
+		h.Used(store.Use{At: now.UTC(), Scope: tok.Scope(), Path: usePath(c)})
 	}
 	return nil
 }

@@ -130,6 +130,7 @@ func TestStoreAndEraseEffects(t *testing.T) {
 			if out := f.run(tt.action, tt.in...); out != "" {
 				t.Errorf("stdout %q", out)
 			}
+			f.withdrawLines()
 			f.noStderr()
 			if got := f.store.data.Tokens; !tokensEqual(got, tt.after) {
 				t.Errorf("store holds\n%s\nwant\n%s", dump(got), dump(tt.after))
@@ -184,6 +185,9 @@ func TestCloudRejectedTokenCanBeReplacedOrBroughtBack(t *testing.T) {
 		t.Fatalf("get: %q", got)
 	}
 	f.run("erase", append(url, "username=adopat", "password=old-pat")...)
+	if n := f.withdrawLines(); n != 1 {
+		t.Errorf("erase printed %d withdraw lines, want 1", n)
+	}
 	f.noStderr()
 	if got := f.run("get", url...); got != "" {
 		t.Fatalf("get after erase: %q", got)
@@ -200,6 +204,7 @@ func TestCloudRejectedTokenCanBeReplacedOrBroughtBack(t *testing.T) {
 		t.Fatalf("get after storing the old PAT again: %q", got)
 	}
 	f.run("erase", append(url, "username=adopat", "password=old-pat")...)
+	f.withdrawLines()
 	f.run("store", append(url, "username=adopat", "password=new-pat")...)
 	if got := f.quietGet(url...); got != output("username=adopat", "password=new-pat") {
 		t.Fatalf("get after storing a new PAT: %q", got)
@@ -220,6 +225,9 @@ func TestEraseWithoutPasswordStopsAtTheWithdrawnProjectToken(t *testing.T) {
 	url := req("dev.azure.com", "fabrikam/Website/_git/web")
 	f.run("erase", url...)
 	f.run("erase", url...)
+	if n := f.withdrawLines(); n != 1 {
+		t.Errorf("two erases printed %d withdraw lines, want 1 (the second finds it withdrawn)", n)
+	}
 	for _, tok := range f.store.data.Tokens {
 		if withdrawn := tok.Withdrawn != nil; withdrawn != (tok.Project != "") {
 			t.Errorf("%s withdrawn=%v after two erases of a project URL", tok.Scope(), withdrawn)

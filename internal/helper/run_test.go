@@ -133,6 +133,7 @@ func TestStoreAndEraseWriteNothingToStdout(t *testing.T) {
 			}
 		}
 	}
+	f.withdrawLines()
 	f.noStderr()
 }
 

@@ -138,25 +138,17 @@ func parseExpiry(v string) *time.Time {
 // erase withdraws, never deletes: the token stays in the store, marked
 // with the time git rejected it, so a PAT the user cannot see again in
 // Azure DevOps is not lost to one 401. `restore` or a later `store` brings
-// it back. With a password, only entries holding that password are
-// withdrawn (git 2.41+ credential-store semantics); without one, cloud
-// requests withdraw the token that would answer and server requests every
-// match.
+// it back. Cloud tokens are withdrawn only when Azure DevOps itself says
+// the PAT is invalid (eraseCloud). Declared servers follow git's
+// credential-store: with a password, only entries holding it are
+// withdrawn (git 2.41+), without one every match.
 func (h *Helper) erase(c *Credential, t azdo.Target, _ io.Writer) error {
+	if t.Kind == azdo.Cloud {
+		return h.eraseCloud(c, t)
+	}
 	now := h.now()
 	return h.update(func(d *store.Data) bool {
-		var m []int
-		if t.Kind == azdo.Cloud {
-			m = cloudMatches(d, t, true)
-			if c.HasPassword {
-				m = slices.DeleteFunc(m, func(i int) bool { return !holds(d, &d.Tokens[i], c.Password) })
-			} else if len(m) > 1 {
-				m = m[:1] // the token that answers (or, withdrawn, blocks) this request
-			}
-			m = slices.DeleteFunc(m, func(i int) bool { return d.Tokens[i].Withdrawn != nil })
-		} else {
-			m = serverMatches(d, c, false, true)
-		}
+		m := serverMatches(d, c, false, true)
 		for _, i := range m {
 			d.Tokens[i].Withdrawn = &now
 		}

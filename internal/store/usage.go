@@ -27,11 +27,15 @@ type UsageLog struct{ path string }
 // NewUsageLog returns the journal kept beside a store file.
 func NewUsageLog(storePath string) *UsageLog { return &UsageLog{path: storePath + ".usage"} }
 
-// Use is one answer given.
+// Use is one answer given or, with Refused set, one refusal: the server
+// refused the token for Path and erase kept it in service; Refused is
+// what Azure DevOps said of the PAT when asked ("valid", "unchecked", or
+// "invalid" when the organisation came from a URL's username).
 type Use struct {
-	At    time.Time `json:"at"`
-	Scope string    `json:"scope"`
-	Path  string    `json:"path,omitempty"`
+	At      time.Time `json:"at"`
+	Scope   string    `json:"scope"`
+	Path    string    `json:"path,omitempty"`
+	Refused string    `json:"refused,omitempty"`
 }
 
 // maxUsePath keeps each journal line far below the size at which a
@@ -170,6 +174,11 @@ func applyUses(d *Data, uses []Use) bool {
 		}
 		t := &d.Tokens[i]
 		at := u.At.UTC()
+		if u.Refused != "" {
+			t.Refusals = addRefusal(t.Refusals, Refusal{At: at, Path: u.Path, Verdict: u.Refused})
+			changed = true
+			continue
+		}
 		if t.LastUsed == nil || at.After(*t.LastUsed) {
 			t.LastUsed = &at
 		}
@@ -225,4 +234,23 @@ func (l *UsageLog) WarnOnce(scope string, now time.Time) bool {
 		_ = writeFileAtomic("warning state", path, raw)
 	}
 	return true
+}
+
+// maxRefusals bounds the per-token list of refusals, most recent first.
+const maxRefusals = 10
+
+// Refusal is one time a server refused a token that erase kept in service.
+type Refusal struct {
+	At      time.Time `json:"at"`
+	Path    string    `json:"path,omitempty"`
+	Verdict string    `json:"verdict"`
+}
+
+func addRefusal(list []Refusal, r Refusal) []Refusal {
+	list = append(list, r)
+	slices.SortStableFunc(list, func(a, b Refusal) int { return b.At.Compare(a.At) })
+	if len(list) > maxRefusals {
+		list = list[:maxRefusals]
+	}
+	return list
 }
