@@ -25,7 +25,10 @@ type App struct {
 	Stdout io.Writer
 	Stderr io.Writer
 	Getenv func(string) string
-	Now    func() time.Time
+	// LookupEnv tells set-but-empty from unset where that matters
+	// (ADOPAT_ENV_ORG); nil falls back to Getenv.
+	LookupEnv func(string) (string, bool)
+	Now       func() time.Time
 	// Terminal reports whether stdin is an interactive terminal,
 	// OutputTerminal the same of stdout; Prompt reads a secret without
 	// echo from the terminal.
@@ -42,7 +45,7 @@ type App struct {
 func NewApp() *App {
 	return &App{
 		Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr,
-		Getenv: os.Getenv, Now: time.Now,
+		Getenv: os.Getenv, LookupEnv: os.LookupEnv, Now: time.Now,
 		Terminal: stdinIsTerminal, OutputTerminal: stdoutIsTerminal, Prompt: promptTerminal,
 		Git: "git",
 	}

@@ -139,6 +139,8 @@ func TestAddRefusesBadInput(t *testing.T) {
 func TestHelperActionsThroughCLI(t *testing.T) {
 	ta := newTestApp(t)
 	pat := adotest.NewPAT()
+	// Azure DevOps no longer accepts the stored PAT, so erase withdraws it.
+	useStandIn(t).SetPAT("fabrikam", adotest.NewPAT())
 	if code := ta.run(pat, "add", "--org", "fabrikam"); code != 0 {
 		t.Fatalf("add: %s", ta.stderr)
 	}

@@ -1,10 +1,15 @@
 package cli
 
 import (
+	"context"
 	"fmt"
+	"io"
+	"net/http"
 	"runtime/debug"
+	"strings"
 	"time"
 
+	"github.com/adopat/git-credential-adopat/internal/adoapi"
 	"github.com/adopat/git-credential-adopat/internal/helper"
 	"github.com/adopat/git-credential-adopat/internal/store"
 )
@@ -30,12 +35,54 @@ func helperAction(action string) func(a *App, o *options, args []string) error {
 			// Best effort: a read-only store directory must not cost git
 			// its credential, nor print on every fetch.
 			Used:       func(u store.Use) { _ = usage.Record(u) },
-			Env:        helper.EnvTokenFrom(a.Getenv),
+			Env:        helper.EnvTokenFrom(a.lookupEnv),
+			Check:      checkPAT,
+			Trace:      a.trace(),
 			WarnWithin: warnWithin,
 			WarnOnce:   func(scope string) bool { return usage.WarnOnce(scope, a.Now()) },
 		}
 		return h.Run(action, a.Stdin, a.Stdout)
 	}
+}
+
+// checkPAT is the question erase asks before it withdraws a cloud token:
+// does Azure DevOps accept this PAT for its own organisation? Only a
+// verdict on the PAT itself counts as invalid; a 403 (known PAT, refused
+// request) or any failure to ask leaves it unchecked.
+func checkPAT(org, pat string) helper.CheckResult {
+	c := adoapi.Client{Timeout: helper.EraseCheckTimeout}
+	if verifyClient != nil {
+		c.HTTP = verifyClient.HTTP
+	}
+	res, err := c.Verify(context.Background(), adoapi.Cloud(org), pat)
+	switch {
+	case err != nil:
+		return helper.CheckResult{Verdict: helper.Unchecked, Detail: err.Error()}
+	case res.Valid:
+		return helper.CheckResult{Verdict: helper.Valid, Detail: res.Identity.String()}
+	case res.Status == http.StatusForbidden:
+		return helper.CheckResult{Verdict: helper.Unchecked, Detail: res.Reason}
+	}
+	return helper.CheckResult{Verdict: helper.Invalid, Detail: res.Reason}
+}
+
+// trace is where ADOPAT_TRACE sends the helper's decisions: stderr for
+// 1, 2 or true (as GIT_TRACE takes them), nowhere when unset, 0 or false.
+func (a *App) trace() io.Writer {
+	switch strings.ToLower(strings.TrimSpace(a.Getenv("ADOPAT_TRACE"))) {
+	case "", "0", "false", "no", "off":
+		return nil
+	}
+	return a.Stderr
+}
+
+// lookupEnv is os.LookupEnv unless a test injected only Getenv.
+func (a *App) lookupEnv(name string) (string, bool) {
+	if a.LookupEnv != nil {
+		return a.LookupEnv(name)
+	}
+	v := a.Getenv(name)
+	return v, v != ""
 }
 
 // Version is set at build time with -ldflags "-X ...cli.Version=v1.2.3".

@@ -26,6 +26,9 @@ type verification struct {
 	Reason   string `json:"reason,omitempty"`
 	Error    string `json:"error,omitempty"` // the question could not be asked
 	URL      string `json:"url"`
+	// Restored: the token had been withdrawn after a refusal and, Azure
+	// DevOps accepting it now, is back in service.
+	Restored bool `json:"restored,omitempty"`
 }
 
 // runVerify asks Azure DevOps (GET {org}/_apis/connectionData) whether each
@@ -70,6 +73,9 @@ func runVerify(a *App, o *options, args []string) error {
 	if len(args) == 1 && len(results) == 0 {
 		return usagef("no token with scope %q in %s; see `git-credential-adopat list`", args[0], b.describe())
 	}
+	if err := restoreAccepted(b, results, asks); err != nil {
+		return err
+	}
 	if o.json {
 		enc := json.NewEncoder(a.Stdout)
 		enc.SetIndent("", "  ")
@@ -92,10 +98,45 @@ func runVerify(a *App, o *options, args []string) error {
 	return nil
 }
 
+// restoreAccepted puts back into service every withdrawn token Azure
+// DevOps has just accepted, so a timer running `verify` heals a server
+// after an outage or a briefly disabled PAT. Only the PAT that was asked
+// about is restored: one rotated meanwhile is left as it is.
+func restoreAccepted(b *backend, results []verification, asks []*store.Token) error {
+	accepted := map[string]string{} // scope -> the PAT Azure DevOps accepted
+	for i, tok := range asks {
+		if tok != nil && tok.Withdrawn != nil && results[i].Valid {
+			accepted[tok.Scope()] = tok.Secret
+		}
+	}
+	if len(accepted) == 0 {
+		return nil
+	}
+	restored := map[string]bool{}
+	err := b.Store.Update(func(d *store.Data) (bool, error) {
+		for i := range d.Tokens {
+			tok := &d.Tokens[i]
+			if pat, ok := accepted[tok.Scope()]; ok && tok.Withdrawn != nil && tok.Secret == pat {
+				tok.Withdrawn, restored[tok.Scope()] = nil, true
+			}
+		}
+		return len(restored) > 0, nil
+	})
+	if err != nil {
+		return fmt.Errorf("Azure DevOps accepts withdrawn tokens again, but they could not be put back into service: %w", err)
+	}
+	for i := range results {
+		results[i].Restored = restored[results[i].Scope]
+	}
+	return nil
+}
+
 func (r verification) line() string {
 	switch {
 	case r.Error != "":
 		return fmt.Sprintf("%s: not checked: %s", r.Scope, r.Error)
+	case r.Valid && r.Restored:
+		return fmt.Sprintf("%s: valid, authenticated as %s; it had been withdrawn and is back in service", r.Scope, r.Identity)
 	case r.Valid:
 		return fmt.Sprintf("%s: valid, authenticated as %s", r.Scope, r.Identity)
 	}
