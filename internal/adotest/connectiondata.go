@@ -182,6 +182,12 @@ func (s *Server) serveConnectionData(w http.ResponseWriter, r *http.Request, o o
 		return true
 	}
 	st := s.conn.get(key)
+	if st.status >= 500 {
+		// A failing service or a proxy in front of it answers before
+		// any credential is looked at.
+		writeServiceError(w, st)
+		return true
+	}
 	if _, ok := s.authenticate(key, r); !ok {
 		if st.mode == Mode203HTML && r.Header.Get("Authorization") != "" {
 			w.Header().Set("Content-Type", "text/html; charset=utf-8")

@@ -26,7 +26,11 @@ func (s *Server) serveGit(w http.ResponseWriter, r *http.Request, scheme string)
 		return
 	}
 	o := origin{scheme: scheme, hp: hp}
-	key, realm, ok := s.principal(o, r.URL.Path)
+	// The organisation is read from the path as sent, like Azure DevOps:
+	// "/fabrikam%2FPlatform/..." names the organisation
+	// "fabrikam%2FPlatform", not fabrikam, though git asked its helper
+	// for the decoded "fabrikam/Platform/...".
+	key, realm, ok := s.principal(o, r.URL.EscapedPath())
 	if !ok {
 		http.NotFound(sw, r)
 		return

@@ -143,7 +143,8 @@ func run(ctx context.Context, binary string, out io.Writer) (err error) {
 	if err := os.MkdirAll(d.home, 0o700); err != nil {
 		return d.fail(err)
 	}
-	d.env = append(demoEnv(os.Environ(), binDir), srv.GitEnv(d.home)...)
+	// GoClientEnv: the helper's own questions to Azure DevOps go to the stand-in too.
+	d.env = append(append(demoEnv(os.Environ(), binDir), srv.GitEnv(d.home)...), srv.GoClientEnv()...)
 	d.env = append(d.env, "ADOPAT_VAULT="+d.vault)
 	d.say("HOME=%s", d.home)
 	d.say("ADOPAT_VAULT=%s", d.vault)

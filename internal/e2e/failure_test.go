@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io/fs"
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/adopat/git-credential-adopat/internal/adotest"
@@ -22,8 +23,16 @@ func TestWrongPATIsWithdrawnNotDestroyed(t *testing.T) {
 	u.install()
 	u.addPAT(stored, "--org", "fabrikam")
 
+	// Azure DevOps, asked about the stored PAT itself, refuses it too:
+	// proof enough to withdraw it, and git shows the line that says so.
 	stderr := u.mustFailClone(webURL)
-	assertNoAdopatNoise(t, stderr)
+	if n := strings.Count(stderr, "git-credential-adopat:"); n != 1 || !strings.Contains(stderr, "Azure DevOps says the PAT is not valid") ||
+		!strings.Contains(stderr, "git-credential-adopat restore fabrikam") {
+		t.Errorf("the failed clone should carry one line saying the PAT was withdrawn and how to restore it:\n%s", stderr)
+	}
+	if strings.Contains(stderr, stored) {
+		t.Error("the PAT appears in git's stderr")
+	}
 	if st := srv.AuthAttempts("fabrikam"); st.Failed == 0 || st.OK != 0 {
 		t.Errorf("auth attempts %+v, want the stored PAT refused and nothing accepted", st)
 	}

@@ -74,8 +74,14 @@ func newUser(t *testing.T, srv *adotest.Server) *user {
 	u := &user{t: t, home: home, vault: filepath.Join(home, "vault", "vault.age")}
 	u.env = slices.Clone(baseEnv)
 	if srv != nil {
+		// The helper asks Azure DevOps itself (erase's check, verify):
+		// through the stand-in's proxy and CA, like git.
 		u.env = append(u.env, srv.GitEnv(home)...)
+		u.env = append(u.env, srv.GoClientEnv()...)
 	} else {
+		// No server: any question the helper asks fails at once on a
+		// closed loopback port instead of leaving the machine.
+		u.env = append(u.env, "HTTPS_PROXY=http://127.0.0.1:1", "HTTP_PROXY=http://127.0.0.1:1", "NO_PROXY=", "no_proxy=")
 		u.env = append(u.env,
 			"HOME="+home,
 			"GIT_CONFIG_NOSYSTEM=1",
