@@ -8,6 +8,8 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/adopat/git-credential-adopat/internal/safetext"
 )
 
 // cloudURLs are the credential contexts install configures. git matches
@@ -78,8 +80,11 @@ func contexts(o *options) ([]credContext, error) {
 	for _, u := range cloudURLs {
 		out = append(out, credContext{u, helperName, true})
 	}
+	// The key's URL is encoded the way git encodes the request it matches
+	// against it (azdo.Server.CredentialURL); the helper string carries the
+	// declared URL, shell-quoted (serverHelper).
 	for _, s := range servers {
-		out = append(out, credContext{s.String(), helperName + " --server " + s.String(), false})
+		out = append(out, credContext{s.CredentialURL(), serverHelper(s), false})
 	}
 	return out, nil
 }
@@ -108,7 +113,7 @@ func runInstall(a *App, o *options, args []string) error {
 				return err
 			}
 		}
-		fmt.Fprintf(a.Stdout, "git will ask adopat for %s\n", c.url)
+		fmt.Fprintf(a.Stdout, "git will ask adopat for %s\n", safetext.Escape(c.url))
 	}
 	if _, err := exec.LookPath("git-credential-adopat"); err != nil {
 		fmt.Fprintln(a.Stderr, "note: git-credential-adopat is not on PATH, so git cannot run it yet; `make install` puts it in ~/.local/bin")
@@ -147,7 +152,7 @@ func runUninstall(a *App, o *options, args []string) error {
 		if err := g.removeIfEmpty("credential." + c.url); err != nil {
 			return err
 		}
-		fmt.Fprintf(a.Stdout, "git no longer asks adopat for %s\n", c.url)
+		fmt.Fprintf(a.Stdout, "git no longer asks adopat for %s\n", safetext.Escape(c.url))
 	}
 	return nil
 }
