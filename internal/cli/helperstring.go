@@ -43,7 +43,8 @@ func shellSafe(c byte) bool {
 
 // shellQuote makes s one POSIX shell word that the shell gives back
 // unchanged: in single quotes nothing is special but the quote itself,
-// which is written '\” (as git's own sq_quote_buf does).
+// which becomes close-quote, backslash-quote, open-quote (as git's own
+// sq_quote_buf writes it).
 func shellQuote(s string) string {
 	safe := s != ""
 	for i := 0; i < len(s) && safe; i++ {
