@@ -8,8 +8,6 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-
-	"github.com/adopat/git-credential-adopat/internal/safetext"
 )
 
 // cloudURLs are the credential contexts install configures. git matches
@@ -113,7 +111,7 @@ func runInstall(a *App, o *options, args []string) error {
 				return err
 			}
 		}
-		fmt.Fprintf(a.Stdout, "git will ask adopat for %s\n", safetext.Escape(c.url))
+		printf(a.Stdout, "git will ask adopat for %s\n", c.url)
 	}
 	if _, err := exec.LookPath("git-credential-adopat"); err != nil {
 		fmt.Fprintln(a.Stderr, "note: git-credential-adopat is not on PATH, so git cannot run it yet; `make install` puts it in ~/.local/bin")
@@ -152,7 +150,7 @@ func runUninstall(a *App, o *options, args []string) error {
 		if err := g.removeIfEmpty("credential." + c.url); err != nil {
 			return err
 		}
-		fmt.Fprintf(a.Stdout, "git no longer asks adopat for %s\n", safetext.Escape(c.url))
+		printf(a.Stdout, "git no longer asks adopat for %s\n", c.url)
 	}
 	return nil
 }

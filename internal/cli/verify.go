@@ -80,7 +80,7 @@ func runVerify(a *App, o *options, args []string) error {
 	bad := 0
 	for _, r := range results {
 		if !o.json {
-			fmt.Fprintln(a.Stdout, r.line())
+			printf(a.Stdout, "%s\n", r.line())
 		}
 		if !r.Valid {
 			bad++
