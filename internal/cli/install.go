@@ -143,16 +143,42 @@ func runUninstall(a *App, o *options, args []string) error {
 		return err
 	}
 	g := a.gitConfig(o)
-	for _, c := range ctxs {
+	legacy, err := legacyContexts(o)
+	if err != nil {
+		return err
+	}
+	for _, c := range append(legacy, ctxs...) {
 		if err := g.restoreOriginal(c); err != nil {
 			return err
 		}
 		if err := g.removeIfEmpty("credential." + c.url); err != nil {
 			return err
 		}
+	}
+	for _, c := range ctxs {
 		printf(a.Stdout, "git no longer asks adopat for %s\n", c.url)
 	}
 	return nil
+}
+
+// legacyContexts are the server entries earlier versions of install wrote:
+// the key with Go's URL encoding and the URL unquoted in the helper string.
+// They differ from today's only for collection names with characters git
+// encodes differently or the shell reads (R&D, it's), which never worked;
+// uninstall removes them too, so upgrading leaves nothing behind.
+func legacyContexts(o *options) ([]credContext, error) {
+	servers, err := o.parseServers()
+	if err != nil {
+		return nil, err
+	}
+	var out []credContext
+	for _, s := range servers {
+		c := credContext{s.String(), helperName + " --server " + s.String(), false}
+		if c.url != s.CredentialURL() || c.helper != serverHelper(s) {
+			out = append(out, c)
+		}
+	}
+	return out, nil
 }
 
 // removeIfEmpty drops a section install left empty, but keeps it when the
