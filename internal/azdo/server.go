@@ -19,13 +19,22 @@ type Server struct {
 // ParseServer parses a --server value: scheme://host[:port][/path/prefix].
 func ParseServer(raw string) (Server, error) {
 	u, err := url.Parse(raw)
-	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
+	if err != nil || u.Hostname() == "" || (u.Scheme != "https" && u.Scheme != "http") {
 		return Server{}, fmt.Errorf("--server %q: want a URL like https://tfs.example.com or http://tfs.lan:8080/tfs", raw)
 	}
-	if u.User != nil || u.RawQuery != "" || u.Fragment != "" {
-		return Server{}, fmt.Errorf("--server %q: give only scheme, host, port and path (no user, query or fragment)", raw)
+	// A bare "?" or "#" parses as an empty query or fragment; refuse them
+	// too, so the URL given is the URL used.
+	if u.User != nil || u.RawQuery != "" || u.ForceQuery || strings.Contains(raw, "#") {
+		return Server{}, fmt.Errorf("--server %q: give only scheme, host, port and path (no user, query or fragment); write a # or ? in a collection name as %%23 or %%3F", raw)
 	}
-	s := Server{Scheme: u.Scheme, Host: NormalizeHost(u.Scheme, u.Host), Prefix: strings.Trim(u.Path, "/")}
+	if !plainHost(u.Hostname()) {
+		return Server{}, fmt.Errorf("--server %q: the host must be ASCII letters, digits, dots and hyphens (an international name in its xn-- form) or an IP address", raw)
+	}
+	prefix := strings.Trim(u.Path, "/")
+	if err := checkPrefix(prefix); err != nil {
+		return Server{}, fmt.Errorf("--server %q: %v", raw, err)
+	}
+	s := Server{Scheme: u.Scheme, Host: NormalizeHost(u.Scheme, u.Host), Prefix: prefix}
 	if hostname, _ := splitHostPort(s.Host); cloudHost(hostname) {
 		return Server{}, fmt.Errorf("--server %q: %s is Azure DevOps cloud, which adopat serves without --server", raw, hostname)
 	}

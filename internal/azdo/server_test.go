@@ -44,8 +44,8 @@ func TestParseServerRefuses(t *testing.T) {
 }
 
 func TestServerStringRoundTrips(t *testing.T) {
-	// A path with a space must stay one word: install writes the URL into
-	// the helper command line git hands to the shell.
+	// String percent-escapes what a URL cannot hold bare (a space, a
+	// quote); the cli shell-quotes the rest (&, ') for the helper string.
 	for _, raw := range []string{"https://tfs.example.com", "http://legacy.lan:8080/tfs", "https://[::1]:8443/a/b", "https://tfs.example.com/My%20Collection"} {
 		s, err := ParseServer(raw)
 		if err != nil {

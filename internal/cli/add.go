@@ -65,9 +65,9 @@ func runAdd(a *App, o *options, args []string) error {
 	if replaced {
 		verb = "replaced"
 	}
-	fmt.Fprintf(a.Stdout, "%s PAT for %s%s in %s\n", verb, tok.Scope(), expirySuffix(tok.Expires, a.Now()), b.describe())
+	printf(a.Stdout, "%s PAT for %s%s in %s\n", verb, tok.Scope(), expirySuffix(tok.Expires, a.Now()), b.describe())
 	if tok.Expires != nil && !tok.Expires.After(a.Now()) {
-		fmt.Fprintf(a.Stderr, "note: this PAT expired on %s: git will not be sent it; create a new one and run: git-credential-adopat rotate %s\n", tok.Expires.Format("2006-01-02"), tok.Scope())
+		printf(a.Stderr, "note: this PAT expired on %s: git will not be sent it; create a new one and run: git-credential-adopat rotate %s\n", tok.Expires.Format("2006-01-02"), tok.Scope())
 	}
 	return nil
 }

@@ -98,7 +98,7 @@ func (a *App) Run(args []string) int {
 		if !a.Terminal() && !a.OutputTerminal() {
 			return ExitOK
 		}
-		fmt.Fprintf(a.Stderr, "git-credential-adopat: unknown command %q; see git-credential-adopat --help\n", name)
+		printf(a.Stderr, "git-credential-adopat: unknown command %q; see git-credential-adopat --help\n", name)
 		return ExitUsage
 	}
 	o := &options{}
@@ -110,7 +110,7 @@ func (a *App) Run(args []string) int {
 	}
 	help := fs.BoolP("help", "h", false, "show help")
 	if err := fs.Parse(rest); err != nil {
-		fmt.Fprintf(a.Stderr, "git-credential-adopat %s: %v\nsee: git-credential-adopat %s --help\n", name, err, name)
+		printf(a.Stderr, "git-credential-adopat %s: %v\nsee: git-credential-adopat %s --help\n", name, err, name)
 		return ExitUsage
 	}
 	if *help {
@@ -123,10 +123,10 @@ func (a *App) Run(args []string) int {
 	case err == nil:
 		return ExitOK
 	case errors.As(err, &ue):
-		fmt.Fprintf(a.Stderr, "git-credential-adopat %s: %v\nsee: git-credential-adopat %s --help\n", name, err, name)
+		printf(a.Stderr, "git-credential-adopat %s: %v\nsee: git-credential-adopat %s --help\n", name, err, name)
 		return ExitUsage
 	default:
-		fmt.Fprintf(a.Stderr, "git-credential-adopat: %v\n", err)
+		printf(a.Stderr, "git-credential-adopat: %v\n", err)
 		return ExitRuntime
 	}
 }

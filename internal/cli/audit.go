@@ -20,14 +20,14 @@ func runAudit(a *App, o *options, args []string) error {
 		}
 		t := describe(&d.Tokens[i], now)
 		shown++
-		fmt.Fprintf(a.Stdout, "%s  [%s] created %s, expires %s\n", t.Scope, t.Status, t.Created.Local().Format("2006-01-02"), expiresColumn(t))
+		printf(a.Stdout, "%s  [%s] created %s, expires %s\n", t.Scope, t.Status, t.Created.Local().Format("2006-01-02"), expiresColumn(t))
 		if t.LastUsed == nil {
 			fmt.Fprintln(a.Stdout, "  never used by git since it was stored")
 			continue
 		}
-		fmt.Fprintf(a.Stdout, "  last used %s, %s\n", t.LastUsed.Local().Format("2006-01-02 15:04"), plural(t.Uses, "answer"))
+		printf(a.Stdout, "  last used %s, %s\n", t.LastUsed.Local().Format("2006-01-02 15:04"), plural(t.Uses, "answer"))
 		for _, r := range t.Repos {
-			fmt.Fprintf(a.Stdout, "    %-60s %5d×  last %s\n", r.Path, r.Uses, r.LastUsed.Local().Format("2006-01-02 15:04"))
+			printf(a.Stdout, "    %-60s %5d×  last %s\n", r.Path, r.Uses, r.LastUsed.Local().Format("2006-01-02 15:04"))
 		}
 	}
 	if len(args) == 1 && shown == 0 {

@@ -19,7 +19,7 @@ func runDoctor(a *App, o *options, args []string) error {
 	failed := false
 	report := func(status, format string, args ...any) {
 		failed = failed || status == "FAIL"
-		fmt.Fprintf(a.Stdout, "%-4s  %s\n", status, fmt.Sprintf(format, args...))
+		fmt.Fprintf(a.Stdout, "%-4s  %s\n", status, fmt.Sprintf(format, escapeArgs(args)...))
 	}
 
 	b, err := a.openStore(o, true)

@@ -78,8 +78,11 @@ func contexts(o *options) ([]credContext, error) {
 	for _, u := range cloudURLs {
 		out = append(out, credContext{u, helperName, true})
 	}
+	// The key's URL is encoded the way git encodes the request it matches
+	// against it (azdo.Server.CredentialURL); the helper string carries the
+	// declared URL, shell-quoted (serverHelper).
 	for _, s := range servers {
-		out = append(out, credContext{s.String(), helperName + " --server " + s.String(), false})
+		out = append(out, credContext{s.CredentialURL(), serverHelper(s), false})
 	}
 	return out, nil
 }
@@ -108,7 +111,7 @@ func runInstall(a *App, o *options, args []string) error {
 				return err
 			}
 		}
-		fmt.Fprintf(a.Stdout, "git will ask adopat for %s\n", c.url)
+		printf(a.Stdout, "git will ask adopat for %s\n", c.url)
 	}
 	if _, err := exec.LookPath("git-credential-adopat"); err != nil {
 		fmt.Fprintln(a.Stderr, "note: git-credential-adopat is not on PATH, so git cannot run it yet; `make install` puts it in ~/.local/bin")
@@ -140,16 +143,42 @@ func runUninstall(a *App, o *options, args []string) error {
 		return err
 	}
 	g := a.gitConfig(o)
-	for _, c := range ctxs {
+	legacy, err := legacyContexts(o)
+	if err != nil {
+		return err
+	}
+	for _, c := range append(legacy, ctxs...) {
 		if err := g.restoreOriginal(c); err != nil {
 			return err
 		}
 		if err := g.removeIfEmpty("credential." + c.url); err != nil {
 			return err
 		}
-		fmt.Fprintf(a.Stdout, "git no longer asks adopat for %s\n", c.url)
+	}
+	for _, c := range ctxs {
+		printf(a.Stdout, "git no longer asks adopat for %s\n", c.url)
 	}
 	return nil
+}
+
+// legacyContexts are the server entries earlier versions of install wrote:
+// the key with Go's URL encoding and the URL unquoted in the helper string.
+// They differ from today's only for collection names with characters git
+// encodes differently or the shell reads (R&D, it's), which never worked;
+// uninstall removes them too, so upgrading leaves nothing behind.
+func legacyContexts(o *options) ([]credContext, error) {
+	servers, err := o.parseServers()
+	if err != nil {
+		return nil, err
+	}
+	var out []credContext
+	for _, s := range servers {
+		c := credContext{s.String(), helperName + " --server " + s.String(), false}
+		if c.url != s.CredentialURL() || c.helper != serverHelper(s) {
+			out = append(out, c)
+		}
+	}
+	return out, nil
 }
 
 // removeIfEmpty drops a section install left empty, but keeps it when the

@@ -121,3 +121,31 @@ func TestUninstallRestoresWhatInstallReplaced(t *testing.T) {
 		t.Errorf("after install and uninstall the config is\n%s\nwant the settings %q", raw, want)
 	}
 }
+
+// Earlier versions wrote a declared server's key with Go's URL encoding and
+// its URL unquoted in the helper string; uninstall removes that form too,
+// and puts back what that install replaced.
+func TestUninstallRemovesTheLegacyServerForm(t *testing.T) {
+	ta := newTestApp(t)
+	global := isolateGit(t, ta)
+	legacy := "[credential \"https://tfs.example.com/R&D\"]\n\thelper = \n\thelper = adopat --server https://tfs.example.com/R&D\n" +
+		"[adopat \"https://tfs.example.com/R&D\"]\n\thelper = manager\n\tinstalled = true\n"
+	if err := os.WriteFile(global, []byte(legacy), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code := ta.run("", "install", "--server", "https://tfs.example.com/R&D"); code != 0 {
+		t.Fatalf("install: exit %d %s", code, ta.stderr)
+	}
+	if got := gitConfigList(t); !strings.Contains(got, "credential.https://tfs.example.com/R%26D.helper=adopat --server 'https://tfs.example.com/R&D'") {
+		t.Errorf("install wrote:\n%s", got)
+	}
+	if code := ta.run("", "uninstall", "--server", "https://tfs.example.com/R&D"); code != 0 {
+		t.Fatalf("uninstall: exit %d %s", code, ta.stderr)
+	}
+	if got, want := gitConfigList(t), "credential.https://tfs.example.com/R&D.helper=manager\n"; got != want {
+		t.Errorf("after uninstall:\n%s\nwant:\n%s", got, want)
+	}
+	if strings.Count(ta.stdout.String(), "\n") != 3 {
+		t.Errorf("uninstall reported:\n%s", ta.stdout)
+	}
+}

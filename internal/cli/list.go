@@ -60,7 +60,7 @@ func runList(a *App, o *options, args []string) error {
 		enc.SetIndent("", "  ")
 		return enc.Encode(out)
 	}
-	fmt.Fprintf(a.Stdout, "backend: %s (%s)\n", b.describe(), b.Reason)
+	printf(a.Stdout, "backend: %s (%s)\n", b.describe(), b.Reason)
 	if len(out.Tokens) == 0 {
 		fmt.Fprintln(a.Stdout, "no tokens; add one with: git-credential-adopat add --org ORG")
 		return nil
@@ -69,7 +69,7 @@ func runList(a *App, o *options, args []string) error {
 	tw := tabwriter.NewWriter(a.Stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "SCOPE\tLABEL\tUSERNAME\tCREATED\tEXPIRES\tLAST USED\tPAT SCOPES\tSTATUS")
 	for _, t := range out.Tokens {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", t.Scope, dash(t.Label), dash(t.Username),
+		printf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", t.Scope, dash(t.Label), dash(t.Username),
 			t.Created.Local().Format("2006-01-02"), expiresColumn(t), lastUsedColumn(t), scopesColumn(t), statusColumn(t))
 	}
 	return tw.Flush()
@@ -144,7 +144,7 @@ func (a *App) loadWithUsage(o *options) (*backend, *store.Data, error) {
 		return nil, nil, err
 	}
 	if err := store.NewUsageLog(b.Path).Fold(b.Store); err != nil {
-		fmt.Fprintf(a.Stderr, "git-credential-adopat: usage not updated: %v\n", err)
+		printf(a.Stderr, "git-credential-adopat: usage not updated: %v\n", err)
 	}
 	d, err := b.Store.Load()
 	return b, d, err

@@ -65,7 +65,7 @@ func runMigrate(a *App, o *options, args []string) error {
 	if err != nil {
 		return fmt.Errorf("migrated, but %w; pass --backend %s until it is fixed", err, o.migrateTo)
 	}
-	fmt.Fprintf(a.Stdout, "moved %d tokens from %s to %s, verified; %s now says backend = %s\n",
+	printf(a.Stdout, "moved %d tokens from %s to %s, verified; %s now says backend = %s\n",
 		len(tokens), src.describe(), dst.describe(), path, o.migrateTo)
 	return nil
 }

@@ -23,7 +23,7 @@ func runPassphrase(a *App, o *options, args []string) error {
 		if err := v.RemovePassphrase(); err != nil {
 			return err
 		}
-		fmt.Fprintf(a.Stdout, "%s is no longer passphrase-protected; keep it mode 0600\n", v.IdentityPath())
+		printf(a.Stdout, "%s is no longer passphrase-protected; keep it mode 0600\n", v.IdentityPath())
 		return nil
 	}
 	if !a.Terminal() {
@@ -46,7 +46,7 @@ func runPassphrase(a *App, o *options, args []string) error {
 	if err := v.SetPassphrase(p1); err != nil {
 		return err
 	}
-	fmt.Fprintf(a.Stdout, "%s is now passphrase-protected; run `git-credential-adopat unlock` before using git\n", v.IdentityPath())
+	printf(a.Stdout, "%s is now passphrase-protected; run `git-credential-adopat unlock` before using git\n", v.IdentityPath())
 	return nil
 }
 

@@ -19,7 +19,7 @@ func promptTerminal(prompt string) (string, error) {
 		return "", errors.New("no terminal to ask on; pipe the PAT on stdin, or run `git-credential-adopat unlock` in a terminal first")
 	}
 	defer tty.Close()
-	fmt.Fprint(tty, prompt)
+	printf(tty, "%s", prompt)
 	b, err := term.ReadPassword(int(tty.Fd()))
 	fmt.Fprintln(tty)
 	if err != nil {

@@ -45,7 +45,7 @@ func runRemove(a *App, o *options, args []string) error {
 		return nil
 	})
 	if err == nil {
-		fmt.Fprintf(a.Stdout, "removed %s (revoke the PAT in Azure DevOps too if it is no longer needed)\n", scope)
+		printf(a.Stdout, "removed %s (revoke the PAT in Azure DevOps too if it is no longer needed)\n", scope)
 	}
 	return err
 }
@@ -59,7 +59,7 @@ func runRestore(a *App, o *options, args []string) error {
 		return nil
 	})
 	if err == nil {
-		fmt.Fprintf(a.Stdout, "restored %s: git will be answered with it again\n", scope)
+		printf(a.Stdout, "restored %s: git will be answered with it again\n", scope)
 	}
 	return err
 }

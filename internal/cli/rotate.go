@@ -82,6 +82,6 @@ func runRotate(a *App, o *options, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(a.Stdout, "rotated %s: %s; now revoke the old PAT in Azure DevOps (User settings, Personal access tokens)\n", old.Scope(), verified)
+	printf(a.Stdout, "rotated %s: %s; now revoke the old PAT in Azure DevOps (User settings, Personal access tokens)\n", old.Scope(), verified)
 	return nil
 }

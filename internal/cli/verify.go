@@ -86,7 +86,7 @@ func runVerify(a *App, o *options, args []string) error {
 	bad := 0
 	for _, r := range results {
 		if !o.json {
-			fmt.Fprintln(a.Stdout, r.line())
+			printf(a.Stdout, "%s\n", r.line())
 		}
 		if !r.Valid {
 			bad++
@@ -178,20 +178,20 @@ func verifyTarget(tok *store.Token, servers []azdo.Server) adoapi.Target {
 
 // declaredServers are the --server flags given, then the servers install
 // declared in git's configuration (credential.URL.helper = adopat --server
-// URL), whose URL carries the collection's path prefix that a token stored
-// with `add --server` does not.
+// URL, as serverHelper writes it), whose URL carries the collection's path
+// prefix that a token stored with `add --server` does not.
 func (a *App) declaredServers(o *options) ([]azdo.Server, error) {
 	servers, err := o.parseServers()
 	if err != nil {
 		return nil, err
 	}
-	out, _ := exec.Command(a.Git, "config", "--get-regexp", `^credential\..*\.helper$`).Output()
-	for _, line := range strings.Split(string(out), "\n") {
-		_, value, _ := strings.Cut(line, " ")
-		if raw, ok := strings.CutPrefix(value, helperName+" --server "); ok {
-			if s, err := azdo.ParseServer(strings.TrimSpace(raw)); err == nil {
-				servers = append(servers, s)
-			}
+	// -z: each entry is "key\nvalue\0", so neither a key nor a value with
+	// spaces or newlines can be misread (git-config(1), --null).
+	out, _ := exec.Command(a.Git, "config", "-z", "--get-regexp", `^credential\..*\.helper$`).Output()
+	for _, entry := range strings.Split(string(out), "\x00") {
+		_, value, _ := strings.Cut(entry, "\n")
+		if s, ok := parseServerHelper(value); ok {
+			servers = append(servers, s)
 		}
 	}
 	return servers, nil
