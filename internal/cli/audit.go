@@ -21,6 +21,9 @@ func runAudit(a *App, o *options, args []string) error {
 		t := describe(&d.Tokens[i], now)
 		shown++
 		printf(a.Stdout, "%s  [%s] created %s, expires %s\n", t.Scope, t.Status, t.Created.Local().Format("2006-01-02"), expiresColumn(t))
+		for _, r := range t.Refusals {
+			printf(a.Stdout, "  refused %s for %s; kept in service (Azure DevOps said: %s)\n", r.At.Local().Format("2006-01-02 15:04"), r.Path, r.Verdict)
+		}
 		if t.LastUsed == nil {
 			fmt.Fprintln(a.Stdout, "  never used by git since it was stored")
 			continue

@@ -33,6 +33,9 @@ type listedToken struct {
 	Repos     []store.RepoUse `json:"repos"`
 	Withdrawn *time.Time      `json:"withdrawn"`
 	Status    string          `json:"status"` // "active", "withdrawn" or "expired"
+	// Refusals: when a server refused the token and erase kept it in
+	// service (Azure DevOps said the PAT is valid, or could not be asked).
+	Refusals []store.Refusal `json:"refusals"`
 }
 
 type listing struct {
@@ -87,6 +90,9 @@ func describe(tok *store.Token, now time.Time) listedToken {
 	}
 	if lt.Repos == nil {
 		lt.Repos = []store.RepoUse{}
+	}
+	if lt.Refusals = tok.Refusals; lt.Refusals == nil {
+		lt.Refusals = []store.Refusal{}
 	}
 	if tok.IsServer() {
 		lt.Kind, lt.Server = "server", tok.Protocol+"://"+tok.Host

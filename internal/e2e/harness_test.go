@@ -276,6 +276,10 @@ type listedToken struct {
 		Path string `json:"path"`
 		Uses int    `json:"uses"`
 	} `json:"repos"`
+	Refusals []struct {
+		Path    string `json:"path"`
+		Verdict string `json:"verdict"`
+	} `json:"refusals"`
 }
 
 // list returns the tokens `list --json` reports.

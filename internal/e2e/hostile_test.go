@@ -78,8 +78,18 @@ func TestEncodedPathsNeverWithdrawAValidToken(t *testing.T) {
 						t.Errorf("%s saw credentials %+v for a non-canonical URL", org, st)
 					}
 				}
-			} else if !strings.Contains(r.stderr, "is valid") || !strings.Contains(r.stderr, "stays in service") {
-				t.Errorf("want the line saying the PAT is valid but was refused for this URL:\n%s", r.stderr)
+			} else {
+				if !strings.Contains(r.stderr, "is valid") || !strings.Contains(r.stderr, "stays in service") {
+					t.Errorf("want the line saying the PAT is valid but was refused for this URL:\n%s", r.stderr)
+				}
+				// The refusal is on record, for `audit` and `list --json`.
+				if rs := u.token("fabrikam").Refusals; len(rs) != 1 || rs[0].Verdict != "valid" ||
+					rs[0].Path != "dev.azure.com/fabrikam/Platform/_git/app" {
+					t.Errorf("recorded refusals %+v, want one for fabrikam/Platform/_git/app, verdict valid", rs)
+				}
+				if out := u.mustAdopat("", "audit", "fabrikam"); !strings.Contains(out, "refused") {
+					t.Errorf("audit does not show the refusal:\n%s", out)
+				}
 			}
 			assertInService(t, u, "fabrikam")
 		})
