@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -10,6 +11,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/adopat/git-credential-adopat/internal/store"
 )
 
 // configKeys are the settings the config file may hold; each has a flag and
@@ -36,6 +39,9 @@ func (a *App) configPath() (string, error) {
 	return filepath.Join(home, ".config", "adopat", "config"), nil
 }
 
+// maxConfigSize caps the config file: a few lines of settings.
+const maxConfigSize = 1 << 20
+
 // readConfig reads "key = value" lines; '#' starts a comment. A missing
 // file is an empty config. Unknown keys are errors, so a typo does not
 // silently leave a setting at its default.
@@ -53,16 +59,17 @@ func (a *App) parseConfig() (map[string]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	f, err := os.Open(path)
+	// Like adopat's other files, the config is never read through a
+	// symbolic link nor opened if it is a FIFO (which would hang git).
+	raw, err := store.ReadOwnFile("config", path, maxConfigSize)
 	if errors.Is(err, fs.ErrNotExist) {
 		return map[string]string{}, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("cannot read config %s: %w", path, err)
+		return nil, err
 	}
-	defer f.Close()
 	cfg := map[string]string{}
-	sc := bufio.NewScanner(f)
+	sc := bufio.NewScanner(bytes.NewReader(raw))
 	for n := 1; sc.Scan(); n++ {
 		line := strings.TrimSpace(sc.Text())
 		if line == "" || strings.HasPrefix(line, "#") {
@@ -87,9 +94,9 @@ func (a *App) setConfig(key, value string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	old, err := os.ReadFile(path)
+	old, err := store.ReadOwnFile("config", path, maxConfigSize)
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return "", fmt.Errorf("cannot read config %s: %w", path, err)
+		return "", err
 	}
 	var out []string
 	replaced := false
@@ -108,8 +115,9 @@ func (a *App) setConfig(key, value string) (string, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return "", fmt.Errorf("cannot create %s: %w", filepath.Dir(path), err)
 	}
-	if err := os.WriteFile(path, []byte(strings.Join(out, "\n")+"\n"), 0o600); err != nil {
-		return "", fmt.Errorf("cannot write config %s: %w", path, err)
+	// Replaced atomically, never written through a link planted there.
+	if err := store.WriteOwnFile("config", path, []byte(strings.Join(out, "\n")+"\n")); err != nil {
+		return "", err
 	}
 	a.config = nil
 	return path, nil

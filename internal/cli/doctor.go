@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/adopat/git-credential-adopat/internal/azdo"
+	"github.com/adopat/git-credential-adopat/internal/store"
 )
 
 // runDoctor checks what usually goes wrong, one line per check, and exits 2
@@ -32,6 +33,7 @@ func runDoctor(a *App, o *options, args []string) error {
 	} else {
 		report("ok", "backend: %s (%s)", b.describe(), b.Reason)
 	}
+	reportFiles(b, report)
 	ok, why := probeKeyring(a, o)
 	switch {
 	case b.Name == "file":
@@ -106,4 +108,26 @@ func probeKeyring(a *App, o *options) (bool, string) {
 		timeout = time.Second
 	}
 	return probe(timeout)
+}
+
+// reportFiles fails for each directory other users could plant files in
+// and each link, FIFO or other non-regular file where adopat keeps its
+// own. Commands refuse them as they meet them, but git's `get` skips a
+// planted usage journal silently, so doctor is where that shows.
+func reportFiles(b *backend, report func(status, format string, args ...any)) {
+	var errs []error
+	if b.Vault != nil {
+		errs = append(errs, b.Vault.CheckFiles()...)
+	}
+	errs = append(errs, store.NewUsageLog(b.Path).CheckFiles()...)
+	seen := map[string]bool{}
+	for _, err := range errs {
+		if !seen[err.Error()] {
+			seen[err.Error()] = true
+			report("FAIL", "files: %v", err)
+		}
+	}
+	if len(errs) == 0 {
+		report("ok", "files: private directories, no links or FIFOs among adopat's files")
+	}
 }

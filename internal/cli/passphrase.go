@@ -65,6 +65,12 @@ func runUnlock(a *App, o *options, args []string) error {
 	if err := requirePassphrase(v); err != nil {
 		return err
 	}
+	// Before the prompt: without a RAM-backed XDG_RUNTIME_DIR the key is
+	// not unlocked at all, and the user should not type the passphrase
+	// only to learn that.
+	if err := v.CanUnlock(); err != nil {
+		return err
+	}
 	p, err := a.Prompt("Passphrase for " + v.IdentityPath() + ": ")
 	if err != nil {
 		return err

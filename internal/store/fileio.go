@@ -18,12 +18,19 @@ const (
 )
 
 // readPrivateFile reads a whole secret file (what names it in messages:
-// "vault", "identity", ...), refusing non-regular files, files other users
-// can access, and files larger than limit. Checks are made on the opened
-// file, not on the path, so they apply to what is actually read. A missing
-// file yields an error satisfying errors.Is(err, fs.ErrNotExist).
+// "vault", "identity", ...), refusing symbolic links, non-regular files
+// (without blocking on a FIFO), files other users can access, and files
+// larger than limit. Checks are made on the opened file, not on the path,
+// so they apply to what is actually read. A missing file yields an error
+// satisfying errors.Is(err, fs.ErrNotExist).
 func readPrivateFile(what, path string, limit int64) ([]byte, error) {
-	f, err := os.Open(path)
+	return readOwnFile(what, path, limit, true)
+}
+
+// readOwnFile is readPrivateFile; private says whether group or other
+// access is refused too (not for the config, which holds no secret).
+func readOwnFile(what, path string, limit int64, private bool) ([]byte, error) {
+	f, err := openOwnFile(what, path, os.O_RDONLY, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -32,14 +39,13 @@ func readPrivateFile(what, path string, limit int64) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("cannot read %s %s: %w", what, path, err)
 	}
-	if !fi.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s %s is not a regular file", what, path)
-	}
-	if err := checkPrivate(what, path, fi); err != nil {
-		return nil, err
+	if private {
+		if err := checkPrivate(what, path, fi); err != nil {
+			return nil, err
+		}
 	}
 	tooLarge := newError(fmt.Sprintf("%s %s is larger than %d MiB, which no %s should be; check that the path is right",
-		what, path, limit>>20, what), ErrCorrupted)
+		what, path, max(limit>>20, 1), what), ErrCorrupted)
 	if fi.Size() > limit { // cheap early refusal; the LimitReader is the real cap
 		return nil, tooLarge
 	}
@@ -58,9 +64,19 @@ func readPrivateFile(what, path string, limit int64) ([]byte, error) {
 // private temp file in the same directory (rename is only atomic within a
 // file system), fsync it, rename it over path, then fsync the directory so
 // the rename itself is durable.
-func writeFileAtomic(what, path string, data []byte) (err error) {
+//
+// A symbolic link or other non-regular file at path is refused, not
+// replaced: it was not put there by adopat, and the user should see it.
+// After a successful write, temp files a killed earlier write left behind
+// (they may hold secrets) are removed; holdsLock says the caller holds the
+// lock that serialises writers of path, so every such file is stale (see
+// sweepTemps).
+func writeFileAtomic(what, path string, data []byte, holdsLock bool) (err error) {
 	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*") // mode 0600
+	if err := checkOwnFile(what, path); err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(dir, tempPattern(path)) // mode 0600, O_EXCL: never follows a link
 	if err != nil {
 		return fmt.Errorf("cannot write %s %s: %w", what, path, err)
 	}
@@ -85,6 +101,7 @@ func writeFileAtomic(what, path string, data []byte) (err error) {
 	if err := syncDir(dir); err != nil {
 		return fmt.Errorf("%s %s was written but its directory could not be synced: %w", what, path, err)
 	}
+	sweepTemps(path, holdsLock)
 	return nil
 }
 
@@ -93,10 +110,12 @@ func writeFileAtomic(what, path string, data []byte) (err error) {
 // ignores the lock. The content is written to a temp file first and then
 // hard-linked into place, which fails if path exists (like O_EXCL) and never
 // shows a half-written key, even after a crash. File systems without hard
-// links fall back to O_EXCL on the path itself.
+// links fall back to O_EXCL on the path itself. The caller holds the lock
+// serialising writers of path (the vault lock, for the identity), so stale
+// temp files of path are swept afterwards.
 func createExclusive(what, path string, data []byte) error {
 	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*") // mode 0600
+	tmp, err := os.CreateTemp(dir, tempPattern(path)) // mode 0600
 	if err != nil {
 		return fmt.Errorf("cannot create %s %s: %w", what, path, err)
 	}
@@ -121,13 +140,14 @@ func createExclusive(what, path string, data []byte) error {
 	if err := syncDir(dir); err != nil {
 		return fmt.Errorf("%s %s was written but its directory could not be synced: %w", what, path, err)
 	}
+	sweepTemps(path, true)
 	return nil
 }
 
 // writeExclusive is createExclusive's fallback: O_EXCL, removing the file
 // again if writing fails.
 func writeExclusive(path string, data []byte) (err error) {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	f, err := openOwnFile("new file", path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
 		return err
 	}

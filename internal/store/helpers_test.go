@@ -24,8 +24,9 @@ func TestMain(m *testing.M) {
 	if mode := os.Getenv(helperEnv); mode != "" {
 		os.Exit(runHelper(mode))
 	}
-	// Never let a test touch the real runtime directory.
-	rt, err := os.MkdirTemp("", "adopat-store-runtime-")
+	// Never let a test touch the real runtime directory. The unlocked key
+	// is only written to RAM, so the tests' runtime directory is on tmpfs.
+	rt, err := ramTempDir()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(2)
@@ -34,6 +35,31 @@ func TestMain(m *testing.M) {
 	code := m.Run()
 	os.RemoveAll(rt)
 	os.Exit(code)
+}
+
+// ramTempDir makes a temporary directory on a RAM file system: in
+// /dev/shm (tmpfs on Linux) where that exists. Elsewhere (macOS, BSDs
+// without a tmpfs) it falls back to the usual temp dir and makes checkRAM
+// accept only that directory, so the unlock tests still run.
+func ramTempDir() (string, error) {
+	if dir, err := os.MkdirTemp("/dev/shm", "adopat-store-runtime-"); err == nil {
+		if ok, _, _ := ramBacked(dir); ok {
+			return dir, nil
+		}
+		os.Remove(dir)
+	}
+	dir, err := os.MkdirTemp("", "adopat-store-runtime-")
+	if err != nil {
+		return "", err
+	}
+	real := checkRAM
+	checkRAM = func(d string) (bool, string, error) {
+		if d == dir {
+			return true, "test stand-in", nil
+		}
+		return real(d)
+	}
+	return dir, nil
 }
 
 // runHelper is the body of a re-executed test binary.

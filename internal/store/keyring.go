@@ -199,7 +199,7 @@ func (k *Keyring) apply(ops *itemOps, p *keyringPlan) error {
 		}
 	}
 	if p.index != nil {
-		if err := writeFileAtomic("keyring index", k.path, p.index); err != nil {
+		if err := writeFileAtomic("keyring index", k.path, p.index, true); err != nil {
 			return err
 		}
 	}

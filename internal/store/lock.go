@@ -21,9 +21,9 @@ type fileLock struct{ f *os.File }
 // The lock is tied to the open file, so the OS releases it if the process
 // dies.
 func acquireLock(path string, exclusive bool) (*fileLock, error) {
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	f, err := openOwnFile("lock file", path, os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
-		return nil, fmt.Errorf("cannot open lock file %s: %w", path, err)
+		return nil, err
 	}
 	// flock has no timeout, so the blocking call runs aside; a timed-out
 	// wait leaves it to release the lock if it is ever granted. Polling

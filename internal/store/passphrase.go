@@ -11,6 +11,9 @@ import (
 // a passphrase (it is an age file rather than a plain key). A missing
 // identity is not protected.
 func (v *Vault) IsPassphraseProtected() (bool, error) {
+	if err := v.checkDirs(); err != nil {
+		return false, err
+	}
 	raw, err := readPrivateFile("identity", v.identityPath, maxIdentitySize)
 	if errors.Is(err, fs.ErrNotExist) {
 		return false, nil
@@ -30,6 +33,9 @@ func (v *Vault) IsPassphraseProtected() (bool, error) {
 func (v *Vault) SetPassphrase(pass string) error {
 	if pass == "" {
 		return errors.New("the passphrase must not be empty")
+	}
+	if err := v.checkDirs(); err != nil {
+		return err
 	}
 	// Prompt for the current passphrase, if any, before taking the lock.
 	if err := v.unlockFirst(); err != nil {
@@ -66,7 +72,7 @@ func (v *Vault) SetPassphrase(pass string) error {
 	if err := mkdirPrivate("identity", filepath.Dir(v.identityPath)); err != nil {
 		return err
 	}
-	if err := writeFileAtomic("identity", v.identityPath, ct); err != nil {
+	if err := writeFileAtomic("identity", v.identityPath, ct, true); err != nil {
 		return err
 	}
 	v.mu.Lock()
@@ -79,6 +85,9 @@ func (v *Vault) SetPassphrase(pass string) error {
 // unlocked copy, which is redundant from then on. The key comes from the
 // unlocked copy, this Vault's cache or the Passphrase callback.
 func (v *Vault) RemovePassphrase() error {
+	if err := v.checkDirs(); err != nil {
+		return err
+	}
 	if _, err := v.readProtectedIdentity(); err != nil {
 		return err
 	}
@@ -101,7 +110,7 @@ func (v *Vault) RemovePassphrase() error {
 	if err != nil {
 		return err
 	}
-	if err := writeFileAtomic("identity", v.identityPath, k.text); err != nil {
+	if err := writeFileAtomic("identity", v.identityPath, k.text, true); err != nil {
 		return err
 	}
 	return v.Lock()

@@ -300,3 +300,32 @@ func TestUnlockArguments(t *testing.T) {
 		t.Errorf("Locked on nothing = %v, %v", l, err)
 	}
 }
+
+// An unlocked key an older version left in the cache directory (on disk)
+// is deleted when the unlocked copy is next looked for, and never used.
+func TestLegacyUnlockedCopyInCacheDirDeleted(t *testing.T) {
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	t.Setenv("HOME", t.TempDir())
+	v := newTestVault(t)
+	pass := randSecret(t)
+	mustAdd(t, v, "fabrikam", randSecret(t))
+	if err := v.SetPassphrase(pass); err != nil {
+		t.Fatal(err)
+	}
+	_, abs, _ := v.unlockedLocation()
+	old, err := legacyUnlockedPath(abs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Dir(old), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(old, []byte("# stale unlocked key\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, err = NewVault(v.Path(), v.IdentityPath()).Load()
+	wantErr(t, err, ErrLocked)
+	if _, err := os.Lstat(old); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the on-disk unlocked key %s left by an older version is still there", old)
+	}
+}

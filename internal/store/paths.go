@@ -3,6 +3,7 @@ package store
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -28,18 +29,52 @@ func DefaultIdentityPath(vaultPath string) string {
 	return filepath.Join(filepath.Dir(vaultPath), "identity.txt")
 }
 
-// runtimeDir holds unlocked identity copies. $XDG_RUNTIME_DIR is per-user,
-// private and usually a tmpfs cleared at logout, which is the best place for
-// a decrypted key; without it the per-user cache directory is used.
+// ErrNoRuntimeDir: there is no RAM-backed per-user runtime directory, so
+// the key cannot be unlocked (kept decrypted) without landing on a disk.
+var ErrNoRuntimeDir = errors.New("no RAM-backed runtime directory for the unlocked key")
+
+// noRuntimeAdvice says what to do instead, for ErrNoRuntimeDir messages.
+const noRuntimeAdvice = "log in through a session that provides one (systemd-logind sets XDG_RUNTIME_DIR=/run/user/UID, a tmpfs), " +
+	"or keep tokens in the OS keyring (git-credential-adopat migrate --to keyring), " +
+	"or drop the passphrase (git-credential-adopat passphrase --remove) and rely on the identity file's 0600 mode"
+
+// runtimeDir holds unlocked identity copies: $XDG_RUNTIME_DIR/adopat, and
+// only if $XDG_RUNTIME_DIR is on a RAM file system. A decrypted key must
+// never be written to persistent storage, where it would outlive the
+// unlock period in the disk's blocks, backups and snapshots whatever
+// expiry the file claims; so there is deliberately no fallback to the
+// cache directory, and without a RAM-backed runtime directory unlock is
+// refused.
 func runtimeDir() (string, error) {
-	if dir := os.Getenv("XDG_RUNTIME_DIR"); filepath.IsAbs(dir) {
-		return filepath.Join(dir, "adopat"), nil
+	dir := os.Getenv("XDG_RUNTIME_DIR")
+	if !filepath.IsAbs(dir) {
+		return "", newError("XDG_RUNTIME_DIR is not set (or not an absolute path), so there is no RAM-backed place to keep the unlocked key; "+noRuntimeAdvice,
+			ErrNoRuntimeDir)
 	}
+	ok, fsType, err := checkRAM(dir)
+	if err != nil {
+		return "", newError(fmt.Sprintf("cannot check XDG_RUNTIME_DIR %s: %v; %s", dir, err, noRuntimeAdvice), ErrNoRuntimeDir, err)
+	}
+	if !ok {
+		return "", newError(fmt.Sprintf("XDG_RUNTIME_DIR %s is not RAM-backed (%s, not tmpfs or ramfs), and the unlocked key must never be written to disk; %s",
+			dir, fsType, noRuntimeAdvice), ErrNoRuntimeDir)
+	}
+	return filepath.Join(dir, "adopat"), nil
+}
+
+// checkRAM is ramBacked; store tests replace it only where the machine has
+// no tmpfs to run them on.
+var checkRAM = ramBacked
+
+// legacyUnlockedPath is where versions before the RAM-only rule put the
+// unlocked key when XDG_RUNTIME_DIR was unset: the user cache directory,
+// on disk. It is only ever deleted now (see Vault.removeLegacyUnlocked).
+func legacyUnlockedPath(absIdentity string) (string, error) {
 	cache, err := os.UserCacheDir()
 	if err != nil {
-		return "", fmt.Errorf("cannot locate a directory for the unlocked identity: %w (set XDG_RUNTIME_DIR)", err)
+		return "", err
 	}
-	return filepath.Join(cache, "adopat", "run"), nil
+	return filepath.Join(cache, "adopat", "run", unlockedName(absIdentity)), nil
 }
 
 // unlockedPath names the unlocked copy after a hash of the absolute identity
@@ -54,6 +89,10 @@ func unlockedPath(identityPath string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("cannot resolve identity path %s: %w", identityPath, err)
 	}
-	sum := sha256.Sum256([]byte(abs))
-	return filepath.Join(dir, "identity-"+hex.EncodeToString(sum[:16])+".unlocked"), nil
+	return filepath.Join(dir, unlockedName(abs)), nil
+}
+
+func unlockedName(absIdentity string) string {
+	sum := sha256.Sum256([]byte(absIdentity))
+	return "identity-" + hex.EncodeToString(sum[:16]) + ".unlocked"
 }

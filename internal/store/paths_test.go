@@ -1,6 +1,7 @@
 package store
 
 import (
+	"os"
 	"path/filepath"
 	"testing"
 )
@@ -28,19 +29,28 @@ func TestDefaultPaths(t *testing.T) {
 	}
 }
 
+// The unlocked key goes to $XDG_RUNTIME_DIR/adopat only when that is on a
+// RAM file system; a disk directory, or no XDG_RUNTIME_DIR at all, is
+// refused with the reason and what to do, never replaced by the cache
+// directory on disk.
 func TestRuntimeDir(t *testing.T) {
-	rt := t.TempDir()
-	t.Setenv("XDG_RUNTIME_DIR", rt)
-	if got, _ := runtimeDir(); got != filepath.Join(rt, "adopat") {
-		t.Errorf("runtimeDir = %q with XDG_RUNTIME_DIR set", got)
+	rt := os.Getenv("XDG_RUNTIME_DIR") // TestMain's, on tmpfs
+	if got, err := runtimeDir(); err != nil || got != filepath.Join(rt, "adopat") {
+		t.Errorf("runtimeDir = %q, %v with XDG_RUNTIME_DIR on tmpfs", got, err)
 	}
-	cache := t.TempDir()
-	t.Setenv("XDG_RUNTIME_DIR", "")
-	t.Setenv("XDG_CACHE_HOME", cache)
-	t.Setenv("LocalAppData", cache)
-	t.Setenv("HOME", cache)
-	got, err := runtimeDir()
-	if err != nil || filepath.Base(got) != "run" || filepath.Base(filepath.Dir(got)) != "adopat" {
-		t.Errorf("runtimeDir = %q, %v without XDG_RUNTIME_DIR; want <cache>/adopat/run", got, err)
+
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	disk := t.TempDir()
+	if ok, _, _ := checkRAM(disk); ok {
+		t.Skipf("the temp dir %s is RAM-backed here; no disk directory to refuse", disk)
+	}
+	t.Setenv("XDG_RUNTIME_DIR", disk)
+	_, err := runtimeDir()
+	wantErr(t, err, ErrNoRuntimeDir, disk, "not RAM-backed", "migrate --to keyring", "passphrase --remove")
+
+	for _, v := range []string{"", "relative/dir"} {
+		t.Setenv("XDG_RUNTIME_DIR", v)
+		_, err := runtimeDir()
+		wantErr(t, err, ErrNoRuntimeDir, "XDG_RUNTIME_DIR is not set", "log in through a session")
 	}
 }

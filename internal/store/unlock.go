@@ -29,10 +29,16 @@ const (
 )
 
 // Unlock decrypts the passphrase-protected identity and keeps a plain copy
-// for ttl, so commands run meanwhile need no passphrase.
+// for ttl, so commands run meanwhile need no passphrase. The copy goes to
+// the RAM-backed runtime directory only; without one Unlock fails with
+// ErrNoRuntimeDir before decrypting anything.
 func (v *Vault) Unlock(pass string, ttl time.Duration) error {
 	if ttl <= 0 {
 		return fmt.Errorf("unlock duration must be positive, not %v", ttl)
+	}
+	path, abs, err := v.unlockPlace()
+	if err != nil {
+		return err
 	}
 	raw, err := v.readProtectedIdentity()
 	if err != nil {
@@ -42,19 +48,13 @@ func (v *Vault) Unlock(pass string, ttl time.Duration) error {
 	if err != nil {
 		return err
 	}
-	path, abs, err := v.unlockedLocation()
-	if err != nil {
-		return err
-	}
-	if err := mkdirPrivate("runtime", filepath.Dir(path)); err != nil {
-		return err
-	}
+	v.removeLegacyUnlocked(abs)
 	var buf bytes.Buffer
 	buf.WriteString(unlockedMagic)
 	buf.WriteString(unlockedIDPfx + abs + "\n")
 	buf.WriteString(unlockedExpPfx + time.Now().Add(ttl).UTC().Format(time.RFC3339Nano) + "\n")
 	buf.Write(k.text)
-	if err := writeFileAtomic("unlocked identity", path, buf.Bytes()); err != nil {
+	if err := writeFileAtomic("unlocked identity", path, buf.Bytes(), false); err != nil {
 		return err
 	}
 	v.mu.Lock()
@@ -63,15 +63,58 @@ func (v *Vault) Unlock(pass string, ttl time.Duration) error {
 	return nil
 }
 
+// CanUnlock reports, before anyone is asked for a passphrase, why Unlock
+// would fail: no passphrase on the identity, no RAM-backed runtime
+// directory, or a directory other users could plant files in.
+func (v *Vault) CanUnlock() error {
+	if _, _, err := v.unlockPlace(); err != nil {
+		return err
+	}
+	_, err := v.readProtectedIdentity()
+	return err
+}
+
+// unlockPlace returns where the unlocked copy goes, creating its private
+// directory under the runtime directory and checking both the identity's
+// and that directory.
+func (v *Vault) unlockPlace() (path, abs string, err error) {
+	if err := v.checkDirs(); err != nil {
+		return "", "", err
+	}
+	path, abs, err = v.unlockedLocation()
+	if err != nil {
+		return "", "", err
+	}
+	if err := mkdirPrivate("runtime", filepath.Dir(path)); err != nil {
+		return "", "", err
+	}
+	if err := checkDirOf("runtime", path); err != nil {
+		return "", "", err
+	}
+	return path, abs, nil
+}
+
+// removeLegacyUnlocked deletes an unlocked key an older version left in the
+// user cache directory (on disk) when XDG_RUNTIME_DIR was unset. Best
+// effort: it is looked for whenever the unlocked copy is.
+func (v *Vault) removeLegacyUnlocked(absIdentity string) {
+	if old, err := legacyUnlockedPath(absIdentity); err == nil {
+		_ = os.Remove(old)
+	}
+}
+
 // Lock deletes the unlocked copy and forgets the passphrase-decrypted key
 // held by this Vault. Locking a locked vault is not an error.
 func (v *Vault) Lock() error {
 	v.mu.Lock()
 	v.cached = nil
 	v.mu.Unlock()
-	path, _, err := v.unlockedLocation()
+	path, abs, err := v.unlockedLocation()
+	if abs != "" {
+		v.removeLegacyUnlocked(abs)
+	}
 	if err != nil {
-		return nil // no runtime directory: nothing can have been unlocked
+		return nil // no usable runtime directory: nothing can have been unlocked there
 	}
 	if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("cannot remove unlocked identity %s: %w", path, err)
@@ -131,13 +174,21 @@ func (v *Vault) unlockedLocation() (path, absIdentity string, err error) {
 }
 
 // readUnlocked returns the keys from a valid unlocked copy, or nil if there
-// is none. Expired, unreadable-format or mismatched copies are deleted: they
-// are a cache, and an expired key must not linger on disk. A copy that other
-// users can access is an error, not silently used or deleted.
+// is none. The expiry written by Unlock is enforced here, at every read,
+// not left to a timer or logout: an expired copy is never used and is
+// deleted on the spot, as are unreadable-format or mismatched copies (they
+// are a cache). A copy that other users can access, or one in a directory
+// they can write to, is an error, not silently used or deleted.
 func (v *Vault) readUnlocked() (*keys, time.Time, error) {
 	path, abs, err := v.unlockedLocation()
+	if abs != "" {
+		v.removeLegacyUnlocked(abs)
+	}
 	if err != nil {
-		return nil, time.Time{}, nil // nowhere to look: treat as locked
+		return nil, time.Time{}, nil // no RAM-backed runtime directory: nothing can be unlocked
+	}
+	if err := checkDirOf("runtime", path); err != nil {
+		return nil, time.Time{}, err
 	}
 	raw, err := readPrivateFile("unlocked identity", path, maxIdentitySize+4096)
 	if errors.Is(err, fs.ErrNotExist) {

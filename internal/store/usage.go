@@ -52,12 +52,15 @@ func (l *UsageLog) Record(u Use) error {
 	if err != nil {
 		return err
 	}
+	if err := checkDirOf("usage journal", l.path); err != nil {
+		return err
+	}
 	lk, err := acquireLock(l.path+".lock", false)
 	if err != nil {
 		return err
 	}
 	defer lk.release()
-	f, err := os.OpenFile(l.path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
+	f, err := openOwnFile("usage journal", l.path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
 	if err != nil {
 		return err
 	}
@@ -76,6 +79,9 @@ func (l *UsageLog) Fold(s Store) error {
 		if _, err := os.Lstat(l.aside()); errors.Is(err, fs.ErrNotExist) {
 			return nil // nothing recorded since the last fold
 		}
+	}
+	if err := checkDirOf("usage journal", l.path); err != nil {
+		return err
 	}
 	lk, err := acquireLock(l.path+".lock", true)
 	if err != nil {
@@ -117,7 +123,7 @@ func appendFile(dst, src string) error {
 	if err != nil {
 		return err
 	}
-	f, err := os.OpenFile(dst, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
+	f, err := openOwnFile("usage journal", dst, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
 	if err != nil {
 		return err
 	}
@@ -231,7 +237,7 @@ func (l *UsageLog) WarnOnce(scope string, now time.Time) bool {
 	}
 	warned[scope] = today
 	if raw, err := json.Marshal(warned); err == nil {
-		_ = writeFileAtomic("warning state", path, raw)
+		_ = writeFileAtomic("warning state", path, raw, true)
 	}
 	return true
 }

@@ -46,6 +46,19 @@ func (v *Vault) IdentityPath() string { return v.identityPath }
 
 func (v *Vault) lockPath() string { return v.path + ".lock" }
 
+// checkDirs refuses to use a vault or identity directory that someone else
+// could plant files in (see checkDir). Checked before any file in them is
+// opened, and before a passphrase prompt, which would be wasted.
+func (v *Vault) checkDirs() error {
+	if err := checkDirOf("vault", v.path); err != nil {
+		return err
+	}
+	if filepath.Dir(v.identityPath) != filepath.Dir(v.path) {
+		return checkDirOf("identity", v.identityPath)
+	}
+	return nil
+}
+
 // emptyData is the content of a vault that does not exist yet.
 func emptyData() *Data { return &Data{Version: dataVersion} }
 
@@ -57,6 +70,9 @@ func (v *Vault) Load() (*Data, error) {
 		return emptyData(), nil
 	} else if err != nil {
 		return nil, fmt.Errorf("cannot read vault %s: %w", v.path, err)
+	}
+	if err := v.checkDirs(); err != nil {
+		return nil, err
 	}
 	if err := v.unlockFirst(); err != nil {
 		return nil, err
@@ -79,6 +95,9 @@ func (v *Vault) Load() (*Data, error) {
 // changes nothing, no file is written. The identity is created here, on the
 // first write, if neither it nor the vault exists.
 func (v *Vault) Update(fn func(d *Data) (changed bool, err error)) error {
+	if err := v.checkDirs(); err != nil {
+		return err
+	}
 	if err := v.unlockFirst(); err != nil {
 		return err
 	}
@@ -117,7 +136,13 @@ func (v *Vault) Update(fn func(d *Data) (changed bool, err error)) error {
 	if err != nil {
 		return err
 	}
-	return writeFileAtomic("vault", v.path, ct)
+	if err := writeFileAtomic("vault", v.path, ct, true); err != nil {
+		return err
+	}
+	// The vault lock also serialises identity writes, so the identity's
+	// leftover temp files (a plain key, perhaps) are stale too.
+	sweepTemps(v.identityPath, true)
+	return nil
 }
 
 // read loads and decrypts the vault; the caller holds the lock. k is nil
