@@ -206,7 +206,7 @@ func FuzzReadUses(f *testing.F) {
 			t.Fatalf("readUses: %v", err)
 		}
 		if len(more) != len(uses)+1 || len(uses) > 0 && !reflect.DeepEqual(more[:len(uses)], uses) || !reflect.DeepEqual(more[len(uses)], last) {
-			t.Fatalf("a valid line after %q was not read: %+v", raw, more)
+			t.Fatalf("a valid line after %.200q was not read: %+v", raw, more)
 		}
 	})
 }
