@@ -6,7 +6,7 @@ PLATFORMS := linux/amd64 linux/arm64 darwin/amd64 darwin/arm64 windows/amd64
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo devel)
 LDFLAGS := -s -w -X github.com/adopat/git-credential-adopat/internal/cli.Version=$(VERSION)
 
-.PHONY: all build test vet fmt-check race cross demo install uninstall bench clean
+.PHONY: all build test vet fmt-check race cross demo install uninstall bench fuzz clean
 
 all: build
 
@@ -50,6 +50,25 @@ install: build
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/git-credential-adopat
+
+# fuzz: run each fuzz target for FUZZTIME, one after another (go test can
+# fuzz only one target at a time). Entries are package:FuzzName. The seeds,
+# f.Add and testdata/fuzz, already run as plain tests under `make test`.
+FUZZTIME ?= 30s
+FUZZ_TARGETS := \
+	./internal/helper/:FuzzReadCredential \
+	./internal/helper/:FuzzWriteCredential \
+	./internal/store/:FuzzDecodeVault \
+	./internal/store/:FuzzDecodeVaultJSON \
+	./internal/store/:FuzzReadIndex \
+	./internal/store/:FuzzReadUses
+
+fuzz:
+	@for t in $(FUZZ_TARGETS); do \
+		pkg=$${t%%:*}; name=$${t#*:}; \
+		echo "fuzz $$name in $$pkg for $(FUZZTIME)"; \
+		$(GO) test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
+	done
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...

@@ -1,7 +1,6 @@
 package store
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -149,12 +148,12 @@ func readUses(path string) ([]Use, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Split in memory rather than with a bufio.Scanner: a Scanner stops
+	// for good at an over-long line, losing every use after it.
 	var uses []Use
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	sc.Buffer(make([]byte, 4096), 64*1024)
-	for sc.Scan() {
+	for line := range bytes.Lines(data) {
 		var u Use
-		if json.Unmarshal(sc.Bytes(), &u) == nil && u.Scope != "" {
+		if json.Unmarshal(line, &u) == nil && u.Scope != "" {
 			uses = append(uses, u)
 		}
 	}
