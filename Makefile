@@ -58,6 +58,7 @@ FUZZTIME ?= 30s
 FUZZ_TARGETS := \
 	./internal/helper/:FuzzReadCredential \
 	./internal/helper/:FuzzWriteCredential \
+	./internal/helper/:FuzzMatch \
 	./internal/store/:FuzzDecodeVault \
 	./internal/store/:FuzzDecodeVaultJSON \
 	./internal/store/:FuzzReadIndex \
