@@ -342,6 +342,17 @@ func assertNoAdopatNoise(t *testing.T, stderr string) {
 	}
 }
 
+// assertWithdrawnLine checks that a failed git run carries exactly one
+// line from the helper, the one saying Azure DevOps found the PAT invalid,
+// it was withdrawn, and how to restore it.
+func assertWithdrawnLine(t *testing.T, stderr, scope string) {
+	t.Helper()
+	if n := strings.Count(stderr, "git-credential-adopat:"); n != 1 || !strings.Contains(stderr, "Azure DevOps says the PAT is not valid") ||
+		!strings.Contains(stderr, "git-credential-adopat restore "+scope) {
+		t.Errorf("want one line saying the PAT for %s was withdrawn and how to restore it:\n%s", scope, stderr)
+	}
+}
+
 // assertAuth checks a server's counters: some successful requests and,
 // unless failures are expected, no refused ones.
 func assertAuth(t *testing.T, what string, st adotest.AuthStats, wantFailed bool) {

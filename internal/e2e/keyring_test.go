@@ -105,7 +105,7 @@ func TestKeyringCloneAndWrongPATIsWithdrawnNotDestroyed(t *testing.T) {
 	}
 
 	srv.SetPAT("fabrikam", adotest.NewPAT()) // the stored PAT is refused from now on
-	assertNoAdopatNoise(t, u.mustFailClone(webURL))
+	assertWithdrawnLine(t, u.mustFailClone(webURL), "fabrikam")
 	if tok := u.token("fabrikam"); tok.Status != "withdrawn" {
 		t.Fatalf("after the 401 the token is %+v, want withdrawn", tok)
 	}
