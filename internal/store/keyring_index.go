@@ -60,6 +60,10 @@ func refFor(t *Token) itemRef {
 // readIndex returns the entries and the raw file; a missing file is no
 // entries and nil raw.
 func readIndex(path string) ([]indexEntry, []byte, error) {
+	// A planted index could map a scope to another keyring item.
+	if err := checkDirOf("keyring index", path); err != nil {
+		return nil, nil, err
+	}
 	raw, err := readPrivateFile("keyring index", path, maxIndexSize)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil, nil

@@ -87,12 +87,20 @@ func checkOwnFile(what, path string) error {
 // ReadOwnFile reads a non-secret file of adopat's (the config) with the
 // same refusals as the secret ones: no symbolic link, no FIFO, at most
 // limit bytes. A missing file satisfies errors.Is(err, fs.ErrNotExist).
+// Its directory must be the user's and not writable by others, like the
+// vault's: a planted config could choose the backend or the vault.
 func ReadOwnFile(what, path string, limit int64) ([]byte, error) {
+	if err := checkDirOf(what, path); err != nil {
+		return nil, err
+	}
 	return readOwnFile(what, path, limit, false)
 }
 
 // WriteOwnFile replaces path atomically with data (mode 0600), refusing a
 // symbolic link or other non-regular file there rather than replacing it.
 func WriteOwnFile(what, path string, data []byte) error {
+	if err := checkDirOf(what, path); err != nil {
+		return err
+	}
 	return writeFileAtomic(what, path, data, false)
 }
