@@ -14,10 +14,6 @@ import (
 	"github.com/adopat/git-credential-adopat/internal/store"
 )
 
-// verifyClient asks Azure DevOps about a PAT; tests point it at the
-// stand-in through HTTPS_PROXY and SSL_CERT_FILE like any Go client.
-var verifyClient = &adoapi.Client{}
-
 // verification is one line of `verify`, and its --json form.
 type verification struct {
 	Scope    string `json:"scope"`
@@ -66,7 +62,7 @@ func runVerify(a *App, o *options, args []string) error {
 	for i, tok := range asks {
 		if tok != nil {
 			wg.Add(1)
-			go func() { defer wg.Done(); results[i] = verifyOne(verifyTarget(tok, servers), tok.Scope(), tok.Secret) }()
+			go func() { defer wg.Done(); results[i] = a.verifyOne(verifyTarget(tok, servers), tok.Scope(), tok.Secret) }()
 		}
 	}
 	wg.Wait()
@@ -143,12 +139,18 @@ func (r verification) line() string {
 	return fmt.Sprintf("%s: INVALID: %s", r.Scope, r.Reason)
 }
 
-// verifyOne asks once. A network failure is reported as such, never as
-// "invalid": the PAT may be fine and the proxy down.
-func verifyOne(t adoapi.Target, scope, pat string) verification {
+// verifyOne asks once, through the client git's settings call for (see
+// azdoClient). A network failure is reported as such, never as "invalid":
+// the PAT may be fine and the proxy down.
+func (a *App) verifyOne(t adoapi.Target, scope, pat string) verification {
 	v := verification{Scope: scope}
 	v.URL, _ = t.URL()
-	res, err := verifyClient.Verify(context.Background(), t, pat)
+	c, err := a.azdoClient(v.URL)
+	if err != nil {
+		v.Error = "network: " + err.Error()
+		return v
+	}
+	res, err := c.Verify(context.Background(), t, pat)
 	var netErr *adoapi.NetworkError
 	switch {
 	case errors.As(err, &netErr):
