@@ -121,8 +121,12 @@ func (g gitConfig) restoreHelpers(c credContext, snapshot bool) (ours bool, err 
 		if _, err := g.run("--unset", key, "^"+regexp.QuoteMeta(c.helper)+"$"); err != nil {
 			return false, err
 		}
-		if _, err := g.run("--replace-all", key, original[0], "^$"); err != nil {
-			return false, err
+		// An empty first value is already there: rewriting it would only
+		// respell the line.
+		if original[0] != "" {
+			if _, err := g.run("--replace-all", key, original[0], "^$"); err != nil {
+				return false, err
+			}
 		}
 		return true, g.addAll(key, original[1:])
 	}
