@@ -139,6 +139,13 @@ func (g gitConfig) setHelper(key, helper string) error {
 	if slices.Equal(current, []string{"", helper}) {
 		return nil
 	}
+	if len(current) == 2 && current[0] == "" && current[1] != "" {
+		// The user's own reset and one helper: put adopat in that helper's
+		// line, so both lines stay where and as they were written, and
+		// uninstall can swap it back (restoreHelpers).
+		_, err := g.run("--replace-all", key, helper, "^"+regexp.QuoteMeta(current[1])+"$")
+		return err
+	}
 	return g.replaceAll(key, []string{"", helper})
 }
 

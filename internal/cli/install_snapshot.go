@@ -114,6 +114,12 @@ func (g gitConfig) restoreHelpers(c credContext, snapshot bool) (ours bool, err 
 			return false, err
 		}
 	}
+	if slices.Equal(current, []string{"", c.helper}) && len(original) == 2 && original[0] == "" && original[1] != "" {
+		// install put adopat in the line of the user's one helper after
+		// their own reset (setHelper): swap it back in place.
+		_, err := g.run("--replace-all", key, original[1], "^"+regexp.QuoteMeta(c.helper)+"$")
+		return true, err
+	}
 	if slices.Equal(current, []string{"", c.helper}) && len(original) > 0 {
 		// As install left it: the empty value stands where the user's first
 		// helper stood, so that is where it goes back (value patterns are

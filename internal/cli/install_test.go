@@ -201,14 +201,15 @@ func TestUninstallNeverInstalledLeavesHandMadeSettings(t *testing.T) {
 // file is the same to git (each key's values, in order) but not to the
 // byte.
 func TestInstallUninstallRoundTripIsByteIdentical(t *testing.T) {
-	semantic := map[string]bool{"own reset unspaced": true}
+	semantic := map[string]bool{"own reset, two helpers": true}
 	for name, mine := range map[string]string{
-		"empty":              "",
-		"unrelated":          "[user]\n\tname = Someone\n[credential]\n\thelper = cache\n",
-		"useHttpPath false":  "[credential \"https://dev.azure.com\"]\n\tuseHttpPath = false\n",
-		"own reset":          "[credential \"https://dev.azure.com\"]\n\thelper = \n\thelper = manager\n",
-		"own reset unspaced": "[credential \"https://dev.azure.com\"]\n\thelper =\n\thelper = manager\n\tuseHttpPath = false\n",
-		"manager":            "[credential \"https://dev.azure.com\"]\n\thelper = manager\n\tuseHttpPath = true\n",
+		"empty":                  "",
+		"unrelated":              "[user]\n\tname = Someone\n[credential]\n\thelper = cache\n",
+		"useHttpPath false":      "[credential \"https://dev.azure.com\"]\n\tuseHttpPath = false\n",
+		"own reset":              "[credential \"https://dev.azure.com\"]\n\thelper = \n\thelper = manager\n",
+		"own reset unspaced":     "[credential \"https://dev.azure.com\"]\n\thelper =\n\thelper = manager\n\tuseHttpPath = false\n",
+		"own reset, two helpers": "[credential \"https://dev.azure.com\"]\n\thelper =\n\thelper = manager\n\tuseHttpPath = false\n\thelper = cache\n",
+		"manager":                "[credential \"https://dev.azure.com\"]\n\thelper = manager\n\tuseHttpPath = true\n",
 	} {
 		t.Run(name, func(t *testing.T) {
 			ta := newTestApp(t)
