@@ -66,3 +66,49 @@ func TestClean(t *testing.T) {
 		}
 	}
 }
+
+func TestBypassProxy(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		host, noProxy string
+		want          bool
+	}{
+		{"dev.azure.com", "", false},
+		{"dev.azure.com", "*", true},
+		{"dev.azure.com", "azure.com", true},
+		{"dev.azure.com", ".azure.com", true},
+		{"dev.azure.com", "example.com, dev.azure.com:443", true},
+		{"notazure.com", "azure.com", false},
+		{"tfs.lan", "TFS.LAN", true},
+		{"10.0.0.1", "10.0.0.1", true},
+	} {
+		if got := bypassProxy(tc.host, tc.noProxy); got != tc.want {
+			t.Errorf("bypassProxy(%q, %q) = %v, want %v", tc.host, tc.noProxy, got, tc.want)
+		}
+	}
+}
+
+func TestNewHTTPRefusesWhatGitWouldNotUse(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	notPEM := dir + "/not.pem"
+	if err := os.WriteFile(notPEM, []byte("no certificate here"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range []Network{
+		{CAFile: dir + "/missing.pem"},
+		{CAFile: notPEM},
+		{Proxy: "socks4://proxy.example:1080"},
+		{Proxy: "http://user:secret@"},
+	} {
+		_, err := NewHTTP(n)
+		if err == nil || strings.Contains(err.Error(), "secret") {
+			t.Errorf("NewHTTP(%+v): %v, want an error without the password", n, err)
+		}
+	}
+	for _, p := range []string{"", "proxy.example:3128", "http://u:p@proxy.example:3128", "socks5://proxy.example:1080"} {
+		if _, err := NewHTTP(Network{Proxy: p}); err != nil {
+			t.Errorf("NewHTTP(proxy %q): %v", p, err)
+		}
+	}
+}

@@ -66,6 +66,7 @@ func runAdd(a *App, o *options, args []string) error {
 		verb = "replaced"
 	}
 	printf(a.Stdout, "%s PAT for %s%s in %s\n", verb, tok.Scope(), expirySuffix(tok.Expires, a.Now()), b.describe())
+	a.warnUndeclared(o)
 	if tok.Expires != nil && !tok.Expires.After(a.Now()) {
 		printf(a.Stderr, "note: this PAT expired on %s: git will not be sent it; create a new one and run: git-credential-adopat rotate %s\n", tok.Expires.Format("2006-01-02"), tok.Scope())
 	}

@@ -92,6 +92,7 @@ func runDoctor(a *App, o *options, args []string) error {
 			report("ok", "git asks adopat for %s", url)
 		}
 	}
+	reportServers(a, b, report)
 	if failed {
 		return errors.New("doctor found problems (FAIL lines above)")
 	}

@@ -36,7 +36,7 @@ func helperAction(action string) func(a *App, o *options, args []string) error {
 			// its credential, nor print on every fetch.
 			Used:       func(u store.Use) { _ = usage.Record(u) },
 			Env:        helper.EnvTokenFrom(a.lookupEnv),
-			Check:      checkPAT,
+			Check:      a.checkPAT,
 			Trace:      a.trace(),
 			WarnWithin: warnWithin,
 			WarnOnce:   func(scope string) bool { return usage.WarnOnce(scope, a.Now()) },
@@ -49,10 +49,25 @@ func helperAction(action string) func(a *App, o *options, args []string) error {
 // does Azure DevOps accept this PAT for its own organisation? Only a
 // verdict on the PAT itself counts as invalid; a 403 (known PAT, refused
 // request) or any failure to ask leaves it unchecked.
-func checkPAT(org, pat string) helper.CheckResult {
+//
+// git is waiting, and a helper action spawns no process, so of git's
+// network settings only the environment counts here: GIT_SSL_CAINFO and
+// the proxy variables (HTTPS_PROXY, https_proxy, ALL_PROXY, NO_PROXY), not
+// http.sslCAInfo or http.proxy in git's config. A check that cannot get
+// through leaves the token in service.
+func (a *App) checkPAT(org, pat string) helper.CheckResult {
 	c := adoapi.Client{Timeout: helper.EraseCheckTimeout}
 	if verifyClient != nil {
 		c.HTTP = verifyClient.HTTP
+	} else {
+		u, _ := adoapi.Cloud(org).URL()
+		n, err := a.gitNetwork(u, false)
+		if err == nil {
+			c.HTTP, err = adoapi.NewHTTP(n)
+		}
+		if err != nil {
+			return helper.CheckResult{Verdict: helper.Unchecked, Detail: err.Error()}
+		}
 	}
 	res, err := c.Verify(context.Background(), adoapi.Cloud(org), pat)
 	switch {

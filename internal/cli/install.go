@@ -66,7 +66,15 @@ func (a *App) gitConfig(o *options) gitConfig {
 type credContext struct {
 	url    string
 	helper string
-	cloud  bool // Azure DevOps cloud: also useHttpPath
+	cloud  bool   // Azure DevOps cloud: also useHttpPath
+	name   string // what uninstall reports, when not url (an older form's)
+}
+
+func (c credContext) display() string {
+	if c.name != "" {
+		return c.name
+	}
+	return c.url
 }
 
 func contexts(o *options) ([]credContext, error) {
@@ -76,13 +84,13 @@ func contexts(o *options) ([]credContext, error) {
 	}
 	var out []credContext
 	for _, u := range cloudURLs {
-		out = append(out, credContext{u, helperName, true})
+		out = append(out, credContext{url: u, helper: helperName, cloud: true})
 	}
 	// The key's URL is encoded the way git encodes the request it matches
 	// against it (azdo.Server.CredentialURL); the helper string carries the
 	// declared URL, shell-quoted (serverHelper).
 	for _, s := range servers {
-		out = append(out, credContext{s.CredentialURL(), serverHelper(s), false})
+		out = append(out, credContext{url: s.CredentialURL(), helper: serverHelper(s)})
 	}
 	return out, nil
 }
@@ -131,6 +139,13 @@ func (g gitConfig) setHelper(key, helper string) error {
 	if slices.Equal(current, []string{"", helper}) {
 		return nil
 	}
+	if len(current) == 2 && current[0] == "" && current[1] != "" {
+		// The user's own reset and one helper: put adopat in that helper's
+		// line, so both lines stay where and as they were written, and
+		// uninstall can swap it back (restoreHelpers).
+		_, err := g.run("--replace-all", key, helper, "^"+regexp.QuoteMeta(current[1])+"$")
+		return err
+	}
 	return g.replaceAll(key, []string{"", helper})
 }
 
@@ -147,17 +162,40 @@ func runUninstall(a *App, o *options, args []string) error {
 	if err != nil {
 		return err
 	}
-	for _, c := range append(legacy, ctxs...) {
-		if err := g.restoreOriginal(c); err != nil {
+	// Every server install declared in this file goes too, --server given
+	// or not: once the binary is gone no entry may still name it.
+	found, orphans, err := g.installedServers(append(legacy, ctxs...))
+	if err != nil {
+		return err
+	}
+	var removed []string
+	for _, c := range append(append(legacy, ctxs...), found...) {
+		changed, err := g.restoreOriginal(c)
+		if err != nil {
 			return err
+		}
+		if !changed {
+			continue
 		}
 		if err := g.removeIfEmpty("credential." + c.url); err != nil {
 			return err
 		}
+		if name := c.display(); !slices.Contains(removed, name) {
+			removed = append(removed, name)
+		}
 	}
-	for _, c := range ctxs {
-		printf(a.Stdout, "git no longer asks adopat for %s\n", c.url)
+	for _, url := range orphans {
+		if _, err := g.run("--remove-section", snapshotSection(url)); err != nil && !isNoSuchSection(err) {
+			return err
+		}
 	}
+	for _, name := range removed {
+		printf(a.Stdout, "git no longer asks adopat for %s\n", name)
+	}
+	if len(removed) == 0 {
+		printf(a.Stdout, "nothing to remove: the %s git config does not ask adopat for anything\n", strings.TrimPrefix(g.scope, "--"))
+	}
+	a.reportLeftovers()
 	return nil
 }
 
@@ -173,7 +211,7 @@ func legacyContexts(o *options) ([]credContext, error) {
 	}
 	var out []credContext
 	for _, s := range servers {
-		c := credContext{s.String(), helperName + " --server " + s.String(), false}
+		c := credContext{url: s.String(), helper: helperName + " --server " + s.String(), name: s.CredentialURL()}
 		if c.url != s.CredentialURL() || c.helper != serverHelper(s) {
 			out = append(out, c)
 		}
@@ -200,4 +238,43 @@ func (g gitConfig) removeIfEmpty(section string) error {
 func isNoSuchSection(err error) bool {
 	var ge *gitError
 	return errors.As(err, &ge) && strings.Contains(ge.msg, "no such section")
+}
+
+// reportLeftovers names every helper entry git still has for adopat after
+// uninstall, in any config file git reads here (the system file, a
+// repository's, GIT_CONFIG_* in the environment), with the command that
+// removes it: uninstall removes only what install wrote in its own file,
+// and once the binary is gone every such entry makes git print an error.
+func (a *App) reportLeftovers() {
+	out, err := exec.Command(a.Git, "config", "-z", "--show-origin", "--get-regexp", `^credential\..*\.helper$`).Output()
+	if err != nil {
+		return // none, or git cannot say
+	}
+	fields := strings.Split(string(out), "\x00")
+	for i := 0; i+1 < len(fields); i += 2 {
+		origin := fields[i]
+		key, value, _ := strings.Cut(fields[i+1], "\n")
+		if !isAdopatHelper(value) {
+			continue
+		}
+		fix := "it is set on git's command line or in GIT_CONFIG_* variables; remove it there"
+		if file, ok := strings.CutPrefix(origin, "file:"); ok {
+			fix = "remove it with: git config --file " + shellQuote(file) + " --fixed-value --unset-all " + shellQuote(key) + " " + shellQuote(value)
+		}
+		printf(a.Stderr, "git-credential-adopat: git still asks adopat through %s = %s (%s); %s\n", key, value, origin, fix)
+	}
+}
+
+// isAdopatHelper reports whether a credential.helper value runs adopat:
+// "adopat ...", a path to git-credential-adopat, or a shell command
+// starting with either.
+func isAdopatHelper(value string) bool {
+	words := strings.Fields(strings.TrimPrefix(strings.TrimSpace(value), "!"))
+	if len(words) == 0 {
+		return false
+	}
+	first := words[0][strings.LastIndexAny(words[0], `/\`)+1:]
+	first = strings.TrimSuffix(strings.ToLower(first), ".exe")
+	return first == helperName || first == "git-credential-adopat" ||
+		(first == "git" && len(words) > 1 && words[1] == "credential-adopat")
 }

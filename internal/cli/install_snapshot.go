@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"regexp"
 	"slices"
 	"strings"
 )
@@ -44,51 +45,168 @@ func (g gitConfig) saveOriginal(c credContext) error {
 	return g.addAll(saved+".installed", []string{"true"})
 }
 
-// restoreOriginal removes what install set and puts back what it replaced.
-func (g gitConfig) restoreOriginal(c credContext) error {
+// restoreOriginal removes what install set for c and puts back what it
+// replaced, and reports whether it changed anything. It touches only
+// values install wrote: the pair "" then c.helper, and for the cloud a
+// useHttpPath that still says true. Everything else is the user's (a
+// useHttpPath = false, their own empty helper resetting the list, another
+// helper) and stays, installed or not.
+func (g gitConfig) restoreOriginal(c credContext) (bool, error) {
 	saved := snapshotSection(c.url)
 	installed, err := g.getAll(saved + ".installed")
 	if err != nil {
-		return err
+		return false, err
 	}
+	snapshot := len(installed) > 0
+	ours, err := g.restoreHelpers(c, snapshot)
+	if err != nil {
+		return false, err
+	}
+	changed := ours
+	if c.cloud {
+		use, err := g.getAll("credential." + c.url + ".useHttpPath")
+		if err != nil {
+			return false, err
+		}
+		// install wrote true; one the user changed since is theirs. Without
+		// a snapshot (an install older than snapshots) it is install's only
+		// when install's helper was there too.
+		if slices.Equal(use, []string{"true"}) && (snapshot || ours) {
+			var original []string
+			if snapshot {
+				if original, err = g.getAll(saved + ".useHttpPath"); err != nil {
+					return false, err
+				}
+			}
+			if !slices.Equal(original, use) {
+				if err := g.replaceAll("credential."+c.url+".useHttpPath", original); err != nil {
+					return false, err
+				}
+				changed = true
+			}
+		}
+	}
+	if snapshot {
+		if _, err := g.run("--remove-section", saved); err != nil && !isNoSuchSection(err) {
+			return false, err
+		}
+		changed = true
+	}
+	return changed, nil
+}
+
+// restoreHelpers takes install's helper values out of c's list and, with a
+// snapshot, puts back the list install replaced. ours reports whether
+// install's helper was there (and so was removed).
+func (g gitConfig) restoreHelpers(c credContext, snapshot bool) (ours bool, err error) {
 	key := "credential." + c.url + ".helper"
 	current, err := g.getAll(key)
 	if err != nil {
-		return err
+		return false, err
 	}
-	if slices.Equal(current, []string{"", c.helper}) {
-		current = nil // exactly what install wrote: all of it goes
-	} else {
-		// The user changed the list since: take out only our values.
-		current = slices.DeleteFunc(current, func(v string) bool { return v == "" || v == c.helper })
+	rest, ours := withoutHelper(current, c.helper)
+	if !ours {
+		return false, nil // never installed, or the user took it out
 	}
-	if len(installed) > 0 {
-		original, err := g.getAll(saved + ".helper")
-		if err != nil {
-			return err
+	var original []string
+	if snapshot {
+		if original, err = g.getAll(snapshotSection(c.url) + ".helper"); err != nil {
+			return false, err
 		}
-		current = append(original, slices.DeleteFunc(current, func(v string) bool { return slices.Contains(original, v) })...)
 	}
-	if err := g.replaceAll(key, current); err != nil {
-		return err
+	if slices.Equal(current, []string{"", c.helper}) && len(original) == 2 && original[0] == "" && original[1] != "" {
+		// install put adopat in the line of the user's one helper after
+		// their own reset (setHelper): swap it back in place.
+		_, err := g.run("--replace-all", key, original[1], "^"+regexp.QuoteMeta(c.helper)+"$")
+		return true, err
 	}
-	if c.cloud {
-		var original []string
-		if len(installed) > 0 {
-			if original, err = g.getAll(saved + ".useHttpPath"); err != nil {
-				return err
+	if slices.Equal(current, []string{"", c.helper}) && len(original) > 0 {
+		// As install left it: the empty value stands where the user's first
+		// helper stood, so that is where it goes back (value patterns are
+		// regular expressions).
+		if _, err := g.run("--unset", key, "^"+regexp.QuoteMeta(c.helper)+"$"); err != nil {
+			return false, err
+		}
+		// An empty first value is already there: rewriting it would only
+		// respell the line.
+		if original[0] != "" {
+			if _, err := g.run("--replace-all", key, original[0], "^$"); err != nil {
+				return false, err
 			}
 		}
-		if err := g.replaceAll("credential."+c.url+".useHttpPath", original); err != nil {
-			return err
+		return true, g.addAll(key, original[1:])
+	}
+	// The user changed the list since: what they added stays, after what
+	// install had replaced.
+	rest = append(original, slices.DeleteFunc(rest, func(v string) bool { return slices.Contains(original, v) })...)
+	return true, g.replaceAll(key, rest)
+}
+
+// withoutHelper takes helper out of a helper list, with the empty value
+// install writes right before it; an empty value anywhere else is the
+// user's own reset and stays. ours reports whether helper was there.
+func withoutHelper(values []string, helper string) (rest []string, ours bool) {
+	for i, v := range values {
+		switch {
+		case v == helper:
+			ours = true
+		case v == "" && i+1 < len(values) && values[i+1] == helper:
+		default:
+			rest = append(rest, v)
 		}
 	}
-	if len(installed) > 0 {
-		if _, err := g.run("--remove-section", saved); err != nil && !isNoSuchSection(err) {
-			return err
+	return rest, ours
+}
+
+// installedServers finds the declared servers install wrote into this
+// file that known does not already cover: every credential.URL.helper
+// whose value is an adopat --server helper string. orphans are snapshot
+// sections left without any credential entry of ours, which only adopat
+// reads.
+func (g gitConfig) installedServers(known []credContext) (found []credContext, orphans []string, err error) {
+	isKnown := func(url, helper string) bool {
+		return slices.ContainsFunc(known, func(c credContext) bool { return c.url == url && (helper == "" || c.helper == helper) })
+	}
+	out, err := g.run("-z", "--get-regexp", `^credential\..*\.helper$`)
+	if err != nil && !notFound(err) {
+		return nil, nil, err
+	}
+	for _, entry := range strings.Split(out, "\x00") {
+		key, value, _ := strings.Cut(entry, "\n")
+		url, ok := credentialKeyURL(key, "helper")
+		if !ok {
+			continue
+		}
+		if s, ok := parseServerHelper(value); ok && !isKnown(url, value) {
+			c := credContext{url: url, helper: value, name: s.CredentialURL()}
+			found, known = append(found, c), append(known, c)
 		}
 	}
-	return nil
+	out, err = g.run("-z", "--get-regexp", `^adopat\..*\.installed$`)
+	if err != nil && !notFound(err) {
+		return nil, nil, err
+	}
+	for _, entry := range strings.Split(out, "\x00") {
+		key, _, _ := strings.Cut(entry, "\n")
+		if url, ok := strings.CutPrefix(key, "adopat."); ok && key != "" {
+			url = strings.TrimSuffix(url, ".installed")
+			if !isKnown(url, "") {
+				orphans = append(orphans, url)
+			}
+		}
+	}
+	return found, orphans, nil
+}
+
+// credentialKeyURL is the URL of a key credential.URL.NAME as git config
+// prints it (section and name lower-cased, the URL as written).
+func credentialKeyURL(key, name string) (string, bool) {
+	rest, ok := strings.CutPrefix(key, "credential.")
+	if !ok {
+		return "", false
+	}
+	url, ok := strings.CutSuffix(rest, "."+strings.ToLower(name))
+	return url, ok && url != ""
 }
 
 // getAll returns every value of key in this config file, none when unset.

@@ -32,7 +32,7 @@ type listedToken struct {
 	Uses      int             `json:"uses"`
 	Repos     []store.RepoUse `json:"repos"`
 	Withdrawn *time.Time      `json:"withdrawn"`
-	Status    string          `json:"status"` // "active", "withdrawn" or "expired"
+	Status    string          `json:"status"` // "active", "withdrawn", "expired" or "missing" (keyring item deleted)
 	// Refusals: when a server refused the token and erase kept it in
 	// service (Azure DevOps said the PAT is valid, or could not be asked).
 	Refusals []store.Refusal `json:"refusals"`
@@ -58,6 +58,7 @@ func runList(a *App, o *options, args []string) error {
 	for i := range d.Tokens {
 		out.Tokens = append(out.Tokens, describe(&d.Tokens[i], now))
 	}
+	markMissing(d, out.Tokens)
 	if o.json {
 		enc := json.NewEncoder(a.Stdout)
 		enc.SetIndent("", "  ")
@@ -121,6 +122,9 @@ func expiresColumn(t listedToken) string {
 }
 
 func statusColumn(t listedToken) string {
+	if t.Status == "missing" {
+		return "missing (keyring item deleted; `add` it again)"
+	}
 	if t.Status == "withdrawn" {
 		return "withdrawn " + t.Withdrawn.Local().Format("2006-01-02") + " (git got a 401; `restore` to reuse)"
 	}

@@ -52,7 +52,7 @@ func runRotate(a *App, o *options, args []string) error {
 		if err != nil {
 			return err
 		}
-		v := verifyOne(verifyTarget(&old, servers), old.Scope(), pat)
+		v := a.verifyOne(verifyTarget(&old, servers), old.Scope(), pat)
 		switch {
 		case v.Error != "":
 			return fmt.Errorf("could not check the new PAT for %s (%s); nothing changed; retry, or use --no-verify to store it unchecked", old.Scope(), v.Error)

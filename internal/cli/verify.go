@@ -14,10 +14,6 @@ import (
 	"github.com/adopat/git-credential-adopat/internal/store"
 )
 
-// verifyClient asks Azure DevOps about a PAT; tests point it at the
-// stand-in through HTTPS_PROXY and SSL_CERT_FILE like any Go client.
-var verifyClient = &adoapi.Client{}
-
 // verification is one line of `verify`, and its --json form.
 type verification struct {
 	Scope    string `json:"scope"`
@@ -66,7 +62,7 @@ func runVerify(a *App, o *options, args []string) error {
 	for i, tok := range asks {
 		if tok != nil {
 			wg.Add(1)
-			go func() { defer wg.Done(); results[i] = verifyOne(verifyTarget(tok, servers), tok.Scope(), tok.Secret) }()
+			go func() { defer wg.Done(); results[i] = a.verifyOne(verifyTarget(tok, servers), tok.Scope(), tok.Secret) }()
 		}
 	}
 	wg.Wait()
@@ -143,12 +139,18 @@ func (r verification) line() string {
 	return fmt.Sprintf("%s: INVALID: %s", r.Scope, r.Reason)
 }
 
-// verifyOne asks once. A network failure is reported as such, never as
-// "invalid": the PAT may be fine and the proxy down.
-func verifyOne(t adoapi.Target, scope, pat string) verification {
+// verifyOne asks once, through the client git's settings call for (see
+// azdoClient). A network failure is reported as such, never as "invalid":
+// the PAT may be fine and the proxy down.
+func (a *App) verifyOne(t adoapi.Target, scope, pat string) verification {
 	v := verification{Scope: scope}
 	v.URL, _ = t.URL()
-	res, err := verifyClient.Verify(context.Background(), t, pat)
+	c, err := a.azdoClient(v.URL)
+	if err != nil {
+		v.Error = "network: " + err.Error()
+		return v
+	}
+	res, err := c.Verify(context.Background(), t, pat)
 	var netErr *adoapi.NetworkError
 	switch {
 	case errors.As(err, &netErr):
@@ -168,10 +170,8 @@ func verifyTarget(tok *store.Token, servers []azdo.Server) adoapi.Target {
 	if !tok.IsServer() {
 		return adoapi.Cloud(tok.Org)
 	}
-	for _, s := range servers {
-		if s.Scheme == tok.Protocol && strings.EqualFold(s.Host, tok.Host) {
-			return adoapi.OnPrem(s)
-		}
+	if s, ok := declaredFor(tok.Protocol, tok.Host, servers); ok {
+		return adoapi.OnPrem(s)
 	}
 	return adoapi.OnPrem(azdo.Server{Scheme: tok.Protocol, Host: tok.Host})
 }
@@ -185,6 +185,13 @@ func (a *App) declaredServers(o *options) ([]azdo.Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	return append(servers, a.gitDeclaredServers()...), nil
+}
+
+// gitDeclaredServers are the servers declared in git's configuration, in
+// any file git reads here, in git's order.
+func (a *App) gitDeclaredServers() []azdo.Server {
+	var servers []azdo.Server
 	// -z: each entry is "key\nvalue\0", so neither a key nor a value with
 	// spaces or newlines can be misread (git-config(1), --null).
 	out, _ := exec.Command(a.Git, "config", "-z", "--get-regexp", `^credential\..*\.helper$`).Output()
@@ -194,5 +201,34 @@ func (a *App) declaredServers(o *options) ([]azdo.Server, error) {
 			servers = append(servers, s)
 		}
 	}
-	return servers, nil
+	return servers
+}
+
+// declaredFor is the declared server a server token belongs to: same
+// scheme, same host (and port).
+func declaredFor(scheme, host string, servers []azdo.Server) (azdo.Server, bool) {
+	for _, s := range servers {
+		if s.Scheme == scheme && strings.EqualFold(s.Host, host) {
+			return s, true
+		}
+	}
+	return azdo.Server{}, false
+}
+
+// warnUndeclared follows `add --server URL`: git asks adopat only for
+// servers install declared, so a token for any other sits unused. One line
+// says so, with the command that declares it.
+func (a *App) warnUndeclared(o *options) {
+	if len(o.servers) != 1 {
+		return
+	}
+	s, err := azdo.ParseServer(o.servers[0])
+	if err != nil {
+		return
+	}
+	if _, ok := declaredFor(s.Scheme, s.Host, a.gitDeclaredServers()); ok {
+		return
+	}
+	printf(a.Stderr, "note: git does not ask adopat for %s://%s: no server there is declared in git's config; declare it with: git-credential-adopat install --server %s\n",
+		s.Scheme, s.Host, shellQuote(s.String()))
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -59,20 +60,31 @@ func TestWrongPATIsWithdrawnNotDestroyed(t *testing.T) {
 }
 
 // No token for the organisation: git fails at once and the helper says
-// nothing. The other organisation's token is neither sent nor touched.
-func TestMissingPATFailsQuietly(t *testing.T) {
+// so in one line naming the organisation and the add command, at most once
+// a day where it can remember it. The other organisation's token is
+// neither sent nor touched.
+func TestMissingPATFailsWithOneLine(t *testing.T) {
 	t.Parallel()
 	const contosoURL = "https://dev.azure.com/contoso/Shop/_git/shop"
 	srv := startServer(t, adotest.Options{}, webURL, contosoURL)
 	fab := adotest.NewPAT()
 	srv.SetPAT("fabrikam", fab)
 	srv.SetPAT("contoso", adotest.NewPAT())
+	assertMissingLine := func(t *testing.T, stderr, org string) {
+		t.Helper()
+		if n := strings.Count(stderr, "git-credential-adopat"); n != 2 ||
+			!strings.Contains(stderr, "git-credential-adopat: no PAT stored for the Azure DevOps organisation "+org+", so git gets none from adopat; store one with: git-credential-adopat add --org "+org+"\n") {
+			t.Errorf("want one line naming %s and the add command:\n%s", org, stderr)
+		}
+	}
 
 	t.Run("other organisation stored", func(t *testing.T) {
 		t.Parallel()
 		u := newUser(t, srv)
 		u.install()
 		u.addPAT(fab, "--org", "fabrikam")
+		assertMissingLine(t, u.mustFailClone(contosoURL), "contoso")
+		// Once a day: the next failure is git's alone.
 		assertNoAdopatNoise(t, u.mustFailClone(contosoURL))
 		if tok := u.token("fabrikam"); tok.Status != "active" {
 			t.Errorf("fabrikam's token after the contoso failure: %+v, want active", tok)
@@ -82,10 +94,14 @@ func TestMissingPATFailsQuietly(t *testing.T) {
 		t.Parallel()
 		u := newUser(t, srv)
 		u.install()
-		assertNoAdopatNoise(t, u.mustFailClone(webURL))
+		// Nowhere to remember it without creating files: the line comes
+		// every time.
+		for i := 0; i < 2; i++ {
+			assertMissingLine(t, u.mustFailClone(webURL), "fabrikam")
+		}
 		// A get that finds nothing creates nothing.
-		if _, err := os.Lstat(u.vault); !errors.Is(err, fs.ErrNotExist) {
-			t.Errorf("vault after an unanswered get: %v, want it not created", err)
+		if _, err := os.Lstat(filepath.Dir(u.vault)); !errors.Is(err, fs.ErrNotExist) {
+			t.Errorf("vault directory after an unanswered get: %v, want it not created", err)
 		}
 	})
 	t.Cleanup(func() {

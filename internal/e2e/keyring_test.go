@@ -362,7 +362,7 @@ func TestKeyringNoBusGivesOneLineAndNeverLaunchesOne(t *testing.T) {
 // A keyring item deleted in the keyring's own UI (here secret-tool clear):
 // get answers nothing and prints one line naming the scope and the add
 // command that stores it again; the other organisation's token keeps
-// working; `list` still shows both; and running the suggested command
+// working; `list` shows it missing; and running the suggested command
 // repairs it.
 func TestKeyringItemDeletedBehindOurBack(t *testing.T) {
 	keyringtest.Require(t, "secret-tool")
@@ -390,8 +390,12 @@ func TestKeyringItemDeletedBehindOurBack(t *testing.T) {
 
 	u.mustClone(contosoURL)
 	assertAuth(t, "contoso", srv.AuthAttempts("contoso"), false)
-	if got := tokenSummary(u.list()); !slices.Equal(got, []string{"contoso active", "fabrikam active"}) {
-		t.Errorf("list after the deletion shows %q, want both tokens, active", got)
+	// list reads each item: the deleted one is missing, not active.
+	if got := tokenSummary(u.list()); !slices.Equal(got, []string{"contoso active", "fabrikam missing"}) {
+		t.Errorf("list after the deletion shows %q, want contoso active and fabrikam missing", got)
+	}
+	if out := u.mustAdopat("", "list"); !strings.Contains(out, "missing (keyring item deleted; `add` it again)") {
+		t.Errorf("list after the deletion:\n%s", out)
 	}
 
 	// The command the line suggests, run as printed, repairs the token.

@@ -143,6 +143,7 @@ func (h *Helper) get(c *Credential, t azdo.Target, out io.Writer) error {
 	}
 	if len(candidates) == 0 {
 		h.tracef("no answer: no stored token for this request")
+		h.warnMissing(t)
 		return nil
 	}
 	// The most specific match decides. A withdrawn or expired one is not sent, and we
@@ -176,6 +177,18 @@ func (h *Helper) get(c *Credential, t azdo.Target, out io.Writer) error {
 		h.Used(store.Use{At: now.UTC(), Scope: tok.Scope(), Path: usePath(c)})
 	}
 	return nil
+}
+
+// warnMissing says, at most once a day per organisation (WarnOnce, key
+// "missing:ORG"), that no PAT is stored for the organisation git asked
+// about and which command stores one. Not with a CI token in the
+// environment (there the store is not how tokens arrive), nor without
+// WarnOnce to keep it from repeating on every fetch.
+func (h *Helper) warnMissing(t azdo.Target) {
+	if t.Kind != azdo.Cloud || h.Env != nil || h.WarnOnce == nil || !h.WarnOnce("missing:"+t.Org) {
+		return
+	}
+	h.warn("no PAT stored for the Azure DevOps organisation %s, so git gets none from adopat; store one with: git-credential-adopat add --org %s", t.Org, t.Org)
 }
 
 func answer(tok *store.Token, c *Credential, t azdo.Target) Credential {
