@@ -20,7 +20,7 @@ func addFlags(fs *pflag.FlagSet, o *options) {
 	fs.StringVar(&o.project, "project", "", "limit the token to one project of the organisation")
 	fs.StringVar(&o.username, "username", "", "username git sends with the PAT (Azure DevOps ignores it)")
 	fs.StringVar(&o.label, "label", "", `a note for yourself, e.g. "laptop, read-only"`)
-	fs.StringVar(&o.expires, "expires", "", "when the PAT expires, as set in Azure DevOps: 30d, 12w or 2026-12-31")
+	fs.StringVar(&o.expires, "expires", "", "when the PAT expires, as set in Azure DevOps: 30d, 12w, 36h or 2026-12-31 (at most one year)")
 	fs.StringSliceVar(&o.scopes, "scopes", nil, "the scopes granted to the PAT, e.g. vso.code (comma-separated)")
 }
 
@@ -37,7 +37,7 @@ func runAdd(a *App, o *options, args []string) error {
 		return err
 	}
 	if tok.Expires, err = parseExpires(o.expires, a.Now(), !tok.IsServer()); err != nil {
-		return usagef("--expires: %v", err)
+		return usagef("%v", err)
 	}
 	tok.Label, tok.Scopes, tok.Created = o.label, o.scopes, a.Now().UTC()
 	if tok.Secret, err = a.readPAT(tok.Scope()); err != nil {

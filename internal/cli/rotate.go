@@ -37,7 +37,7 @@ func runRotate(a *App, o *options, args []string) error {
 	old := d.Tokens[i]
 	expires, err := parseExpires(o.expires, a.Now(), !old.IsServer())
 	if err != nil {
-		return usagef("--expires: %v", err)
+		return usagef("%v", err)
 	}
 	if expires != nil && !expires.After(a.Now()) {
 		return usagef("--expires: %s is in the past; a new PAT has a future expiry", expires.Format("2006-01-02"))

@@ -198,7 +198,7 @@ func TestKeyringLockedFailsCleanlyWithoutPromptOrLeftovers(t *testing.T) {
 	s := keyringtest.Start(t)
 	srv, pat := fabrikamServer(t)
 
-	u := newKeyringUser(t, srv, s).with("ADOPAT_KEYRING_TIMEOUT=10m")
+	u := newKeyringUser(t, srv, s).with("ADOPAT_KEYRING_TIMEOUT=10min")
 	u.install()
 	u.addPAT(pat, "--org", "fabrikam")
 	if err := s.Lock(); err != nil {
