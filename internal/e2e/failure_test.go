@@ -21,7 +21,7 @@ func TestWrongPATIsWithdrawnNotDestroyed(t *testing.T) {
 
 	u := newUser(t, srv)
 	u.install()
-	u.addPAT(stored, "--org", "fabrikam")
+	u.addPAT(stored, "--org", "fabrikam", "--no-verify") // a PAT the server refuses
 
 	// Azure DevOps, asked about the stored PAT itself, refuses it too:
 	// proof enough to withdraw it, and git shows the line that says so.
@@ -72,7 +72,7 @@ func TestMissingPATFailsQuietly(t *testing.T) {
 		t.Parallel()
 		u := newUser(t, srv)
 		u.install()
-		u.addPAT(fab, "--org", "fabrikam")
+		u.addPAT(fab, "--org", "fabrikam", "--no-verify")
 		assertNoAdopatNoise(t, u.mustFailClone(contosoURL))
 		if tok := u.token("fabrikam"); tok.Status != "active" {
 			t.Errorf("fabrikam's token after the contoso failure: %+v, want active", tok)
