@@ -4,8 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
+	"time"
 	"unicode"
 
 	"github.com/spf13/pflag"
@@ -20,8 +23,9 @@ func addFlags(fs *pflag.FlagSet, o *options) {
 	fs.StringVar(&o.project, "project", "", "limit the token to one project of the organisation")
 	fs.StringVar(&o.username, "username", "", "username git sends with the PAT (Azure DevOps ignores it)")
 	fs.StringVar(&o.label, "label", "", `a note for yourself, e.g. "laptop, read-only"`)
-	fs.StringVar(&o.expires, "expires", "", "when the PAT expires, as set in Azure DevOps: 30d, 12w or 2026-12-31")
+	fs.StringVar(&o.expires, "expires", "", "when the PAT expires, as set in Azure DevOps: 30d, 12w, 36h or 2026-12-31 (at most one year)")
 	fs.StringSliceVar(&o.scopes, "scopes", nil, "the scopes granted to the PAT, e.g. vso.code (comma-separated)")
+	fs.BoolVar(&o.noVerify, "no-verify", false, "store the PAT without asking Azure DevOps whether it accepts it")
 }
 
 func runAdd(a *App, o *options, args []string) error {
@@ -37,23 +41,33 @@ func runAdd(a *App, o *options, args []string) error {
 		return err
 	}
 	if tok.Expires, err = parseExpires(o.expires, a.Now(), !tok.IsServer()); err != nil {
-		return usagef("--expires: %v", err)
+		return usagef("%v", err)
 	}
 	tok.Label, tok.Scopes, tok.Created = o.label, o.scopes, a.Now().UTC()
-	if tok.Secret, err = a.readPAT(tok.Scope()); err != nil {
-		return err
-	}
-	b, err := a.openStore(o, true)
+	b, d, err := a.loadStore(o)
 	if err != nil {
 		return err
 	}
-	replaced := false
+	// A second add for a scope replaces its PAT; an expired token's date
+	// must not be kept for the new PAT (it would never be sent).
+	if i := sameScope(d, &tok); i >= 0 && tok.Expires == nil && expired(&d.Tokens[i], a.Now()) {
+		if tok.Expires, err = a.newExpiry(&d.Tokens[i], addCommand(&tok)); err != nil {
+			return err
+		}
+	}
+	if tok.Secret, err = a.readPAT(&tok); err != nil {
+		return err
+	}
+	checked, note, err := a.checkNewPAT(o, &tok)
+	if err != nil {
+		return err
+	}
+	var old *store.Token
 	err = b.Store.Update(func(d *store.Data) (bool, error) {
-		for i := range d.Tokens {
-			if d.Tokens[i].SameScope(&tok) {
-				d.Tokens[i], replaced = tok, true
-				return true, nil
-			}
+		if i := sameScope(d, &tok); i >= 0 {
+			prev := d.Tokens[i]
+			old, d.Tokens[i] = &prev, keepUnsaid(&prev, tok, o)
+			return true, nil
 		}
 		d.Tokens = append(d.Tokens, tok)
 		return true, nil
@@ -61,16 +75,149 @@ func runAdd(a *App, o *options, args []string) error {
 	if err != nil {
 		return err
 	}
-	verb := "stored"
-	if replaced {
-		verb = "replaced"
+	if old == nil {
+		printf(a.Stdout, "stored PAT for %s%s in %s; %s\n", tok.Scope(), expirySuffix(tok.Expires, a.Now()), b.describe(), checked)
+	} else {
+		now := keepUnsaid(old, tok, o)
+		printf(a.Stdout, "replaced PAT for %s%s in %s; %s; %s\n", tok.Scope(), expirySuffix(now.Expires, a.Now()), b.describe(), replacedWhat(old, &now), checked)
+		tok = now
 	}
-	printf(a.Stdout, "%s PAT for %s%s in %s\n", verb, tok.Scope(), expirySuffix(tok.Expires, a.Now()), b.describe())
 	a.warnUndeclared(o)
-	if tok.Expires != nil && !tok.Expires.After(a.Now()) {
-		printf(a.Stderr, "note: this PAT expired on %s: git will not be sent it; create a new one and run: git-credential-adopat rotate %s\n", tok.Expires.Format("2006-01-02"), tok.Scope())
+	switch {
+	case expired(&tok, a.Now()):
+		printf(a.Stderr, "note: this PAT expired on %s: git will not be sent it; create a new one %s, then run: %s\n", tok.Expires.Format("2006-01-02"), helper.NewPATWhere(&tok), rotateAdvice(&tok))
+	case note != "":
+		printf(a.Stderr, "%s\n", note)
 	}
 	return nil
+}
+
+// sameScope is the index of the token in d that tok would replace, or -1.
+func sameScope(d *store.Data, tok *store.Token) int {
+	for i := range d.Tokens {
+		if d.Tokens[i].SameScope(tok) {
+			return i
+		}
+	}
+	return -1
+}
+
+// keepUnsaid is the token a second add leaves: the new PAT with what the
+// flags said, and the old token's label, scopes, expiry and username where
+// they said nothing, with its history of use. Like rotate, it clears a
+// withdrawal: the new PAT has not been refused.
+func keepUnsaid(old *store.Token, tok store.Token, o *options) store.Token {
+	if o.label == "" {
+		tok.Label = old.Label
+	}
+	if o.scopes == nil {
+		tok.Scopes = old.Scopes
+	}
+	if tok.Expires == nil {
+		tok.Expires = old.Expires
+	}
+	if o.username == "" && !tok.IsServer() {
+		tok.Username = old.Username
+	}
+	tok.LastUsed, tok.Uses, tok.Repos, tok.Refusals = old.LastUsed, old.Uses, old.Repos, old.Refusals
+	return tok
+}
+
+// replacedWhat says what a second add kept and what it changed, so no
+// label, scopes or expiry disappear unseen.
+func replacedWhat(old, now *store.Token) string {
+	var kept, changed []string
+	field := func(name, was, is string) {
+		switch {
+		case was == is && is != "":
+			kept = append(kept, name+" "+is)
+		case was != "" && is != "":
+			changed = append(changed, name+" "+is+" (was "+was+")")
+		case was != "":
+			changed = append(changed, name+" removed (was "+was+")")
+		case is != "":
+			changed = append(changed, name+" "+is+" (new)")
+		}
+	}
+	quoted := func(s string) string {
+		if s == "" {
+			return ""
+		}
+		return strconv.Quote(s)
+	}
+	day := func(t *time.Time) string {
+		if t == nil {
+			return ""
+		}
+		return t.Format("2006-01-02")
+	}
+	field("label", quoted(old.Label), quoted(now.Label))
+	field("scopes", strings.Join(old.Scopes, ","), strings.Join(now.Scopes, ","))
+	field("expiry", day(old.Expires), day(now.Expires))
+	if old.Owner != "" && now.Owner != "" && old.Owner != now.Owner {
+		changed = append(changed, "owner "+now.Owner+" (was "+old.Owner+")")
+	}
+	var parts []string
+	if len(kept) > 0 {
+		parts = append(parts, "kept "+strings.Join(kept, ", "))
+	}
+	if len(changed) > 0 {
+		parts = append(parts, "changed "+strings.Join(changed, ", "))
+	}
+	if len(parts) == 0 {
+		return "no label, scopes or expiry recorded before"
+	}
+	return strings.Join(parts, "; ")
+}
+
+// checkNewPAT asks Azure DevOps, as verify does, whether it accepts the
+// PAT add is about to store, and records whose it is. A PAT it refuses is
+// not stored: most often it was created in another organisation. When
+// Azure DevOps cannot be asked, the PAT is stored and note says so.
+func (a *App) checkNewPAT(o *options, tok *store.Token) (checked, note string, err error) {
+	switch {
+	case o.noVerify:
+		return "not verified (--no-verify)", "", nil
+	case expired(tok, a.Now()):
+		return "not verified (it has expired)", "", nil
+	}
+	servers, err := a.declaredServers(o)
+	if err != nil {
+		return "", "", err
+	}
+	v := a.verifyOne(verifyTarget(tok, servers), tok.Scope(), tok.Secret)
+	where := "is " + tok.Org + " the organisation the PAT was created in?"
+	if tok.IsServer() {
+		where = "is " + tok.Protocol + "://" + tok.Host + " the server the PAT was created on?"
+	}
+	switch {
+	case v.Valid:
+		tok.Owner = v.Identity
+		return "verified as " + v.Identity, "", nil
+	case v.Error != "" && (!v.answered || tok.IsServer()):
+		return "not verified", fmt.Sprintf("note: could not ask Azure DevOps whether it accepts this PAT (%s); stored unchecked: run `git-credential-adopat verify %s` once it answers", v.Error, shellQuote(tok.Scope())), nil
+	case v.Error != "":
+		return "", "", fmt.Errorf("Azure DevOps did not accept this PAT for %s: %s; %s Nothing was stored; use --no-verify to store it anyway", tok.Scope(), v.Error, where)
+	}
+	return "", "", fmt.Errorf("Azure DevOps did not accept this PAT for %s: %s; %s Nothing was stored; use --no-verify to store it anyway", tok.Scope(), v.Reason, where)
+}
+
+// addCommand is the add command for tok's scope, as the user would rerun it.
+func addCommand(tok *store.Token) string {
+	cmd := "git-credential-adopat add"
+	switch {
+	case tok.IsServer():
+		cmd += " --server " + shellQuote(tok.Protocol+"://"+tok.Host)
+		if tok.Username != "" && tok.Username != helper.DefaultUsername {
+			cmd += " --username " + shellQuote(tok.Username)
+		}
+	default:
+		cmd += " --org " + shellQuote(tok.Org)
+		if tok.Project != "" {
+			cmd += " --project " + shellQuote(tok.Project)
+		}
+	}
+	return cmd
 }
 
 // tokenFromFlags builds the token's scope from --org/--project or --server.
@@ -91,6 +238,11 @@ func (a *App) tokenFromFlags(o *options) (store.Token, error) {
 		return store.Token{Protocol: s.Scheme, Host: s.Host, Username: firstNonEmpty(o.username, helper.DefaultUsername)}, nil
 	case o.org == "":
 		return store.Token{}, usagef("say which organisation: --org ORG (or --server URL for Azure DevOps Server)")
+	}
+	if err := orgFromURL(o); err != nil {
+		return store.Token{}, err
+	}
+	switch {
 	case !azdo.ValidOrg(o.org):
 		return store.Token{}, usagef("--org %q is not an Azure DevOps organisation name (letters, digits and hyphens)", o.org)
 	case strings.ContainsAny(o.project, "/\\") || strings.HasPrefix(o.project, "_") || (o.project != "" && strings.TrimSpace(o.project) == ""):
@@ -99,13 +251,49 @@ func (a *App) tokenFromFlags(o *options) (store.Token, error) {
 	return store.Token{Org: o.org, Project: o.project, Username: o.username}, nil
 }
 
+// orgFromURL reduces --org given as the organisation's URL, as the
+// browser shows it (https://dev.azure.com/fabrikam/,
+// https://fabrikam.visualstudio.com), to its name. A URL that also names a
+// project is refused with the flags for either meaning.
+func orgFromURL(o *options) error {
+	raw := o.org
+	if !strings.ContainsAny(raw, "/.:@") {
+		return nil
+	}
+	s := raw
+	if !strings.Contains(s, "://") {
+		s = "https://" + s
+	}
+	u, err := url.Parse(s)
+	if err != nil || u.Host == "" {
+		return usagef("--org %q is neither an organisation name nor its URL (https://dev.azure.com/ORG)", raw)
+	}
+	if u.Scheme != "https" && u.Scheme != "http" {
+		return usagef("--org %q: give the organisation's name or its https URL", raw)
+	}
+	t := azdo.Classify(azdo.Request{Protocol: "https", Host: u.Host, Path: strings.TrimPrefix(u.Path, "/"), Username: u.User.Username()}, nil)
+	switch {
+	case t.Kind != azdo.Cloud:
+		return usagef("--org %q is not an Azure DevOps organisation URL (https://dev.azure.com/ORG); for Azure DevOps Server use --server URL", raw)
+	case t.Project != "" && o.project == "":
+		return usagef("--org %q names the project %s too: for a PAT of the whole organisation use --org %s; for that project only, --org %s --project %s",
+			raw, t.Project, t.Org, t.Org, shellQuote(t.Project))
+	}
+	o.org = t.Org
+	return nil
+}
+
 // readPAT reads the secret from stdin when it is a pipe or file, else from
 // a no-echo prompt. Never from an argument: argv is visible to every user
 // of the machine and lands in shell history.
-func (a *App) readPAT(scope string) (string, error) {
+func (a *App) readPAT(tok *store.Token) (string, error) {
 	var pat string
 	if a.Terminal() {
-		p, err := a.Prompt("PAT for " + scope + " (input hidden): ")
+		where := ""
+		if !tok.IsServer() {
+			where = "create one at " + helper.TokensPage(tok.Org) + "; "
+		}
+		p, err := a.Prompt("PAT for " + tok.Scope() + " (" + where + "input hidden): ")
 		if err != nil {
 			return "", err
 		}

@@ -70,9 +70,9 @@ func (a *App) keyringTimeout(o *options, cfg map[string]string) (time.Duration, 
 	if raw == "" {
 		return defaultKeyringTimeout, nil
 	}
-	d, err := time.ParseDuration(raw)
-	if err != nil || d <= 0 {
-		return 0, usagef("keyring timeout %q: give a duration such as 3s", raw)
+	d, err := parseSpan(keyringSpan, raw)
+	if err != nil {
+		return 0, usagef("%v (--keyring-timeout, ADOPAT_KEYRING_TIMEOUT or keyring-timeout in the config)", err)
 	}
 	return d, nil
 }

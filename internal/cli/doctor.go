@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/adopat/git-credential-adopat/internal/azdo"
+	"github.com/adopat/git-credential-adopat/internal/helper"
 	"github.com/adopat/git-credential-adopat/internal/store"
 )
 
@@ -66,11 +67,11 @@ func runDoctor(a *App, o *options, args []string) error {
 			case lt.Status == "withdrawn":
 				report("warn", "%s: withdrawn after git reported it rejected; `restore %s` or `add` a new one", lt.Scope, lt.Scope)
 			case lt.Status == "expired":
-				report("FAIL", "%s: expired %s; create a new PAT and `add` it", lt.Scope, lt.Expires.Format("2006-01-02"))
+				report("FAIL", "%s: expired %s; create a new PAT %s, then run: %s", lt.Scope, lt.Expires.Format("2006-01-02"), helper.NewPATWhere(&d.Tokens[i]), rotateAdvice(&d.Tokens[i]))
 			case lt.Expires == nil:
-				report("warn", "%s: no expiry recorded; `add --expires` it to be warned in time", lt.Scope)
+				report("warn", "%s: no expiry recorded; to be warned in time, add the same PAT again with the date Azure DevOps shows: %s --expires YYYY-MM-DD", lt.Scope, addCommand(&d.Tokens[i]))
 			case *lt.DaysLeft <= 7:
-				report("warn", "%s: expires in %s (%s)", lt.Scope, plural(*lt.DaysLeft, "day"), lt.Expires.Format("2006-01-02"))
+				report("warn", "%s: expires in %s (%s); create a new PAT %s, then run: %s", lt.Scope, plural(*lt.DaysLeft, "day"), lt.Expires.Format("2006-01-02"), helper.NewPATWhere(&d.Tokens[i]), rotateAdvice(&d.Tokens[i]))
 			}
 		}
 	}

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"errors"
 	"fmt"
 	"math"
 	"strconv"
@@ -9,13 +8,16 @@ import (
 	"time"
 )
 
-// maxLifetime is Azure DevOps' longest PAT lifetime: one year ("Use
-// personal access tokens", Azure DevOps docs). A day of slack covers time
-// zones and leap years.
-const maxLifetime = 366 * 24 * time.Hour
+// maxLifetimeDays is Azure DevOps' longest PAT lifetime, one year ("Use
+// personal access tokens", Azure DevOps docs), with a day of slack for
+// leap years and time zones. It is counted in calendar days, so "366d" and
+// the date it lands on are both accepted, and a day later both refused.
+const maxLifetimeDays = 366
 
-// parseExpires reads --expires: "30d", "12w", a Go duration such as "720h",
-// a date (the PAT then lasts through that day, local time) or RFC 3339.
+// parseExpires reads --expires: a duration in the one grammar of
+// duration.go (30d, 12w, 36h), a date (the PAT then lasts through that
+// day, local time) or an RFC 3339 time. A duration is always in the
+// future; a date may be in the past, to record a PAT that has expired.
 func parseExpires(s string, now time.Time, cloud bool) (*time.Time, error) {
 	if s == "" {
 		return nil, nil
@@ -24,46 +26,48 @@ func parseExpires(s string, now time.Time, cloud bool) (*time.Time, error) {
 	if err != nil {
 		return nil, err
 	}
-	// A date in the past is accepted: recording a PAT that has already
-	// expired keeps its history, and it is never sent; callers say so.
-	if cloud && t.Sub(now) > maxLifetime {
-		return nil, errors.New("Azure DevOps PATs last at most one year")
+	if latest := latestExpiry(now); cloud && t.After(latest) {
+		return nil, fmt.Errorf("--expires %s: Azure DevOps PATs last at most one year; the latest expiry is %s (%dd)", s, latest.Format("2006-01-02"), maxLifetimeDays)
 	}
 	t = t.UTC()
 	return &t, nil
 }
 
+// latestExpiry is the end of the last day a PAT created now can reach.
+func latestExpiry(now time.Time) time.Time {
+	y, m, d := now.Date()
+	return time.Date(y, m, d+maxLifetimeDays+1, 0, 0, 0, 0, now.Location()).Add(-time.Second)
+}
+
 func expiryTime(s string, now time.Time) (time.Time, error) {
-	if n, unit, ok := countUnit(s); ok {
-		return now.Add(time.Duration(n) * unit), nil
-	}
-	if d, err := time.ParseDuration(s); err == nil && d <= maxDays*24*time.Hour {
-		return now.Add(d), nil
-	}
-	if day, err := time.ParseInLocation("2006-01-02", s, now.Location()); err == nil {
+	if isDate(s) {
+		day, err := time.ParseInLocation("2006-01-02", s, now.Location())
+		if err != nil {
+			return time.Time{}, fmt.Errorf("--expires %s: not a date of the calendar; write it as YYYY-MM-DD, e.g. 2026-12-31", s)
+		}
 		return day.AddDate(0, 0, 1).Add(-time.Second), nil
 	}
 	if t, err := time.Parse(time.RFC3339, s); err == nil {
 		return t, nil
 	}
-	return time.Time{}, fmt.Errorf("%q is not a duration (30d, 12w, 720h) or a date (2026-12-31)", s)
+	d, err := parseSpan(expirySpan, s)
+	if err != nil {
+		return time.Time{}, err
+	}
+	return now.Add(d), nil
 }
 
-// maxDays keeps "NNNd" far from time.Duration's overflow (about 292
-// years), where a huge count would wrap into the past or the present.
-const maxDays = 100 * 366
-
-func countUnit(s string) (int, time.Duration, bool) {
-	units := map[byte]time.Duration{'d': 24 * time.Hour, 'w': 7 * 24 * time.Hour}
-	if len(s) < 2 {
-		return 0, 0, false
+// isDate reports whether s has the shape of YYYY-MM-DD.
+func isDate(s string) bool {
+	if len(s) != 10 || s[4] != '-' || s[7] != '-' {
+		return false
 	}
-	unit, ok := units[s[len(s)-1]]
-	n, err := strconv.Atoi(s[:len(s)-1])
-	if !ok || err != nil || n <= 0 || n > maxDays/int(unit/(24*time.Hour)) {
-		return 0, 0, false
+	for i, c := range []byte(s) {
+		if i != 4 && i != 7 && (c < '0' || c > '9') {
+			return false
+		}
 	}
-	return n, unit, true
+	return true
 }
 
 // daysLeft counts days until t, to the nearest day: "--expires 10d" reads

@@ -119,7 +119,8 @@ func runVersion(a *App, o *options, args []string) error {
 const defaultExpiryWarning = 7 * 24 * time.Hour
 
 // expiryWarning reads ADOPAT_EXPIRY_WARNING or the config's
-// expiry-warning: "7d", "2w", "36h"; "0" turns the warning off.
+// expiry-warning in the grammar of duration.go: "7d", "2w", "36h"; "0"
+// turns the warning off.
 func (a *App) expiryWarning() (time.Duration, error) {
 	cfg, err := a.readConfig()
 	if err != nil {
@@ -129,15 +130,12 @@ func (a *App) expiryWarning() (time.Duration, error) {
 	if raw == "" {
 		return defaultExpiryWarning, nil
 	}
-	if raw == "0" {
+	if strings.TrimSpace(raw) == "0" {
 		return 0, nil
 	}
-	if n, unit, ok := countUnit(raw); ok {
-		return time.Duration(n) * unit, nil
-	}
-	d, err := time.ParseDuration(raw)
-	if err != nil || d < 0 {
-		return 0, usagef("expiry warning %q: give a duration such as 7d, 2w or 36h", raw)
+	d, err := parseSpan(warningSpan, raw)
+	if err != nil {
+		return 0, usagef("%v (ADOPAT_EXPIRY_WARNING or expiry-warning in the config; 0 for none)", err)
 	}
 	return d, nil
 }

@@ -39,13 +39,13 @@ func assertNoRaw(t *testing.T, what, out string) {
 // the vault and the usage journal directly, as a tampering user could.
 func hostileVault(t *testing.T, ta *testApp, value string) {
 	t.Helper()
-	if code := ta.run(adotest.NewPAT(), "add", "--org", "fabrikam", "--expires", "3d", "--scopes", "vso.code_write"); code != 0 {
+	if code := ta.run(adotest.NewPAT(), "add", "--org", "fabrikam", "--expires", "3d", "--scopes", "vso.code_write", "--no-verify"); code != 0 {
 		t.Fatalf("add: %s", ta.stderr)
 	}
 	vault := ta.env["ADOPAT_VAULT"]
 	v := store.NewVault(vault, store.DefaultIdentityPath(vault))
 	err := v.Update(func(d *store.Data) (bool, error) {
-		d.Tokens[0].Label, d.Tokens[0].Username = value, value
+		d.Tokens[0].Label, d.Tokens[0].Username, d.Tokens[0].Owner = value, value, "Mallory "+value
 		d.Tokens = append(d.Tokens,
 			store.Token{Protocol: "https", Host: "tfs" + value, Username: value, Secret: adotest.NewPAT(), Created: fixedNow},
 			store.Token{Org: "org" + value, Secret: adotest.NewPAT(), Created: fixedNow})

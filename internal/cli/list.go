@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/adopat/git-credential-adopat/internal/azdo"
+	"github.com/adopat/git-credential-adopat/internal/helper"
 	"github.com/adopat/git-credential-adopat/internal/store"
 )
 
@@ -23,6 +24,7 @@ type listedToken struct {
 	Path      string          `json:"path"`
 	Username  string          `json:"username"`
 	Label     string          `json:"label"`
+	Owner     string          `json:"owner"` // whose PAT Azure DevOps said it is; "" when never checked
 	Scopes    []string        `json:"scopes"`
 	Privilege string          `json:"privilege"` // "read", "write", "full" or "unknown", from scopes
 	Created   time.Time       `json:"created"`
@@ -71,18 +73,26 @@ func runList(a *App, o *options, args []string) error {
 	}
 	fmt.Fprintln(a.Stdout)
 	tw := tabwriter.NewWriter(a.Stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "SCOPE\tLABEL\tUSERNAME\tCREATED\tEXPIRES\tLAST USED\tPAT SCOPES\tSTATUS")
+	fmt.Fprintln(tw, "SCOPE\tLABEL\tOWNER\tUSERNAME\tCREATED\tEXPIRES\tLAST USED\tPAT SCOPES\tSTATUS")
 	for _, t := range out.Tokens {
-		printf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", t.Scope, dash(t.Label), dash(t.Username),
+		printf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", t.Scope, dash(t.Label), dash(t.Owner), dash(t.Username),
 			t.Created.Local().Format("2006-01-02"), expiresColumn(t), lastUsedColumn(t), scopesColumn(t), statusColumn(t))
 	}
-	return tw.Flush()
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	for i := range d.Tokens {
+		if tok := &d.Tokens[i]; expired(tok, now) && tok.Withdrawn == nil {
+			printf(a.Stdout, "\n%s expired on %s and is not sent: create a new PAT %s, then run: %s\n", tok.Scope(), tok.Expires.Format("2006-01-02"), helper.NewPATWhere(tok), rotateAdvice(tok))
+		}
+	}
+	return nil
 }
 
 func describe(tok *store.Token, now time.Time) listedToken {
 	lt := listedToken{
 		Scope: tok.Scope(), Kind: "cloud", Org: tok.Org, Project: tok.Project, Path: tok.Path,
-		Username: tok.Username, Label: tok.Label, Scopes: tok.Scopes, Created: tok.Created,
+		Username: tok.Username, Label: tok.Label, Owner: tok.Owner, Scopes: tok.Scopes, Created: tok.Created,
 		Expires: tok.Expires, LastUsed: tok.LastUsed, Uses: tok.Uses, Repos: tok.Repos,
 		Withdrawn: tok.Withdrawn, Status: "active", Privilege: string(azdo.ScopePrivilege(tok.Scopes)),
 	}

@@ -127,7 +127,7 @@ func verifyCopied(s store.Store, want []store.Token) error {
 // sameToken compares secrets and every piece of metadata.
 func sameToken(a, b *store.Token) bool {
 	return a.SameScope(b) && a.Secret == b.Secret && a.OAuthRefreshToken == b.OAuthRefreshToken &&
-		a.Label == b.Label && slices.Equal(a.Scopes, b.Scopes) && a.Created.Equal(b.Created) &&
+		a.Label == b.Label && a.Owner == b.Owner && slices.Equal(a.Scopes, b.Scopes) && a.Created.Equal(b.Created) &&
 		sameTimePtr(a.Expires, b.Expires) && sameTimePtr(a.LastUsed, b.LastUsed) && sameTimePtr(a.Withdrawn, b.Withdrawn)
 }
 

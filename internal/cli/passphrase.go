@@ -54,9 +54,9 @@ func runUnlock(a *App, o *options, args []string) error {
 	if len(args) > 0 {
 		return usagef("unlock takes no arguments")
 	}
-	ttl, err := time.ParseDuration(o.unlockTT)
-	if err != nil || ttl <= 0 {
-		return usagef("--for %q: give a duration such as 30m or 8h", o.unlockTT)
+	ttl, err := parseSpan(unlockSpan, o.unlockTT)
+	if err != nil {
+		return usagef("%v", err)
 	}
 	v, err := a.openVault(o, true)
 	if err != nil {
@@ -78,7 +78,12 @@ func runUnlock(a *App, o *options, args []string) error {
 	if err := v.Unlock(p, ttl); err != nil {
 		return err
 	}
-	fmt.Fprintf(a.Stdout, "unlocked until %s\n", a.Now().Add(ttl).Format("15:04"))
+	until := a.Now().Add(ttl)
+	if ttl < 24*time.Hour {
+		fmt.Fprintf(a.Stdout, "unlocked until %s\n", until.Format("15:04"))
+	} else {
+		fmt.Fprintf(a.Stdout, "unlocked until %s\n", until.Format("2006-01-02 15:04"))
+	}
 	return nil
 }
 

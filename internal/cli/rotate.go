@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/spf13/pflag"
 
@@ -10,7 +11,7 @@ import (
 
 func rotateFlags(fs *pflag.FlagSet, o *options) {
 	fs.StringVar(&o.label, "label", "", "a new label (default: keep)")
-	fs.StringVar(&o.expires, "expires", "", "the new PAT's expiry: 30d or 2026-12-31 (default: keep)")
+	fs.StringVar(&o.expires, "expires", "", "the new PAT's expiry: 30d or 2026-12-31 (default: keep, unless it has passed)")
 	fs.StringSliceVar(&o.scopes, "scopes", nil, "the new PAT's scopes (default: keep)")
 	fs.BoolVar(&o.noVerify, "no-verify", false, "store the new PAT without asking Azure DevOps first")
 }
@@ -18,7 +19,8 @@ func rotateFlags(fs *pflag.FlagSet, o *options) {
 // runRotate replaces a token's PAT: the new one is read like add's, checked
 // with Azure DevOps, and only then written, in one atomic update that keeps
 // the label, expiry, scopes and history unless new ones are given. A new
-// PAT Azure DevOps refuses leaves the old one in place.
+// PAT Azure DevOps refuses leaves the old one in place. An expired token's
+// date is never kept: the new PAT's expiry is asked for, or required.
 func runRotate(a *App, o *options, args []string) error {
 	if len(args) != 1 {
 		return usagef("give exactly one SCOPE, as `git-credential-adopat list` shows it")
@@ -37,16 +39,21 @@ func runRotate(a *App, o *options, args []string) error {
 	old := d.Tokens[i]
 	expires, err := parseExpires(o.expires, a.Now(), !old.IsServer())
 	if err != nil {
-		return usagef("--expires: %v", err)
+		return usagef("%v", err)
 	}
 	if expires != nil && !expires.After(a.Now()) {
-		return usagef("--expires: %s is in the past; a new PAT has a future expiry", expires.Format("2006-01-02"))
+		return usagef("--expires %s: %s is in the past; a new PAT has a future expiry", o.expires, expires.Format("2006-01-02"))
 	}
-	pat, err := a.readPAT(old.Scope())
+	if expires == nil && expired(&old, a.Now()) {
+		if expires, err = a.newExpiry(&old, "git-credential-adopat rotate "+shellQuote(old.Scope())); err != nil {
+			return err
+		}
+	}
+	pat, err := a.readPAT(&old)
 	if err != nil {
 		return err
 	}
-	verified := "not verified (--no-verify)"
+	verified, owner := "not verified (--no-verify)", ""
 	if !o.noVerify {
 		servers, err := a.declaredServers(o)
 		if err != nil {
@@ -59,15 +66,16 @@ func runRotate(a *App, o *options, args []string) error {
 		case !v.Valid:
 			return fmt.Errorf("Azure DevOps did not accept the new PAT for %s: %s; the old token stays in place", old.Scope(), v.Reason)
 		}
-		verified = "verified as " + v.Identity
+		verified, owner = "verified as "+v.Identity, v.Identity
 	}
+	var after *store.Token
 	err = b.Store.Update(func(d *store.Data) (bool, error) {
 		i := findScope(d, old.Scope())
 		if i < 0 {
 			return false, fmt.Errorf("the token for %s was removed meanwhile; add the new PAT with `git-credential-adopat add`", old.Scope())
 		}
 		t := &d.Tokens[i]
-		t.Secret, t.Created, t.Withdrawn = pat, a.Now().UTC(), nil
+		t.Secret, t.Created, t.Withdrawn, t.Owner = pat, a.Now().UTC(), nil, owner
 		if expires != nil {
 			t.Expires = expires
 		}
@@ -77,11 +85,16 @@ func runRotate(a *App, o *options, args []string) error {
 		if o.label != "" {
 			t.Label = o.label
 		}
+		c := *t
+		after = &c
 		return true, nil
 	})
 	if err != nil {
 		return err
 	}
-	printf(a.Stdout, "rotated %s: %s; now revoke the old PAT in Azure DevOps (User settings, Personal access tokens)\n", old.Scope(), verified)
+	printf(a.Stdout, "rotated %s: %s; %s; now revoke the old PAT in Azure DevOps (User settings, Personal access tokens)\n", old.Scope(), verified, expiryState(after.Expires, expires == nil))
+	if expires == nil && after.Expires != nil && after.Expires.Sub(a.Now()) <= 7*24*time.Hour {
+		printf(a.Stderr, "note: the kept expiry is in %s; if the new PAT lasts longer, record it: git-credential-adopat rotate %s --expires DATE with the same PAT\n", plural(daysLeft(*after.Expires, a.Now()), "day"), shellQuote(old.Scope()))
+	}
 	return nil
 }

@@ -25,6 +25,9 @@ type verification struct {
 	// Restored: the token had been withdrawn after a refusal and, Azure
 	// DevOps accepting it now, is back in service.
 	Restored bool `json:"restored,omitempty"`
+	// answered: Error is an answer that says nothing about the PAT (404:
+	// no organisation there), not a failure to ask.
+	answered bool
 }
 
 // runVerify asks Azure DevOps (GET {org}/_apis/connectionData) whether each
@@ -71,6 +74,9 @@ func runVerify(a *App, o *options, args []string) error {
 	}
 	if err := restoreAccepted(b, results, asks); err != nil {
 		return err
+	}
+	if err := recordOwners(b, results, asks); err != nil {
+		printf(a.Stderr, "git-credential-adopat: whose PATs they are was not recorded: %v\n", err)
 	}
 	if o.json {
 		enc := json.NewEncoder(a.Stdout)
@@ -156,7 +162,8 @@ func (a *App) verifyOne(t adoapi.Target, scope, pat string) verification {
 	case errors.As(err, &netErr):
 		v.Error = "network: " + err.Error()
 	case err != nil:
-		v.Error = err.Error()
+		var respErr *adoapi.ResponseError
+		v.Error, v.answered = err.Error(), errors.As(err, &respErr)
 	default:
 		v.Valid, v.Identity, v.Reason = res.Valid, res.Identity.String(), res.Reason
 	}

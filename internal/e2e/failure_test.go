@@ -22,7 +22,7 @@ func TestWrongPATIsWithdrawnNotDestroyed(t *testing.T) {
 
 	u := newUser(t, srv)
 	u.install()
-	u.addPAT(stored, "--org", "fabrikam")
+	u.addPAT(stored, "--org", "fabrikam", "--no-verify") // a PAT the server refuses
 
 	// Azure DevOps, asked about the stored PAT itself, refuses it too:
 	// proof enough to withdraw it, and git shows the line that says so.
@@ -82,7 +82,7 @@ func TestMissingPATFailsWithOneLine(t *testing.T) {
 		t.Parallel()
 		u := newUser(t, srv)
 		u.install()
-		u.addPAT(fab, "--org", "fabrikam")
+		u.addPAT(fab, "--org", "fabrikam", "--no-verify")
 		assertMissingLine(t, u.mustFailClone(contosoURL), "contoso")
 		// Once a day: the next failure is git's alone.
 		assertNoAdopatNoise(t, u.mustFailClone(contosoURL))

@@ -25,7 +25,7 @@ func hostileServer(t *testing.T) (*adotest.Server, *user, string) {
 	srv.SetPAT("contoso", adotest.NewPAT())
 	u := newUser(t, srv)
 	u.install()
-	u.addPAT(pat, "--org", "fabrikam")
+	u.addPAT(pat, "--org", "fabrikam", "--no-verify") // the tests count every credential the stand-in sees
 	return srv, u, pat
 }
 
@@ -106,7 +106,7 @@ func TestProjectTokenStaysInItsProject(t *testing.T) {
 	srv.SetPAT("fabrikam", pat)
 	u := newUser(t, srv)
 	u.install()
-	u.addPAT(pat, "--org", "fabrikam", "--project", "Website")
+	u.addPAT(pat, "--org", "fabrikam", "--project", "Website", "--no-verify")
 	r := u.git("", "ls-remote", "https://dev.azure.com/fabrikam/Website/%2e%2e/Intranet/_git/intranet")
 	if r.code == 0 || !strings.Contains(r.stderr, "not answering for") {
 		t.Fatalf("want a refusal:\n%s", r)

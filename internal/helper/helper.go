@@ -5,6 +5,7 @@ import (
 	"io"
 	"math"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/adopat/git-credential-adopat/internal/azdo"
@@ -160,11 +161,11 @@ func (h *Helper) get(c *Credential, t azdo.Target, out io.Writer) error {
 	now := h.now()
 	if expired(tok, now) {
 		h.tracef("no answer: the token %s has expired", tok.Scope())
-		h.warn("the PAT for %s expired on %s and was not sent; create a new one in Azure DevOps and run: git-credential-adopat rotate %s", tok.Scope(), tok.Expires.Format("2006-01-02"), tok.Scope())
+		h.warn("the PAT for %s expired on %s and was not sent; create a new one %s, then run: %s", tok.Scope(), tok.Expires.Format("2006-01-02"), NewPATWhere(tok), RotateAdvice(tok))
 		return nil
 	}
 	if tok.Expires != nil && tok.Expires.Sub(now) <= h.WarnWithin && h.WarnOnce != nil && h.WarnOnce(tok.Scope()) {
-		h.warn("the PAT for %s expires on %s (%s left); create a new one in Azure DevOps and run: git-credential-adopat rotate %s", tok.Scope(), tok.Expires.Format("2006-01-02"), days(tok.Expires.Sub(now)), tok.Scope())
+		h.warn("the PAT for %s expires on %s (%s left); create a new one %s, then run: %s", tok.Scope(), tok.Expires.Format("2006-01-02"), days(tok.Expires.Sub(now)), NewPATWhere(tok), RotateAdvice(tok))
 	}
 	if err := d.Reveal(tok); err != nil {
 		return err
@@ -189,6 +190,40 @@ func (h *Helper) warnMissing(t azdo.Target) {
 		return
 	}
 	h.warn("no PAT stored for the Azure DevOps organisation %s, so git gets none from adopat; store one with: git-credential-adopat add --org %s", t.Org, t.Org)
+}
+
+// RotateAdvice is the complete command that puts a new PAT in tok's place,
+// with a note on the one value the user must check. It always gives
+// --expires: a new PAT has a new expiry, and rotate keeping one that has
+// passed (or soon will) would leave the new PAT unsent. 30 days is Azure
+// DevOps' default lifetime.
+func RotateAdvice(tok *store.Token) string {
+	return "git-credential-adopat rotate " + shellWord(tok.Scope()) + " --expires 30d (or the lifetime you gave the new PAT)"
+}
+
+// NewPATWhere says where to create a PAT for tok: the organisation's
+// "Personal access tokens" page for the cloud.
+func NewPATWhere(tok *store.Token) string {
+	if tok.IsServer() {
+		return "in Azure DevOps Server (User settings, Personal access tokens)"
+	}
+	return "at " + TokensPage(tok.Org)
+}
+
+// TokensPage is the page where Azure DevOps creates PATs for org.
+func TokensPage(org string) string {
+	return "https://dev.azure.com/" + org + "/_usersSettings/tokens"
+}
+
+// shellWord makes s one POSIX shell word, so the advice can be pasted as
+// it is: project names may hold spaces.
+func shellWord(s string) string {
+	for _, c := range []byte(s) {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("-_./:@%+,=", c) >= 0) {
+			return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+		}
+	}
+	return s
 }
 
 func answer(tok *store.Token, c *Credential, t azdo.Target) Credential {

@@ -28,7 +28,11 @@ type Token struct {
 	Secret            string `json:"secret"`
 	OAuthRefreshToken string `json:"oauth_refresh_token,omitempty"`
 
-	Label  string   `json:"label,omitempty"`
+	Label string `json:"label,omitempty"`
+	// Owner is whose PAT it is, as Azure DevOps named the identity it
+	// authenticated ("Jane Doe <jane@example.com>") when add, rotate or
+	// verify asked; empty when never checked.
+	Owner  string   `json:"owner,omitempty"`
 	Scopes []string `json:"scopes,omitempty"`
 
 	Created   time.Time  `json:"created"`
