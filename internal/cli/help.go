@@ -48,7 +48,7 @@ SYSTEM_ACCESSTOKEN answers Azure DevOps without any store.
 func commandUsage(c *command) string {
 	fs := pflag.NewFlagSet(c.name, pflag.ContinueOnError)
 	o := &options{}
-	o.common(fs)
+	o.common(fs, c.name)
 	if c.flags != nil {
 		c.flags(fs, o)
 	}
