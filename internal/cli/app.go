@@ -36,6 +36,8 @@ type App struct {
 	Terminal       func() bool
 	OutputTerminal func() bool
 	Prompt         func(prompt string) (string, error)
+	// Ask reads a visible answer (y/N) from the terminal; nil uses Prompt.
+	Ask func(prompt string) (string, error)
 	// Git is the git executable used by install and uninstall.
 	Git string
 
@@ -47,7 +49,7 @@ func NewApp() *App {
 	return &App{
 		Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr,
 		Getenv: os.Getenv, LookupEnv: os.LookupEnv, Now: time.Now,
-		Terminal: stdinIsTerminal, OutputTerminal: stdoutIsTerminal, Prompt: promptTerminal,
+		Terminal: stdinIsTerminal, OutputTerminal: stdoutIsTerminal, Prompt: promptTerminal, Ask: askTerminal,
 		Git: "git",
 	}
 }

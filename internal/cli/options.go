@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"slices"
 	"strings"
 
@@ -34,6 +35,8 @@ type options struct {
 	output string
 	// rotate
 	noVerify bool
+	// remove
+	yes bool
 }
 
 // valueFlags are the common flags that take a separate value, so that
@@ -151,7 +154,15 @@ func (a *App) openVault(o *options, interactive bool) (*store.Vault, error) {
 	}
 	v := store.NewVault(vault, identity)
 	if interactive {
-		v.Passphrase = func() (string, error) { return a.Prompt("Passphrase for " + identity + ": ") }
+		v.Passphrase = func() (string, error) {
+			p, err := a.Prompt("Passphrase for " + identity + ": ")
+			if errors.Is(err, errNoTerminal) {
+				// Not "pipe it on stdin": a passphrase is never read there.
+				return "", errors.New("the key is passphrase-protected and locked, and there is no terminal here to ask for the passphrase on; " +
+					"run `git-credential-adopat unlock` at a terminal on this machine first, then run this again")
+			}
+			return p, err
+		}
 	}
 	return v, nil
 }
