@@ -130,8 +130,11 @@ var commandDocs = map[string]struct {
 		"pass show ado/fabrikam-new | git-credential-adopat rotate fabrikam",
 	}},
 	"remove": {`Deletes the token for SCOPE (as list shows it) from the store, for
-		good. Revoke the PAT in Azure DevOps too if nothing needs it any more.`, []string{
+		good. At a terminal it asks first; --yes skips the question. Without a
+		terminal, as in a script, it removes without asking. Revoke the PAT in
+		Azure DevOps too if nothing needs it any more.`, []string{
 		"git-credential-adopat remove fabrikam",
+		"git-credential-adopat remove fabrikam/Website --yes",
 	}},
 	"restore": {`Puts a token that git withdrew (Azure DevOps called the PAT
 		invalid after a 401) back into service, when you know the PAT is good.
