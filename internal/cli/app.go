@@ -78,7 +78,7 @@ func (a *App) Run(args []string) int {
 	name, rest := splitCommand(args)
 	cmd, ok := commands()[name]
 	switch {
-	case name == "" && hasHelpFlag(rest), name == "help" && helpTopic(rest) == "":
+	case name == "" && hasHelpFlag(rest), name == "help" && (helpTopic(rest) == "" || helpTopic(rest) == "help"):
 		fmt.Fprint(a.Stdout, mainUsage())
 		return ExitOK
 	case name == "" && hasVersionFlag(rest):
@@ -147,7 +147,7 @@ func (a *App) unknownCommand(name string, rest []string) int {
 	}
 	// `adopat --sever URL get` in a helper string makes "URL" the word;
 	// the misspelt flag is the mistake to report.
-	if len(suggestions) == 0 {
+	if len(suggestions) == 0 && !gitActionWord.MatchString(name) {
 		if err := unknownFlagIn(rest); err != nil {
 			printf(a.Stderr, "git-credential-adopat: %v (so %q was taken for the command)\nsee: git-credential-adopat --help\n", err, name)
 			return ExitUsage

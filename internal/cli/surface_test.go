@@ -63,6 +63,14 @@ func TestTypoIsUsageErrorWithoutTerminal(t *testing.T) {
 	if code := ta.run("", "help", "instal"); code != ExitUsage || !strings.Contains(ta.stderr.String(), `did you mean "install"?`) {
 		t.Errorf("help instal: exit %d, stderr %q", code, ta.stderr)
 	}
+	ta.Terminal = func() bool { return true }
+	if code := ta.run("", "frobnicate", "--org", "x"); code != ExitUsage || !strings.Contains(ta.stderr.String(), `unknown command "frobnicate"`+"\n") {
+		t.Errorf("frobnicate at a terminal: exit %d, stderr %q", code, ta.stderr)
+	}
+	ta.Terminal = func() bool { return false }
+	if code := ta.run("", "help", "help"); code != ExitOK || !strings.Contains(ta.stdout.String(), "Commands:") {
+		t.Errorf("help help: exit %d, stderr %q", code, ta.stderr)
+	}
 	if code := ta.run("", "help", "frobnicate"); code != ExitUsage || !strings.Contains(ta.stderr.String(), `unknown command "frobnicate"`) {
 		t.Errorf("help frobnicate: exit %d, stderr %q", code, ta.stderr)
 	}
