@@ -310,6 +310,8 @@ func (a *App) readPAT(tok *store.Token) (string, error) {
 	}
 	pat = strings.TrimSpace(pat)
 	switch {
+	case pat == "" && a.Terminal():
+		return "", errors.New("no PAT given: the prompt got an empty line; run the command again and paste the PAT at the prompt")
 	case pat == "":
 		return "", errors.New("no PAT given: pipe it on stdin (e.g. from your password manager) or run add in a terminal to be prompted")
 	case strings.IndexFunc(pat, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) >= 0:

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/spf13/pflag"
@@ -35,7 +36,8 @@ type App struct {
 	Terminal       func() bool
 	OutputTerminal func() bool
 	Prompt         func(prompt string) (string, error)
-	// Ask reads a line that is no secret (an expiry) with echo; nil: Prompt.
+	// Ask reads a visible answer (an expiry, y/N) from the terminal; nil
+	// uses Prompt.
 	Ask func(prompt string) (string, error)
 	// Git is the git executable used by install and uninstall.
 	Git string
@@ -77,42 +79,42 @@ func (a *App) Run(args []string) int {
 	name, rest := splitCommand(args)
 	cmd, ok := commands()[name]
 	switch {
-	case name == "" && hasHelpFlag(rest), name == "help" && len(rest) == 0:
+	case name == "" && hasHelpFlag(rest), name == "help" && (helpTopic(rest) == "" || helpTopic(rest) == "help"):
 		fmt.Fprint(a.Stdout, mainUsage())
 		return ExitOK
 	case name == "" && hasVersionFlag(rest):
 		name, cmd, ok, rest = "version", commands()["version"], true, nil
 	case name == "":
-		fmt.Fprint(a.Stderr, mainUsage())
+		if err := unknownFlagIn(rest); err != nil {
+			printf(a.Stderr, "git-credential-adopat: %v\nsee: git-credential-adopat --help\n", err)
+		} else {
+			fmt.Fprint(a.Stderr, mainUsage())
+		}
 		return ExitUsage
 	case name == "help":
-		name = rest[0]
-		if c, found := commands()[name]; found {
+		// Nobody but a person asks for help: an unknown topic is a
+		// usage error, never git's silent ignore.
+		topic := helpTopic(rest)
+		if c, found := commands()[topic]; found {
 			fmt.Fprint(a.Stdout, commandUsage(c))
 			return ExitOK
 		}
+		printf(a.Stderr, "git-credential-adopat help: unknown command %q%s\nsee: git-credential-adopat --help\n", topic, didYouMean(commandSuggestions(topic), true))
+		return ExitUsage
 	}
 	if !ok {
-		// git runs helpers with actions it may add in future versions;
-		// gitcredentials(7) asks helpers to ignore those silently. git never
-		// gives a helper a terminal on stdin or stdout, so a person typing
-		// at one gets told about the typo instead.
-		if !a.Terminal() && !a.OutputTerminal() {
-			return ExitOK
-		}
-		printf(a.Stderr, "git-credential-adopat: unknown command %q; see git-credential-adopat --help\n", name)
-		return ExitUsage
+		return a.unknownCommand(name, rest)
 	}
 	o := &options{}
 	fs := pflag.NewFlagSet(name, pflag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	o.common(fs)
+	o.common(fs, name)
 	if cmd.flags != nil {
 		cmd.flags(fs, o)
 	}
 	help := fs.BoolP("help", "h", false, "show help")
 	if err := fs.Parse(rest); err != nil {
-		printf(a.Stderr, "git-credential-adopat %s: %v\nsee: git-credential-adopat %s --help\n", name, err, name)
+		printf(a.Stderr, "git-credential-adopat %s: %v\nsee: git-credential-adopat %s --help\n", name, flagError(fs, name, err), name)
 		return ExitUsage
 	}
 	if *help {
@@ -131,6 +133,55 @@ func (a *App) Run(args []string) int {
 		printf(a.Stderr, "git-credential-adopat: %v\n", err)
 		return ExitRuntime
 	}
+}
+
+// unknownCommand answers a command word we do not know: a typo of one of
+// ours, or a word git could not have sent, is a usage error; any other
+// word may be an action a later git sends, which gitcredentials(7) asks
+// helpers to ignore silently (see suggest.go for the reasoning). git never
+// gives a helper a terminal on stdin or stdout, so a person typing at one
+// is told about any unknown word.
+func (a *App) unknownCommand(name string, rest []string) int {
+	suggestions := commandSuggestions(name)
+	if len(suggestions) == 0 && gitActionWord.MatchString(name) && !a.Terminal() && !a.OutputTerminal() {
+		return ExitOK
+	}
+	// `adopat --sever URL get` in a helper string makes "URL" the word;
+	// the misspelt flag is the mistake to report.
+	if len(suggestions) == 0 && !gitActionWord.MatchString(name) {
+		if err := unknownFlagIn(rest); err != nil {
+			printf(a.Stderr, "git-credential-adopat: %v (so %q was taken for the command)\nsee: git-credential-adopat --help\n", err, name)
+			return ExitUsage
+		}
+	}
+	printf(a.Stderr, "git-credential-adopat: unknown command %q%s\nsee: git-credential-adopat --help\n", name, didYouMean(suggestions, true))
+	return ExitUsage
+}
+
+// unknownFlagIn reports the first flag in args that no command takes.
+func unknownFlagIn(args []string) error {
+	fs := pflag.NewFlagSet("", pflag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	(&options{}).common(fs, "")
+	fs.BoolP("help", "h", false, "")
+	fs.Bool("version", false, "")
+	if err := fs.Parse(args); err != nil {
+		var ne *pflag.NotExistError
+		if errors.As(err, &ne) {
+			return flagError(fs, "", err)
+		}
+	}
+	return nil
+}
+
+// helpTopic is the command `help` was asked about, "" for none.
+func helpTopic(args []string) string {
+	for _, a := range args {
+		if !strings.HasPrefix(a, "-") {
+			return a
+		}
+	}
+	return ""
 }
 
 func hasHelpFlag(args []string) bool {

@@ -1,8 +1,8 @@
 package cli
 
 import (
-	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"time"
 
@@ -24,7 +24,7 @@ func (a *App) ask(prompt string) (string, error) {
 func askTerminal(prompt string) (string, error) {
 	tty, err := openTerminal()
 	if err != nil {
-		return "", errors.New("no terminal to ask on; give the value as a flag")
+		return "", errNoTerminal
 	}
 	defer tty.Close()
 	printf(tty, "%s", prompt)
@@ -39,7 +39,12 @@ func askTerminal(prompt string) (string, error) {
 			line = append(line, buf[0])
 		}
 		if err != nil {
-			if len(line) == 0 {
+			switch {
+			case len(line) > 0:
+			case err == io.EOF:
+				fmt.Fprintln(tty)
+				return "", errPromptClosed
+			default:
 				return "", fmt.Errorf("reading from the terminal: %w", err)
 			}
 			break

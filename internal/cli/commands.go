@@ -23,7 +23,11 @@ func commands() map[string]*command {
 			run:   runVerify},
 		"rotate": {name: "rotate", summary: "replace a token's PAT after Azure DevOps accepted the new one",
 			usage: "SCOPE [--expires 30d] [--scopes ...] [--label ...] [--no-verify]", flags: rotateFlags, run: runRotate},
-		"remove": {name: "remove", summary: "delete a token for good", usage: "SCOPE", run: runRemove},
+		"remove": {name: "remove", summary: "delete a token for good", usage: "SCOPE [--yes]",
+			flags: func(fs *pflag.FlagSet, o *options) {
+				fs.BoolVarP(&o.yes, "yes", "y", false, "do not ask for confirmation at a terminal")
+			},
+			run: runRemove},
 		"restore": {name: "restore", summary: "put a token git withdrew (after a 401) back into service",
 			usage: "SCOPE", run: runRestore},
 		"install": {name: "install", summary: "make git ask adopat for Azure DevOps URLs (global git config)",

@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"errors"
+	"slices"
 	"strings"
 
 	"github.com/spf13/pflag"
@@ -33,18 +35,67 @@ type options struct {
 	output string
 	// rotate
 	noVerify bool
+	// remove
+	yes bool
 }
 
 // valueFlags are the common flags that take a separate value, so that
 // `git-credential-adopat --server URL get` finds "get" as the command.
 var valueFlags = map[string]bool{"--server": true, "--vault": true, "--identity": true, "--backend": true, "--keyring-timeout": true}
 
-func (o *options) common(fs *pflag.FlagSet) {
-	fs.StringVar(&o.vault, "vault", "", "vault file (default $ADOPAT_VAULT, else $XDG_DATA_HOME/adopat/vault.age)")
-	fs.StringVar(&o.identity, "identity", "", "age identity file (default $ADOPAT_IDENTITY, else identity.txt beside the vault)")
-	fs.StringArrayVar(&o.servers, "server", nil, "an Azure DevOps Server URL, e.g. https://tfs.example.com (repeatable)")
-	fs.StringVar(&o.backend, "backend", "", "where tokens live: keyring, file or auto (default $ADOPAT_BACKEND, the config file, else auto)")
-	fs.StringVar(&o.keyringTimeout, "keyring-timeout", "", "give up on an unanswered OS keyring after this long (default 3s)")
+// commonFlagNames are the flags of commonFlagsOf, given before or after
+// the command word.
+var commonFlagNames = map[string]bool{"vault": true, "identity": true, "server": true, "backend": true, "keyring-timeout": true}
+
+// storeFlags choose and reach the token store.
+var storeFlags = []string{"vault", "identity", "backend", "keyring-timeout"}
+
+// commonFlagsOf says which common flags each command takes; it rejects
+// the others ("--server does not apply to version") and its --help shows
+// only these. git passes the helper string's own flags (--server,
+// --backend...) before get, store and erase, so those take them all.
+var commonFlagsOf = map[string][]string{
+	"add":        append([]string{"server"}, storeFlags...),
+	"list":       storeFlags,
+	"audit":      storeFlags,
+	"verify":     append([]string{"server"}, storeFlags...),
+	"rotate":     append([]string{"server"}, storeFlags...),
+	"remove":     storeFlags,
+	"restore":    storeFlags,
+	"install":    {"server"},
+	"uninstall":  {"server"},
+	"doctor":     storeFlags,
+	"metrics":    storeFlags,
+	"migrate":    {"vault", "identity", "keyring-timeout"},
+	"passphrase": {"vault", "identity"},
+	"unlock":     {"vault", "identity"},
+	"lock":       {"vault", "identity"},
+	"get":        append([]string{"server"}, storeFlags...),
+	"store":      append([]string{"server"}, storeFlags...),
+	"erase":      append([]string{"server"}, storeFlags...),
+	"version":    {},
+}
+
+// common registers the common flags command takes (all of them for a
+// command missing from commonFlagsOf).
+func (o *options) common(fs *pflag.FlagSet, command string) {
+	names, ok := commonFlagsOf[command]
+	take := func(name string) bool { return !ok || slices.Contains(names, name) }
+	if take("vault") {
+		fs.StringVar(&o.vault, "vault", "", "vault file (default $ADOPAT_VAULT, else $XDG_DATA_HOME/adopat/vault.age)")
+	}
+	if take("identity") {
+		fs.StringVar(&o.identity, "identity", "", "age identity file (default $ADOPAT_IDENTITY, else identity.txt beside the vault)")
+	}
+	if take("server") {
+		fs.StringArrayVar(&o.servers, "server", nil, "an Azure DevOps Server URL, e.g. https://tfs.example.com (repeatable)")
+	}
+	if take("backend") {
+		fs.StringVar(&o.backend, "backend", "", "where tokens live: keyring, file or auto (default $ADOPAT_BACKEND, the config file, else auto)")
+	}
+	if take("keyring-timeout") {
+		fs.StringVar(&o.keyringTimeout, "keyring-timeout", "", "give up on an unanswered OS keyring after this long (default 3s)")
+	}
 }
 
 // splitCommand finds the command word: the first argument that is neither
@@ -103,7 +154,15 @@ func (a *App) openVault(o *options, interactive bool) (*store.Vault, error) {
 	}
 	v := store.NewVault(vault, identity)
 	if interactive {
-		v.Passphrase = func() (string, error) { return a.Prompt("Passphrase for " + identity + ": ") }
+		v.Passphrase = func() (string, error) {
+			p, err := a.Prompt("Passphrase for " + identity + ": ")
+			if errors.Is(err, errNoTerminal) {
+				// Not "pipe it on stdin": a passphrase is never read there.
+				return "", errors.New("the key is passphrase-protected and locked, and there is no terminal here to ask for the passphrase on; " +
+					"run `git-credential-adopat unlock` at a terminal on this machine first, then run this again")
+			}
+			return p, err
+		}
 	}
 	return v, nil
 }

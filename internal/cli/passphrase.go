@@ -27,7 +27,7 @@ func runPassphrase(a *App, o *options, args []string) error {
 		return nil
 	}
 	if !a.Terminal() {
-		return errors.New("passphrase needs a terminal to ask for the passphrase twice")
+		return errors.New("passphrase asks for the new passphrase twice at a terminal and never reads it from stdin; run it in an interactive shell, with nothing piped in")
 	}
 	p1, err := a.Prompt("New passphrase: ")
 	if err != nil {
@@ -72,8 +72,15 @@ func runUnlock(a *App, o *options, args []string) error {
 		return err
 	}
 	p, err := a.Prompt("Passphrase for " + v.IdentityPath() + ": ")
+	if errors.Is(err, errNoTerminal) {
+		// Not "run unlock": that is what failed.
+		return errors.New("unlock asks for the passphrase at a terminal, never on stdin, and this process has none (cron, CI, ssh without -t, a service); run it from an interactive shell on this machine (ssh -t for a remote one)")
+	}
 	if err != nil {
 		return err
+	}
+	if p == "" {
+		return errors.New("no passphrase typed; nothing unlocked: run unlock again and type the passphrase you set with `git-credential-adopat passphrase`")
 	}
 	if err := v.Unlock(p, ttl); err != nil {
 		return err

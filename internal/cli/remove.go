@@ -1,8 +1,10 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/adopat/git-credential-adopat/internal/store"
 )
@@ -15,6 +17,13 @@ func findScope(d *store.Data, scope string) int {
 
 // editScope runs edit on the token named by the single SCOPE argument.
 func (a *App) editScope(o *options, args []string, edit func(d *store.Data, i int) error) (string, error) {
+	return a.confirmEditScope(o, args, nil, edit)
+}
+
+// confirmEditScope is editScope with a question first: confirm sees the
+// token as it is before the write lock is taken (a prompt never keeps
+// other processes waiting), and nothing is written unless it returns nil.
+func (a *App) confirmEditScope(o *options, args []string, confirm func(t *store.Token) error, edit func(d *store.Data, i int) error) (string, error) {
 	if len(args) != 1 {
 		return "", usagef("give exactly one SCOPE, as `git-credential-adopat list` shows it")
 	}
@@ -24,8 +33,14 @@ func (a *App) editScope(o *options, args []string, edit func(d *store.Data, i in
 	if err != nil {
 		return "", err
 	}
-	if findScope(d, args[0]) < 0 {
+	i := findScope(d, args[0])
+	if i < 0 {
 		return "", usagef("no token with scope %q in %s; see `git-credential-adopat list`", args[0], b.describe())
+	}
+	if confirm != nil {
+		if err := confirm(&d.Tokens[i]); err != nil {
+			return "", err
+		}
 	}
 	var scope string
 	err = b.Store.Update(func(d *store.Data) (bool, error) {
@@ -39,15 +54,61 @@ func (a *App) editScope(o *options, args []string, edit func(d *store.Data, i in
 	return scope, err
 }
 
+// errKept: the user answered no to remove's question.
+var errKept = errors.New("kept")
+
+// runRemove deletes a token. At a terminal it asks first (--yes skips the
+// question); without one, as in a script, it removes as it always has:
+// there is nobody to ask, and scripts running `remove SCOPE` must keep
+// working.
 func runRemove(a *App, o *options, args []string) error {
-	scope, err := a.editScope(o, args, func(d *store.Data, i int) error {
+	var confirm func(t *store.Token) error
+	kept := args
+	if a.Terminal() && !o.yes {
+		confirm = func(t *store.Token) error { kept = []string{t.Scope()}; return a.confirmRemove(t) }
+	}
+	scope, err := a.confirmEditScope(o, args, confirm, func(d *store.Data, i int) error {
 		d.Tokens = append(d.Tokens[:i], d.Tokens[i+1:]...)
 		return nil
 	})
+	if errors.Is(err, errKept) {
+		printf(a.Stdout, "kept %s: nothing removed\n", kept[0])
+		return nil
+	}
 	if err == nil {
 		printf(a.Stdout, "removed %s (revoke the PAT in Azure DevOps too if it is no longer needed)\n", scope)
 	}
 	return err
+}
+
+// confirmRemove asks at the terminal whether to remove t; only y or yes
+// removes.
+func (a *App) confirmRemove(t *store.Token) error {
+	var about []string
+	if t.Label != "" {
+		about = append(about, fmt.Sprintf("label %q", t.Label))
+	}
+	if t.Expires != nil {
+		about = append(about, "expires "+t.Expires.Local().Format("2006-01-02"))
+	}
+	if t.LastUsed != nil {
+		about = append(about, "last used "+t.LastUsed.Local().Format("2006-01-02"))
+	} else {
+		about = append(about, "never used")
+	}
+	q := fmt.Sprintf("Remove the token for %s (%s)? This cannot be undone. [y/N] ", t.Scope(), strings.Join(about, ", "))
+	answer, err := a.ask(q) // the terminal prompt escapes what it shows
+	switch {
+	case errors.Is(err, errNoTerminal):
+		return errors.New("remove asks for confirmation at a terminal and there is none to ask on; pass --yes to remove without asking")
+	case err != nil:
+		return err
+	}
+	switch strings.ToLower(strings.TrimSpace(answer)) {
+	case "y", "yes":
+		return nil
+	}
+	return errKept
 }
 
 func runRestore(a *App, o *options, args []string) error {
