@@ -32,8 +32,20 @@ func TestMain(m *testing.M) {
 		os.Exit(2)
 	}
 	os.Setenv("XDG_RUNTIME_DIR", rt)
+	// Nor the real home: the legacy unlocked-key cleanup looks in the
+	// user cache directory, and the default paths below HOME and XDG_*.
+	home, err := os.MkdirTemp("", "adopat-store-home-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
+	for k, v := range map[string]string{"HOME": home, "XDG_CACHE_HOME": home + "/.cache",
+		"XDG_CONFIG_HOME": home + "/.config", "XDG_DATA_HOME": home + "/.local/share"} {
+		os.Setenv(k, v)
+	}
 	code := m.Run()
 	os.RemoveAll(rt)
+	os.RemoveAll(home)
 	os.Exit(code)
 }
 
