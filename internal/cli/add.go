@@ -313,7 +313,7 @@ func (a *App) readPAT(tok *store.Token) (string, error) {
 	case pat == "" && a.Terminal():
 		return "", errors.New("no PAT given: the prompt got an empty line; run the command again and paste the PAT at the prompt")
 	case pat == "":
-		return "", errors.New("no PAT given: pipe it on stdin (e.g. from your password manager) or run add in a terminal to be prompted")
+		return "", errors.New("no PAT given: stdin was empty; pipe the PAT on stdin (e.g. from your password manager), or run the command at a terminal to be prompted")
 	case strings.IndexFunc(pat, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) >= 0:
 		return "", errors.New("the PAT contains spaces or control characters; give exactly one token")
 	}
