@@ -331,7 +331,7 @@ func TestMessagesPointTheRightWay(t *testing.T) {
 		t.Errorf("add, empty prompt: exit %d, stderr %q", code, ta.stderr)
 	}
 	ta.Terminal = func() bool { return false }
-	if code := ta.run("\n", "add", "--org", "contoso"); code != ExitRuntime || !strings.Contains(ta.stderr.String(), "pipe it on stdin") {
+	if code := ta.run("\n", "add", "--org", "contoso"); code != ExitRuntime || !strings.Contains(ta.stderr.String(), "pipe the PAT on stdin") {
 		t.Errorf("add, empty stdin: exit %d, stderr %q", code, ta.stderr)
 	}
 
