@@ -18,32 +18,81 @@ import (
 	"github.com/adopat/git-credential-adopat/internal/store"
 )
 
-func addFlags(fs *pflag.FlagSet, o *options) {
-	fs.StringVar(&o.org, "org", "", "Azure DevOps organisation, e.g. fabrikam")
-	fs.StringVar(&o.project, "project", "", "limit the token to one project of the organisation")
-	fs.StringVar(&o.username, "username", "", "username git sends with the PAT (Azure DevOps ignores it)")
-	fs.StringVar(&o.label, "label", "", `a note for yourself, e.g. "laptop, read-only"`)
-	fs.StringVar(&o.expires, "expires", "", "when the PAT expires, as set in Azure DevOps: 30d, 12w, 36h or 2026-12-31 (at most one year)")
-	fs.StringSliceVar(&o.scopes, "scopes", nil, "the scopes granted to the PAT, e.g. vso.code (comma-separated)")
-	fs.BoolVar(&o.noVerify, "no-verify", false, "store the PAT without asking Azure DevOps whether it accepts it")
+// addOptions are add's own flags.
+type addOptions struct {
+	org, project, username string
+	patFlags
 }
 
-func runAdd(a *App, o *options, args []string) error {
+// patFlags are the flags add and rotate share: what is recorded about the
+// PAT, and whether Azure DevOps is asked about it first.
+type patFlags struct {
+	label, expires string
+	scopes         []string
+	noVerify       bool
+}
+
+// patFlagUsage is what each of the patFlags says in a command's --help.
+type patFlagUsage struct{ label, expires, scopes, noVerify string }
+
+// register registers the patFlags with the usage text of one command.
+func (p *patFlags) register(fs *pflag.FlagSet, u patFlagUsage) {
+	fs.StringVar(&p.label, "label", "", u.label)
+	fs.StringVar(&p.expires, "expires", "", u.expires)
+	fs.StringSliceVar(&p.scopes, "scopes", nil, u.scopes)
+	fs.BoolVar(&p.noVerify, "no-verify", false, u.noVerify)
+}
+
+// addCmd is `add`.
+func addCmd() *command {
+	opts := &addOptions{}
+	return &command{
+		name: "add", summary: "store a PAT (read from stdin, or a no-echo prompt)",
+		usage: "--org ORG [--project PROJECT] | --server URL [--username NAME]  [--label TEXT] [--expires 30d|YYYY-MM-DD] [--scopes vso.code,...]",
+		about: `Stores a PAT for an organisation (or one project of it), or for a
+		declared Azure DevOps Server. The PAT is read from stdin when stdin is not a
+		terminal, else from a prompt that does not echo; never from an argument. A
+		second add for the same scope replaces the token. --expires and --scopes
+		record what you chose in Azure DevOps, so that get, list and doctor can warn
+		before expiry and flag broad scopes.`,
+		examples: []string{
+			"git-credential-adopat add --org fabrikam --expires 30d --scopes vso.code",
+			"pass show ado/fabrikam | git-credential-adopat add --org fabrikam --label laptop",
+			"git-credential-adopat add --server https://tfs.example.com --username jdoe",
+		},
+		common: serverAndStoreFlags,
+		flags: func(fs *pflag.FlagSet) {
+			fs.StringVar(&opts.org, "org", "", "Azure DevOps organisation, e.g. fabrikam")
+			fs.StringVar(&opts.project, "project", "", "limit the token to one project of the organisation")
+			fs.StringVar(&opts.username, "username", "", "username git sends with the PAT (Azure DevOps ignores it)")
+			opts.patFlags.register(fs, patFlagUsage{
+				label:    `a note for yourself, e.g. "laptop, read-only"`,
+				expires:  "when the PAT expires, as set in Azure DevOps: 30d, 12w, 36h or 2026-12-31 (at most one year)",
+				scopes:   "the scopes granted to the PAT, e.g. vso.code (comma-separated)",
+				noVerify: "store the PAT without asking Azure DevOps whether it accepts it",
+			})
+		},
+		run: func(a *App, o *options, args []string) error { return runAdd(a, o, opts, args) },
+	}
+}
+
+// runAdd stores a PAT: o are the common flags, opts add's own.
+func runAdd(a *App, o *options, opts *addOptions, args []string) error {
 	if len(args) > 0 {
 		// Not echoed: a stray argument here is most likely the PAT itself.
 		return usagef("add takes no arguments: the PAT is read from stdin or a hidden prompt, never from the command line (if you typed it there, clear it from your shell history)")
 	}
-	if err := plainText(o); err != nil {
+	if err := opts.plainText(map[string]string{"--username": opts.username, "--project": opts.project, "--org": opts.org}); err != nil {
 		return err
 	}
-	tok, err := a.tokenFromFlags(o)
+	tok, err := a.tokenFromFlags(o, opts)
 	if err != nil {
 		return err
 	}
-	if tok.Expires, err = parseExpires(o.expires, a.Now(), !tok.IsServer()); err != nil {
+	if tok.Expires, err = parseExpires(opts.expires, a.Now(), !tok.IsServer()); err != nil {
 		return usagef("%v", err)
 	}
-	tok.Label, tok.Scopes, tok.Created = o.label, o.scopes, a.Now().UTC()
+	tok.Label, tok.Scopes, tok.Created = opts.label, opts.scopes, a.Now().UTC()
 	b, d, err := a.loadStore(o)
 	if err != nil {
 		return err
@@ -58,7 +107,7 @@ func runAdd(a *App, o *options, args []string) error {
 	if tok.Secret, err = a.readPAT(&tok); err != nil {
 		return err
 	}
-	checked, note, err := a.checkNewPAT(o, &tok)
+	checked, note, err := a.checkNewPAT(o, opts.noVerify, &tok)
 	if err != nil {
 		return err
 	}
@@ -66,7 +115,7 @@ func runAdd(a *App, o *options, args []string) error {
 	err = b.Store.Update(func(d *store.Data) (bool, error) {
 		if i := sameScope(d, &tok); i >= 0 {
 			prev := d.Tokens[i]
-			old, d.Tokens[i] = &prev, keepUnsaid(&prev, tok, o)
+			old, d.Tokens[i] = &prev, keepUnsaid(&prev, tok, opts)
 			return true, nil
 		}
 		d.Tokens = append(d.Tokens, tok)
@@ -78,7 +127,7 @@ func runAdd(a *App, o *options, args []string) error {
 	if old == nil {
 		printf(a.Stdout, "stored PAT for %s%s in %s; %s\n", tok.Scope(), expirySuffix(tok.Expires, a.Now()), b.describe(), checked)
 	} else {
-		now := keepUnsaid(old, tok, o)
+		now := keepUnsaid(old, tok, opts)
 		printf(a.Stdout, "replaced PAT for %s%s in %s; %s; %s\n", tok.Scope(), expirySuffix(now.Expires, a.Now()), b.describe(), replacedWhat(old, &now), checked)
 		tok = now
 	}
@@ -106,17 +155,17 @@ func sameScope(d *store.Data, tok *store.Token) int {
 // flags said, and the old token's label, scopes, expiry and username where
 // they said nothing, with its history of use. Like rotate, it clears a
 // withdrawal: the new PAT has not been refused.
-func keepUnsaid(old *store.Token, tok store.Token, o *options) store.Token {
-	if o.label == "" {
+func keepUnsaid(old *store.Token, tok store.Token, opts *addOptions) store.Token {
+	if opts.label == "" {
 		tok.Label = old.Label
 	}
-	if o.scopes == nil {
+	if opts.scopes == nil {
 		tok.Scopes = old.Scopes
 	}
 	if tok.Expires == nil {
 		tok.Expires = old.Expires
 	}
-	if o.username == "" && !tok.IsServer() {
+	if opts.username == "" && !tok.IsServer() {
 		tok.Username = old.Username
 	}
 	tok.LastUsed, tok.Uses, tok.Repos, tok.Refusals = old.LastUsed, old.Uses, old.Repos, old.Refusals
@@ -174,9 +223,9 @@ func replacedWhat(old, now *store.Token) string {
 // PAT add is about to store, and records whose it is. A PAT it refuses is
 // not stored: most often it was created in another organisation. When
 // Azure DevOps cannot be asked, the PAT is stored and note says so.
-func (a *App) checkNewPAT(o *options, tok *store.Token) (checked, note string, err error) {
+func (a *App) checkNewPAT(o *options, noVerify bool, tok *store.Token) (checked, note string, err error) {
 	switch {
-	case o.noVerify:
+	case noVerify:
 		return "not verified (--no-verify)", "", nil
 	case expired(tok, a.Now()):
 		return "not verified (it has expired)", "", nil
@@ -221,11 +270,11 @@ func addCommand(tok *store.Token) string {
 }
 
 // tokenFromFlags builds the token's scope from --org/--project or --server.
-func (a *App) tokenFromFlags(o *options) (store.Token, error) {
+func (a *App) tokenFromFlags(o *options, opts *addOptions) (store.Token, error) {
 	switch {
 	case len(o.servers) > 1:
 		return store.Token{}, usagef("give one --server for add")
-	case len(o.servers) == 1 && (o.org != "" || o.project != ""):
+	case len(o.servers) == 1 && (opts.org != "" || opts.project != ""):
 		return store.Token{}, usagef("--server and --org/--project do not go together: a server token covers the whole server")
 	case len(o.servers) == 1:
 		s, err := azdo.ParseServer(o.servers[0])
@@ -235,28 +284,28 @@ func (a *App) tokenFromFlags(o *options) (store.Token, error) {
 		// Host-wide entry: git sends no path for servers (install does not
 		// set useHttpPath for them), and git's config URL matching already
 		// limits the helper to the declared prefix.
-		return store.Token{Protocol: s.Scheme, Host: s.Host, Username: firstNonEmpty(o.username, helper.DefaultUsername)}, nil
-	case o.org == "":
+		return store.Token{Protocol: s.Scheme, Host: s.Host, Username: firstNonEmpty(opts.username, helper.DefaultUsername)}, nil
+	case opts.org == "":
 		return store.Token{}, usagef("say which organisation: --org ORG (or --server URL for Azure DevOps Server)")
 	}
-	if err := orgFromURL(o); err != nil {
+	if err := opts.orgFromURL(); err != nil {
 		return store.Token{}, err
 	}
 	switch {
-	case !azdo.ValidOrg(o.org):
-		return store.Token{}, usagef("--org %q is not an Azure DevOps organisation name (letters, digits and hyphens)", o.org)
-	case strings.ContainsAny(o.project, "/\\") || strings.HasPrefix(o.project, "_") || (o.project != "" && strings.TrimSpace(o.project) == ""):
-		return store.Token{}, usagef("--project %q is not a project name", o.project)
+	case !azdo.ValidOrg(opts.org):
+		return store.Token{}, usagef("--org %q is not an Azure DevOps organisation name (letters, digits and hyphens)", opts.org)
+	case strings.ContainsAny(opts.project, "/\\") || strings.HasPrefix(opts.project, "_") || (opts.project != "" && strings.TrimSpace(opts.project) == ""):
+		return store.Token{}, usagef("--project %q is not a project name", opts.project)
 	}
-	return store.Token{Org: o.org, Project: o.project, Username: o.username}, nil
+	return store.Token{Org: opts.org, Project: opts.project, Username: opts.username}, nil
 }
 
 // orgFromURL reduces --org given as the organisation's URL, as the
 // browser shows it (https://dev.azure.com/fabrikam/,
 // https://fabrikam.visualstudio.com), to its name. A URL that also names a
 // project is refused with the flags for either meaning.
-func orgFromURL(o *options) error {
-	raw := o.org
+func (opts *addOptions) orgFromURL() error {
+	raw := opts.org
 	if !strings.ContainsAny(raw, "/.:@") {
 		return nil
 	}
@@ -275,11 +324,11 @@ func orgFromURL(o *options) error {
 	switch {
 	case t.Kind != azdo.Cloud:
 		return usagef("--org %q is not an Azure DevOps organisation URL (https://dev.azure.com/ORG); for Azure DevOps Server use --server URL", raw)
-	case t.Project != "" && o.project == "":
+	case t.Project != "" && opts.project == "":
 		return usagef("--org %q names the project %s too: for a PAT of the whole organisation use --org %s; for that project only, --org %s --project %s",
 			raw, t.Project, t.Org, t.Org, shellQuote(t.Project))
 	}
-	o.org = t.Org
+	opts.org = t.Org
 	return nil
 }
 
@@ -323,15 +372,19 @@ func (a *App) readPAT(tok *store.Token) (string, error) {
 // maxPAT bounds what add reads: Azure DevOps PATs are under 100 characters.
 const maxPAT = 4096
 
-// plainText refuses control characters in the names and notes add stores:
-// git's protocol cannot carry a username with a newline, and a label with
-// one would break list's table.
-func plainText(o *options) error {
-	if err := normalizeScopes(o); err != nil {
+// plainText refuses control characters in the names and notes add and
+// rotate store (the label, the scopes and fields, flag to value): git's
+// protocol cannot carry a username with a newline, and a label with one
+// would break list's table.
+func (p *patFlags) plainText(fields map[string]string) error {
+	if err := p.normalizeScopes(); err != nil {
 		return err
 	}
-	fields := map[string]string{"--username": o.username, "--label": o.label, "--project": o.project, "--org": o.org}
-	for _, s := range o.scopes {
+	if fields == nil {
+		fields = map[string]string{}
+	}
+	fields["--label"] = p.label
+	for _, s := range p.scopes {
 		fields["--scopes"] += s
 	}
 	for flag, v := range fields {
@@ -347,9 +400,9 @@ var scopeName = regexp.MustCompile(`^[A-Za-z0-9._*-]+$`)
 
 // normalizeScopes trims "vso.code_write, vso.code" into clean names and
 // refuses what cannot be a scope, so the least-privilege report is right.
-func normalizeScopes(o *options) error {
+func (p *patFlags) normalizeScopes() error {
 	var out []string
-	for _, s := range o.scopes {
+	for _, s := range p.scopes {
 		s = strings.TrimSpace(s)
 		switch {
 		case s == "":
@@ -359,8 +412,8 @@ func normalizeScopes(o *options) error {
 		}
 		out = append(out, s)
 	}
-	if o.scopes != nil {
-		o.scopes = out
+	if p.scopes != nil {
+		p.scopes = out
 	}
 	return nil
 }

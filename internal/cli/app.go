@@ -64,26 +64,18 @@ func usagef(format string, args ...any) error {
 	return &usageError{fmt.Sprintf(format, args...)}
 }
 
-type command struct {
-	name    string
-	summary string
-	usage   string // the arguments after the command name
-	flags   func(fs *pflag.FlagSet, o *options)
-	run     func(a *App, o *options, args []string) error
-}
-
 // Run executes one command line (without the program name) and returns the
 // process exit code.
 func (a *App) Run(args []string) int {
 	a.config = nil
 	name, rest := splitCommand(args)
-	cmd, ok := commands()[name]
+	cmd, ok := findCommand(name)
 	switch {
 	case name == "" && hasHelpFlag(rest), name == "help" && (helpTopic(rest) == "" || helpTopic(rest) == "help"):
 		fmt.Fprint(a.Stdout, mainUsage())
 		return ExitOK
 	case name == "" && hasVersionFlag(rest):
-		name, cmd, ok, rest = "version", commands()["version"], true, nil
+		name, cmd, ok, rest = "version", versionCmd(), true, nil
 	case name == "":
 		if err := unknownFlagIn(rest); err != nil {
 			printf(a.Stderr, "git-credential-adopat: %v\nsee: git-credential-adopat --help\n", err)
@@ -95,7 +87,7 @@ func (a *App) Run(args []string) int {
 		// Nobody but a person asks for help: an unknown topic is a
 		// usage error, never git's silent ignore.
 		topic := helpTopic(rest)
-		if c, found := commands()[topic]; found {
+		if c, found := findCommand(topic); found {
 			fmt.Fprint(a.Stdout, commandUsage(c))
 			return ExitOK
 		}
@@ -106,13 +98,8 @@ func (a *App) Run(args []string) int {
 		return a.unknownCommand(name, rest)
 	}
 	o := &options{}
-	fs := pflag.NewFlagSet(name, pflag.ContinueOnError)
+	fs, help := cmd.flagSet(o)
 	fs.SetOutput(io.Discard)
-	o.common(fs, name)
-	if cmd.flags != nil {
-		cmd.flags(fs, o)
-	}
-	help := fs.BoolP("help", "h", false, "show help")
 	if err := fs.Parse(rest); err != nil {
 		printf(a.Stderr, "git-credential-adopat %s: %v\nsee: git-credential-adopat %s --help\n", name, flagError(fs, name, err), name)
 		return ExitUsage
@@ -162,7 +149,7 @@ func (a *App) unknownCommand(name string, rest []string) int {
 func unknownFlagIn(args []string) error {
 	fs := pflag.NewFlagSet("", pflag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	(&options{}).common(fs, "")
+	(&options{}).register(fs, allCommonFlags)
 	fs.BoolP("help", "h", false, "")
 	fs.Bool("version", false, "")
 	if err := fs.Parse(args); err != nil {

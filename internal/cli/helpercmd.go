@@ -14,6 +14,68 @@ import (
 	"github.com/adopat/git-credential-adopat/internal/store"
 )
 
+// getCmd is `get`.
+func getCmd() *command {
+	return &command{
+		name: "get", summary: "git helper action: print the credential for a request",
+		about: `git runs this action with a request (protocol, host, path) on stdin;
+		it prints the matching credential, or nothing so that git asks the next
+		helper. You need not run it yourself; ADOPAT_TRACE=1 shows what it
+		decides, never a secret.`,
+		examples: []string{
+			"ADOPAT_TRACE=1 git fetch",
+		},
+		common: serverAndStoreFlags,
+		run:    helperAction("get"),
+	}
+}
+
+// storeCmd is `store`.
+func storeCmd() *command {
+	return &command{
+		name: "store", summary: "git helper action: remember a credential that worked",
+		about: `git runs this action after a credential worked. When it is the PAT
+		adopat gave, nothing changes (a withdrawn token goes back into service); a
+		new PAT, typed at git's prompt, replaces the token that would have answered
+		or is stored for the organisation or server. You need not run it yourself.`,
+		examples: []string{
+			"ADOPAT_TRACE=1 git fetch",
+		},
+		common: serverAndStoreFlags,
+		run:    helperAction("store"),
+	}
+}
+
+// eraseCmd is `erase`.
+func eraseCmd() *command {
+	return &command{
+		name: "erase", summary: "git helper action: withdraw a rejected credential (kept, restorable)",
+		about: `git runs this action after a server refused a credential. For
+		Azure DevOps cloud adopat first asks Azure DevOps about the PAT and withdraws
+		it only when it is invalid (restore brings it back); the token is never
+		deleted. You need not run it yourself.`,
+		examples: []string{
+			"ADOPAT_TRACE=1 git fetch",
+		},
+		common: serverAndStoreFlags,
+		run:    helperAction("erase"),
+	}
+}
+
+// versionCmd is `version`.
+func versionCmd() *command {
+	return &command{
+		name: "version", summary: "print the version",
+		about: `Prints the version of this build.`,
+		examples: []string{
+			"git-credential-adopat version",
+			"git-credential-adopat --version",
+		},
+		common: []string{},
+		run:    runVersion,
+	}
+}
+
 // helperAction runs one of git's helper actions. stdout carries only
 // protocol lines; stderr stays silent unless the user must act.
 func helperAction(action string) func(a *App, o *options, args []string) error {

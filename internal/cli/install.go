@@ -8,7 +8,57 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/spf13/pflag"
 )
+
+// installOptions are the own flags of install and uninstall.
+type installOptions struct {
+	system bool
+}
+
+// installCmd is `install`.
+func installCmd() *command {
+	opts := &installOptions{}
+	return &command{
+		name: "install", summary: "make git ask adopat for Azure DevOps URLs (global git config)",
+		usage: "[--system] [--server URL]...",
+		about: `Makes git ask adopat, and only adopat, for dev.azure.com and
+		*.visualstudio.com URLs, in your global git config (--system: the system
+		one, for all users). Each --server declares an Azure DevOps Server too.
+		Running it again changes nothing; uninstall undoes it.`,
+		examples: []string{
+			"git-credential-adopat install",
+			"git-credential-adopat install --server https://tfs.example.com",
+		},
+		common: []string{"server"},
+		flags: func(fs *pflag.FlagSet) {
+			fs.BoolVar(&opts.system, "system", false, "write the system git config (all users) instead of the global one")
+		},
+		run: func(a *App, o *options, args []string) error { return runInstall(a, o, opts, args) },
+	}
+}
+
+// uninstallCmd is `uninstall`.
+func uninstallCmd() *command {
+	opts := &installOptions{}
+	return &command{
+		name: "uninstall", summary: "remove what install set, leaving other settings alone",
+		usage: "[--system] [--server URL]...",
+		about: `Removes exactly what install set, puts back the helper settings
+		install replaced, and leaves the rest of your git configuration alone.
+		Give the same --server URLs as to install.`,
+		examples: []string{
+			"git-credential-adopat uninstall",
+			"git-credential-adopat uninstall --server https://tfs.example.com",
+		},
+		common: []string{"server"},
+		flags: func(fs *pflag.FlagSet) {
+			fs.BoolVar(&opts.system, "system", false, "edit the system git config instead of the global one")
+		},
+		run: func(a *App, o *options, args []string) error { return runUninstall(a, o, opts, args) },
+	}
+}
 
 // cloudURLs are the credential contexts install configures. git matches
 // credential.<url>.* against the remote URL, "*" standing for one host
@@ -54,8 +104,8 @@ func notFound(err error) bool {
 	return errors.As(err, &ge) && (ge.code == 5 || ge.code == 1)
 }
 
-func (a *App) gitConfig(o *options) gitConfig {
-	if o.system {
+func (a *App) gitConfig(system bool) gitConfig {
+	if system {
 		return gitConfig{a, "--system"}
 	}
 	return gitConfig{a, "--global"}
@@ -95,7 +145,7 @@ func contexts(o *options) ([]credContext, error) {
 	return out, nil
 }
 
-func runInstall(a *App, o *options, args []string) error {
+func runInstall(a *App, o *options, opts *installOptions, args []string) error {
 	if len(args) > 0 {
 		return usagef("install takes no arguments")
 	}
@@ -103,7 +153,7 @@ func runInstall(a *App, o *options, args []string) error {
 	if err != nil {
 		return err
 	}
-	g := a.gitConfig(o)
+	g := a.gitConfig(opts.system)
 	for _, c := range ctxs {
 		if err := g.saveOriginal(c); err != nil {
 			return err
@@ -149,7 +199,7 @@ func (g gitConfig) setHelper(key, helper string) error {
 	return g.replaceAll(key, []string{"", helper})
 }
 
-func runUninstall(a *App, o *options, args []string) error {
+func runUninstall(a *App, o *options, opts *installOptions, args []string) error {
 	if len(args) > 0 {
 		return usagef("uninstall takes no arguments")
 	}
@@ -157,7 +207,7 @@ func runUninstall(a *App, o *options, args []string) error {
 	if err != nil {
 		return err
 	}
-	g := a.gitConfig(o)
+	g := a.gitConfig(opts.system)
 	legacy, err := legacyContexts(o)
 	if err != nil {
 		return err

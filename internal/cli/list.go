@@ -7,10 +7,39 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/spf13/pflag"
+
 	"github.com/adopat/git-credential-adopat/internal/azdo"
 	"github.com/adopat/git-credential-adopat/internal/helper"
 	"github.com/adopat/git-credential-adopat/internal/store"
 )
+
+// listOptions are list's own flags.
+type listOptions struct {
+	json bool
+}
+
+// listCmd is `list`.
+func listCmd() *command {
+	opts := &listOptions{}
+	return &command{
+		name: "list", summary: "show stored tokens, never their secrets",
+		usage: "[--json]",
+		about: `Shows one line per stored token: scope, label, username, created,
+		expiry and days left, last use, recorded PAT scopes and status (active,
+		expired, withdrawn), after a line naming the backend and why it was chosen.
+		Never a secret. --json gives the same as a stable document for scripts.`,
+		examples: []string{
+			"git-credential-adopat list",
+			"git-credential-adopat list --json | jq -r '.tokens[] | select(.status != \"active\") | .scope'",
+		},
+		common: storeFlags,
+		flags: func(fs *pflag.FlagSet) {
+			fs.BoolVar(&opts.json, "json", false, "machine-readable output")
+		},
+		run: func(a *App, o *options, args []string) error { return runList(a, o, opts, args) },
+	}
+}
 
 // listedToken is one token in `list --json`. The field names are a stable
 // interface for scripts and monitoring (README, "list --json"); the secret
@@ -47,7 +76,7 @@ type listing struct {
 	Tokens  []listedToken `json:"tokens"`
 }
 
-func runList(a *App, o *options, args []string) error {
+func runList(a *App, o *options, opts *listOptions, args []string) error {
 	if len(args) > 0 {
 		return usagef("list takes no arguments")
 	}
@@ -61,7 +90,7 @@ func runList(a *App, o *options, args []string) error {
 		out.Tokens = append(out.Tokens, describe(&d.Tokens[i], now))
 	}
 	markMissing(d, out.Tokens)
-	if o.json {
+	if opts.json {
 		enc := json.NewEncoder(a.Stdout)
 		enc.SetIndent("", "  ")
 		return enc.Encode(out)

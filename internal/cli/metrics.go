@@ -9,13 +9,41 @@ import (
 	"strings"
 	"time"
 
+	"github.com/spf13/pflag"
+
 	"github.com/adopat/git-credential-adopat/internal/store"
 )
+
+// metricsOptions are metrics' own flags.
+type metricsOptions struct {
+	output string
+}
+
+// metricsCmd is `metrics`.
+func metricsCmd() *command {
+	opts := &metricsOptions{}
+	return &command{
+		name: "metrics", summary: "token expiry, use and state in Prometheus text format",
+		usage: "[--output FILE]",
+		about: `Prints each token's expiry, last use, use count, state and
+		privilege in the Prometheus text format; with --output FILE it replaces
+		FILE atomically instead, for node_exporter's textfile collector.`,
+		examples: []string{
+			"git-credential-adopat metrics",
+			"git-credential-adopat metrics --output /var/lib/node_exporter/textfile/adopat.prom",
+		},
+		common: storeFlags,
+		flags: func(fs *pflag.FlagSet) {
+			fs.StringVar(&opts.output, "output", "", "write to FILE (replaced atomically, for node_exporter's textfile collector) instead of stdout")
+		},
+		run: func(a *App, o *options, args []string) error { return runMetrics(a, o, opts, args) },
+	}
+}
 
 // runMetrics writes the tokens' state in the Prometheus text exposition
 // format, to stdout or, for node_exporter's textfile collector, to a file
 // replaced atomically (the collector must never read half a file).
-func runMetrics(a *App, o *options, args []string) error {
+func runMetrics(a *App, o *options, opts *metricsOptions, args []string) error {
 	if len(args) > 0 {
 		return usagef("metrics takes no arguments; use --output FILE")
 	}
@@ -24,11 +52,11 @@ func runMetrics(a *App, o *options, args []string) error {
 		return err
 	}
 	out := renderMetrics(b, d, a)
-	if o.output == "" {
+	if opts.output == "" {
 		_, err := a.Stdout.Write(out)
 		return err
 	}
-	return writeReplacing(o.output, out)
+	return writeReplacing(opts.output, out)
 }
 
 // metric is one family: its help text and a sample per token.

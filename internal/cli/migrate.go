@@ -5,19 +5,48 @@ import (
 	"slices"
 	"time"
 
+	"github.com/spf13/pflag"
+
 	"github.com/adopat/git-credential-adopat/internal/store"
 )
+
+// migrateOptions are migrate's own flags.
+type migrateOptions struct {
+	to string
+}
+
+// migrateCmd is `migrate`.
+func migrateCmd() *command {
+	opts := &migrateOptions{}
+	return &command{
+		name: "migrate", summary: "move every token to the other backend, verified before the source is cleared",
+		usage: "--to keyring|file",
+		about: `Moves every token, with its metadata, to the other backend (the OS
+		keyring or the age vault), reads the destination back and checks each
+		token, and only then clears the source; then records the new backend in
+		the config file.`,
+		examples: []string{
+			"git-credential-adopat migrate --to keyring",
+			"git-credential-adopat migrate --to file",
+		},
+		common: []string{"vault", "identity", "keyring-timeout"},
+		flags: func(fs *pflag.FlagSet) {
+			fs.StringVar(&opts.to, "to", "", "the destination backend: keyring or file")
+		},
+		run: func(a *App, o *options, args []string) error { return runMigrate(a, o, opts, args) },
+	}
+}
 
 // runMigrate moves every token and its metadata to the other backend. The
 // source is cleared only after the destination was read back and every
 // token verified, so an interrupted or failed migration loses nothing: at
 // worst the tokens are in both places.
-func runMigrate(a *App, o *options, args []string) error {
-	if len(args) > 0 || (o.migrateTo != "keyring" && o.migrateTo != "file") {
+func runMigrate(a *App, o *options, opts *migrateOptions, args []string) error {
+	if len(args) > 0 || (opts.to != "keyring" && opts.to != "file") {
 		return usagef("say where to: migrate --to keyring|file")
 	}
 	from := "file"
-	if o.migrateTo == "file" {
+	if opts.to == "file" {
 		from = "keyring"
 	}
 	cfg, err := a.readConfig()
@@ -32,7 +61,7 @@ func runMigrate(a *App, o *options, args []string) error {
 	if err != nil {
 		return err
 	}
-	dst, err := a.named(o, o.migrateTo, timeout)
+	dst, err := a.named(o, opts.to, timeout)
 	if err != nil {
 		return err
 	}
@@ -61,12 +90,12 @@ func runMigrate(a *App, o *options, args []string) error {
 	if err != nil {
 		return fmt.Errorf("the tokens are in %s, but clearing %s failed: %w", dst.describe(), src.describe(), err)
 	}
-	path, err := a.setConfig("backend", o.migrateTo)
+	path, err := a.setConfig("backend", opts.to)
 	if err != nil {
-		return fmt.Errorf("migrated, but %w; pass --backend %s until it is fixed", err, o.migrateTo)
+		return fmt.Errorf("migrated, but %w; pass --backend %s until it is fixed", err, opts.to)
 	}
 	printf(a.Stdout, "moved %d tokens from %s to %s, verified; %s now says backend = %s\n",
-		len(tokens), src.describe(), dst.describe(), path, o.migrateTo)
+		len(tokens), src.describe(), dst.describe(), path, opts.to)
 	return nil
 }
 

@@ -11,89 +11,56 @@ import (
 	"github.com/adopat/git-credential-adopat/internal/store"
 )
 
-// options are the flags every command accepts, plus the per-command ones.
+// options are the common flags: where the token store is and how it is
+// reached (vault, identity, backend, keyring-timeout) and the declared
+// servers. Which of them a command takes is its command.common; its own
+// flags are in its own options (addOptions in add.go, ...).
 type options struct {
 	vault          string
 	identity       string
 	servers        []string
 	backend        string
 	keyringTimeout string
-
-	// add, rotate-style flags
-	org, project, username, label, expires string
-	scopes                                 []string
-	// list
-	json bool
-	// install / uninstall
-	system bool
-	// passphrase / unlock
-	remove   bool
-	unlockTT string
-	// migrate
-	migrateTo string
-	// metrics
-	output string
-	// rotate
-	noVerify bool
-	// remove
-	yes bool
 }
 
 // valueFlags are the common flags that take a separate value, so that
 // `git-credential-adopat --server URL get` finds "get" as the command.
 var valueFlags = map[string]bool{"--server": true, "--vault": true, "--identity": true, "--backend": true, "--keyring-timeout": true}
 
-// commonFlagNames are the flags of commonFlagsOf, given before or after
-// the command word.
+// commonFlagNames are the common flags, given before or after the command
+// word.
 var commonFlagNames = map[string]bool{"vault": true, "identity": true, "server": true, "backend": true, "keyring-timeout": true}
 
-// storeFlags choose and reach the token store.
-var storeFlags = []string{"vault", "identity", "backend", "keyring-timeout"}
+// The common flags commands take (command.common). git passes the helper
+// string's own flags (--server, --backend...) before get, store and erase,
+// so those take them all.
+var (
+	// storeFlags choose and reach the token store.
+	storeFlags = []string{"vault", "identity", "backend", "keyring-timeout"}
+	// serverAndStoreFlags are storeFlags and --server.
+	serverAndStoreFlags = append([]string{"server"}, storeFlags...)
+	// vaultFlags name the age vault and its key.
+	vaultFlags = []string{"vault", "identity"}
+	// allCommonFlags are every common flag, in the order they are
+	// registered.
+	allCommonFlags = []string{"vault", "identity", "server", "backend", "keyring-timeout"}
+)
 
-// commonFlagsOf says which common flags each command takes; it rejects
-// the others ("--server does not apply to version") and its --help shows
-// only these. git passes the helper string's own flags (--server,
-// --backend...) before get, store and erase, so those take them all.
-var commonFlagsOf = map[string][]string{
-	"add":        append([]string{"server"}, storeFlags...),
-	"list":       storeFlags,
-	"audit":      storeFlags,
-	"verify":     append([]string{"server"}, storeFlags...),
-	"rotate":     append([]string{"server"}, storeFlags...),
-	"remove":     storeFlags,
-	"restore":    storeFlags,
-	"install":    {"server"},
-	"uninstall":  {"server"},
-	"doctor":     storeFlags,
-	"metrics":    storeFlags,
-	"migrate":    {"vault", "identity", "keyring-timeout"},
-	"passphrase": {"vault", "identity"},
-	"unlock":     {"vault", "identity"},
-	"lock":       {"vault", "identity"},
-	"get":        append([]string{"server"}, storeFlags...),
-	"store":      append([]string{"server"}, storeFlags...),
-	"erase":      append([]string{"server"}, storeFlags...),
-	"version":    {},
-}
-
-// common registers the common flags command takes (all of them for a
-// command missing from commonFlagsOf).
-func (o *options) common(fs *pflag.FlagSet, command string) {
-	names, ok := commonFlagsOf[command]
-	take := func(name string) bool { return !ok || slices.Contains(names, name) }
-	if take("vault") {
+// register registers the common flags named in take.
+func (o *options) register(fs *pflag.FlagSet, take []string) {
+	if slices.Contains(take, "vault") {
 		fs.StringVar(&o.vault, "vault", "", "vault file (default $ADOPAT_VAULT, else $XDG_DATA_HOME/adopat/vault.age)")
 	}
-	if take("identity") {
+	if slices.Contains(take, "identity") {
 		fs.StringVar(&o.identity, "identity", "", "age identity file (default $ADOPAT_IDENTITY, else identity.txt beside the vault)")
 	}
-	if take("server") {
+	if slices.Contains(take, "server") {
 		fs.StringArrayVar(&o.servers, "server", nil, "an Azure DevOps Server URL, e.g. https://tfs.example.com (repeatable)")
 	}
-	if take("backend") {
+	if slices.Contains(take, "backend") {
 		fs.StringVar(&o.backend, "backend", "", "where tokens live: keyring, file or auto (default $ADOPAT_BACKEND, the config file, else auto)")
 	}
-	if take("keyring-timeout") {
+	if slices.Contains(take, "keyring-timeout") {
 		fs.StringVar(&o.keyringTimeout, "keyring-timeout", "", "give up on an unanswered OS keyring after this long (default 3s)")
 	}
 }

@@ -5,13 +5,83 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/spf13/pflag"
+
 	"github.com/adopat/git-credential-adopat/internal/store"
 )
+
+// passphraseOptions are passphrase's own flags.
+type passphraseOptions struct {
+	remove bool
+}
+
+// unlockOptions are unlock's own flags.
+type unlockOptions struct {
+	duration string // --for
+}
+
+// passphraseCmd is `passphrase`.
+func passphraseCmd() *command {
+	opts := &passphraseOptions{}
+	return &command{
+		name: "passphrase", summary: "protect the vault key with a passphrase (or --remove it)",
+		usage: "[--remove]",
+		about: `Encrypts the age vault's key with a passphrase, asked twice at
+		the terminal. git is then answered only while the key is unlocked (see
+		unlock); commands you run at a terminal ask for the passphrase. --remove
+		stores the key without a passphrase again.`,
+		examples: []string{
+			"git-credential-adopat passphrase",
+			"git-credential-adopat passphrase --remove",
+		},
+		common: vaultFlags,
+		flags: func(fs *pflag.FlagSet) {
+			fs.BoolVar(&opts.remove, "remove", false, "store the key without a passphrase again")
+		},
+		run: func(a *App, o *options, args []string) error { return runPassphrase(a, o, opts, args) },
+	}
+}
+
+// unlockCmd is `unlock`.
+func unlockCmd() *command {
+	opts := &unlockOptions{}
+	return &command{
+		name: "unlock", summary: "unlock a passphrase-protected vault for git for a while",
+		usage: "[--for 8h]",
+		about: `Asks for the vault key's passphrase at the terminal (never on
+		stdin) and keeps the decrypted key in $XDG_RUNTIME_DIR, in RAM only, for
+		--for, so that git is answered meanwhile. Without a RAM-backed runtime
+		directory it refuses before asking.`,
+		examples: []string{
+			"git-credential-adopat unlock",
+			"git-credential-adopat unlock --for 30m",
+		},
+		common: vaultFlags,
+		flags: func(fs *pflag.FlagSet) {
+			fs.StringVar(&opts.duration, "for", "8h", "how long the vault stays unlocked")
+		},
+		run: func(a *App, o *options, args []string) error { return runUnlock(a, o, opts, args) },
+	}
+}
+
+// lockCmd is `lock`.
+func lockCmd() *command {
+	return &command{
+		name: "lock", summary: "forget the unlocked key now",
+		about: `Deletes the unlocked key now: git gets no answers until the next
+		unlock.`,
+		examples: []string{
+			"git-credential-adopat lock",
+		},
+		common: vaultFlags,
+		run:    runLock,
+	}
+}
 
 // runPassphrase protects the vault's key with a passphrase (age scrypt).
 // The vault stays encrypted to the X25519 key, so git's `get` stays fast
 // once `unlock` has put the key in the per-user runtime directory.
-func runPassphrase(a *App, o *options, args []string) error {
+func runPassphrase(a *App, o *options, opts *passphraseOptions, args []string) error {
 	if len(args) > 0 {
 		return usagef("passphrase takes no arguments")
 	}
@@ -19,7 +89,7 @@ func runPassphrase(a *App, o *options, args []string) error {
 	if err != nil {
 		return err
 	}
-	if o.remove {
+	if opts.remove {
 		if err := v.RemovePassphrase(); err != nil {
 			return err
 		}
@@ -50,11 +120,11 @@ func runPassphrase(a *App, o *options, args []string) error {
 	return nil
 }
 
-func runUnlock(a *App, o *options, args []string) error {
+func runUnlock(a *App, o *options, opts *unlockOptions, args []string) error {
 	if len(args) > 0 {
 		return usagef("unlock takes no arguments")
 	}
-	ttl, err := parseSpan(unlockSpan, o.unlockTT)
+	ttl, err := parseSpan(unlockSpan, opts.duration)
 	if err != nil {
 		return usagef("%v", err)
 	}

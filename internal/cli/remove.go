@@ -6,8 +6,53 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/spf13/pflag"
+
 	"github.com/adopat/git-credential-adopat/internal/store"
 )
+
+// removeOptions are remove's own flags.
+type removeOptions struct {
+	yes bool
+}
+
+// removeCmd is `remove`.
+func removeCmd() *command {
+	opts := &removeOptions{}
+	return &command{
+		name: "remove", summary: "delete a token for good",
+		usage: "SCOPE [--yes]",
+		about: `Deletes the token for SCOPE (as list shows it) from the store, for
+		good. At a terminal it asks first; --yes skips the question. Without a
+		terminal, as in a script, it removes without asking. Revoke the PAT in
+		Azure DevOps too if nothing needs it any more.`,
+		examples: []string{
+			"git-credential-adopat remove fabrikam",
+			"git-credential-adopat remove fabrikam/Website --yes",
+		},
+		common: storeFlags,
+		flags: func(fs *pflag.FlagSet) {
+			fs.BoolVarP(&opts.yes, "yes", "y", false, "do not ask for confirmation at a terminal")
+		},
+		run: func(a *App, o *options, args []string) error { return runRemove(a, o, opts, args) },
+	}
+}
+
+// restoreCmd is `restore`.
+func restoreCmd() *command {
+	return &command{
+		name: "restore", summary: "put a token git withdrew (after a 401) back into service",
+		usage: "SCOPE",
+		about: `Puts a token that git withdrew (Azure DevOps called the PAT
+		invalid after a 401) back into service, when you know the PAT is good.
+		verify does this by itself for every PAT Azure DevOps accepts again.`,
+		examples: []string{
+			"git-credential-adopat restore fabrikam",
+		},
+		common: storeFlags,
+		run:    runRestore,
+	}
+}
 
 // findScope returns the index of the token named by scope as `list` shows
 // it; cloud scopes compare case-insensitively like Azure DevOps names.
@@ -61,10 +106,10 @@ var errKept = errors.New("kept")
 // question); without one, as in a script, it removes as it always has:
 // there is nobody to ask, and scripts running `remove SCOPE` must keep
 // working.
-func runRemove(a *App, o *options, args []string) error {
+func runRemove(a *App, o *options, opts *removeOptions, args []string) error {
 	var confirm func(t *store.Token) error
 	kept := args
-	if a.Terminal() && !o.yes {
+	if a.Terminal() && !opts.yes {
 		confirm = func(t *store.Token) error { kept = []string{t.Scope()}; return a.confirmRemove(t) }
 	}
 	scope, err := a.confirmEditScope(o, args, confirm, func(d *store.Data, i int) error {

@@ -9,11 +9,37 @@ import (
 	"github.com/adopat/git-credential-adopat/internal/store"
 )
 
-func rotateFlags(fs *pflag.FlagSet, o *options) {
-	fs.StringVar(&o.label, "label", "", "a new label (default: keep)")
-	fs.StringVar(&o.expires, "expires", "", "the new PAT's expiry: 30d or 2026-12-31 (default: keep, unless it has passed)")
-	fs.StringSliceVar(&o.scopes, "scopes", nil, "the new PAT's scopes (default: keep)")
-	fs.BoolVar(&o.noVerify, "no-verify", false, "store the new PAT without asking Azure DevOps first")
+// rotateOptions are rotate's own flags.
+type rotateOptions struct {
+	patFlags
+}
+
+// rotateCmd is `rotate`.
+func rotateCmd() *command {
+	opts := &rotateOptions{}
+	return &command{
+		name: "rotate", summary: "replace a token's PAT after Azure DevOps accepted the new one",
+		usage: "SCOPE [--expires 30d] [--scopes ...] [--label ...] [--no-verify]",
+		about: `Replaces the PAT of SCOPE with a new one, read like add's (stdin, or
+		a prompt that does not echo). Azure DevOps is asked about the new PAT first
+		and only a PAT it accepts is written; label, expiry, scopes and history are
+		kept unless you give new ones. Revoke the old PAT in Azure DevOps
+		afterwards.`,
+		examples: []string{
+			"git-credential-adopat rotate fabrikam --expires 30d",
+			"pass show ado/fabrikam-new | git-credential-adopat rotate fabrikam",
+		},
+		common: serverAndStoreFlags,
+		flags: func(fs *pflag.FlagSet) {
+			opts.patFlags.register(fs, patFlagUsage{
+				label:    "a new label (default: keep)",
+				expires:  "the new PAT's expiry: 30d or 2026-12-31 (default: keep, unless it has passed)",
+				scopes:   "the new PAT's scopes (default: keep)",
+				noVerify: "store the new PAT without asking Azure DevOps first",
+			})
+		},
+		run: func(a *App, o *options, args []string) error { return runRotate(a, o, opts, args) },
+	}
 }
 
 // runRotate replaces a token's PAT: the new one is read like add's, checked
@@ -21,11 +47,11 @@ func rotateFlags(fs *pflag.FlagSet, o *options) {
 // the label, expiry, scopes and history unless new ones are given. A new
 // PAT Azure DevOps refuses leaves the old one in place. An expired token's
 // date is never kept: the new PAT's expiry is asked for, or required.
-func runRotate(a *App, o *options, args []string) error {
+func runRotate(a *App, o *options, opts *rotateOptions, args []string) error {
 	if len(args) != 1 {
 		return usagef("give exactly one SCOPE, as `git-credential-adopat list` shows it")
 	}
-	if err := plainText(o); err != nil {
+	if err := opts.plainText(nil); err != nil {
 		return err
 	}
 	b, d, err := a.loadStore(o)
@@ -37,12 +63,12 @@ func runRotate(a *App, o *options, args []string) error {
 		return usagef("no token with scope %q in %s; see `git-credential-adopat list`", args[0], b.describe())
 	}
 	old := d.Tokens[i]
-	expires, err := parseExpires(o.expires, a.Now(), !old.IsServer())
+	expires, err := parseExpires(opts.expires, a.Now(), !old.IsServer())
 	if err != nil {
 		return usagef("%v", err)
 	}
 	if expires != nil && !expires.After(a.Now()) {
-		return usagef("--expires %s: %s is in the past; a new PAT has a future expiry", o.expires, expires.Format("2006-01-02"))
+		return usagef("--expires %s: %s is in the past; a new PAT has a future expiry", opts.expires, expires.Format("2006-01-02"))
 	}
 	if expires == nil && expired(&old, a.Now()) {
 		if expires, err = a.newExpiry(&old, "git-credential-adopat rotate "+shellQuote(old.Scope())); err != nil {
@@ -54,7 +80,7 @@ func runRotate(a *App, o *options, args []string) error {
 		return err
 	}
 	verified, owner := "not verified (--no-verify)", ""
-	if !o.noVerify {
+	if !opts.noVerify {
 		servers, err := a.declaredServers(o)
 		if err != nil {
 			return err
@@ -79,11 +105,11 @@ func runRotate(a *App, o *options, args []string) error {
 		if expires != nil {
 			t.Expires = expires
 		}
-		if o.scopes != nil {
-			t.Scopes = o.scopes
+		if opts.scopes != nil {
+			t.Scopes = opts.scopes
 		}
-		if o.label != "" {
-			t.Label = o.label
+		if opts.label != "" {
+			t.Label = opts.label
 		}
 		c := *t
 		after = &c

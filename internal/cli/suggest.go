@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
-	"slices"
 	"strings"
 
 	"github.com/spf13/pflag"
@@ -49,7 +48,7 @@ var gitActionWord = regexp.MustCompile(`^[a-z][a-z0-9-]*$`)
 // commandSuggestions returns the command names word is most likely a typo
 // of, best first; none when word is not close to any.
 func commandSuggestions(word string) []string {
-	names := append(slices.Clone(commandOrder), "help")
+	names := append(commandNames(), "help")
 	if alias, ok := commandAliases[strings.ToLower(word)]; ok {
 		return []string{alias}
 	}

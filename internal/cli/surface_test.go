@@ -152,14 +152,15 @@ func TestUnknownFlagMessages(t *testing.T) {
 // common flags that command takes and no others.
 func TestCommandHelpShowsItsFlagsAndAnExample(t *testing.T) {
 	ta := newTestApp(t)
-	for _, name := range commandOrder {
+	for _, c := range commands() {
+		name := c.name
 		t.Run(name, func(t *testing.T) {
-			applies, ok := commonFlagsOf[name]
-			if !ok {
-				t.Fatalf("%s has no entry in commonFlagsOf", name)
+			applies := c.common
+			if applies == nil {
+				t.Fatalf("%s does not say which common flags it takes", name)
 			}
-			if _, ok := commandDocs[name]; !ok {
-				t.Fatalf("%s has no entry in commandDocs", name)
+			if c.about == "" || len(c.examples) == 0 {
+				t.Fatalf("%s has no paragraph or examples for its --help", name)
 			}
 			if code := ta.run("", name, "--help"); code != ExitOK {
 				t.Fatalf("exit %d: %s", code, ta.stderr)

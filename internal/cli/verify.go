@@ -9,10 +9,39 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/spf13/pflag"
+
 	"github.com/adopat/git-credential-adopat/internal/adoapi"
 	"github.com/adopat/git-credential-adopat/internal/azdo"
 	"github.com/adopat/git-credential-adopat/internal/store"
 )
+
+// verifyOptions are verify's own flags.
+type verifyOptions struct {
+	json bool
+}
+
+// verifyCmd is `verify`.
+func verifyCmd() *command {
+	opts := &verifyOptions{}
+	return &command{
+		name: "verify", summary: "ask Azure DevOps whether each PAT (or one) is valid, and whose it is",
+		usage: "[SCOPE] [--json]",
+		about: `Asks Azure DevOps whether each stored PAT (or the one for SCOPE) is
+		valid and whose it is, and puts a withdrawn token it accepts back into
+		service. Exits 2 when a PAT is invalid or could not be checked, so that a
+		timer or a CI job notices.`,
+		examples: []string{
+			"git-credential-adopat verify",
+			"git-credential-adopat verify fabrikam --json",
+		},
+		common: serverAndStoreFlags,
+		flags: func(fs *pflag.FlagSet) {
+			fs.BoolVar(&opts.json, "json", false, "machine-readable output")
+		},
+		run: func(a *App, o *options, args []string) error { return runVerify(a, o, opts, args) },
+	}
+}
 
 // verification is one line of `verify`, and its --json form.
 type verification struct {
@@ -33,7 +62,7 @@ type verification struct {
 // runVerify asks Azure DevOps (GET {org}/_apis/connectionData) whether each
 // PAT, or the one named, is accepted and whose it is. Exit 2 when any is
 // invalid or could not be checked.
-func runVerify(a *App, o *options, args []string) error {
+func runVerify(a *App, o *options, opts *verifyOptions, args []string) error {
 	if len(args) > 1 {
 		return usagef("give at most one SCOPE")
 	}
@@ -78,7 +107,7 @@ func runVerify(a *App, o *options, args []string) error {
 	if err := recordOwners(b, results, asks); err != nil {
 		printf(a.Stderr, "git-credential-adopat: whose PATs they are was not recorded: %v\n", err)
 	}
-	if o.json {
+	if opts.json {
 		enc := json.NewEncoder(a.Stdout)
 		enc.SetIndent("", "  ")
 		if err := enc.Encode(results); err != nil {
@@ -87,7 +116,7 @@ func runVerify(a *App, o *options, args []string) error {
 	}
 	bad := 0
 	for _, r := range results {
-		if !o.json {
+		if !opts.json {
 			printf(a.Stdout, "%s\n", r.line())
 		}
 		if !r.Valid {
