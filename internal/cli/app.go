@@ -11,6 +11,9 @@ import (
 	"time"
 
 	"github.com/spf13/pflag"
+
+	"github.com/adopat/git-credential-adopat/internal/adoapi"
+	"github.com/adopat/git-credential-adopat/internal/store"
 )
 
 // Exit codes, documented in --help and the README.
@@ -39,8 +42,19 @@ type App struct {
 	// Ask reads a visible answer (an expiry, y/N) from the terminal; nil
 	// uses Prompt.
 	Ask func(prompt string) (string, error)
-	// Git is the git executable used by install and uninstall.
+	// Git is the git executable: install, uninstall and doctor read and
+	// write git's configuration with it, and verify asks it for git's
+	// network settings.
 	Git string
+	// AzureDevOps is the client for a question to Azure DevOps at rawURL
+	// (a connectionData URL); askGit is false for git's helper actions,
+	// which spawn no process. Nil, as in the released program: a client
+	// that follows git's CA and proxy settings for rawURL (azdoClient).
+	// Tests point it at the stand-in.
+	AzureDevOps func(rawURL string, askGit bool) (*adoapi.Client, error)
+	// ProbeKeyring asks whether an OS keyring answers here, for the auto
+	// backend choice and doctor; nil is store.ProbeKeyring.
+	ProbeKeyring func(timeout time.Duration) (ok bool, reason string)
 
 	config map[string]string // the config file, once read
 }
@@ -51,8 +65,16 @@ func NewApp() *App {
 		Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr,
 		Getenv: os.Getenv, LookupEnv: os.LookupEnv, Now: time.Now,
 		Terminal: stdinIsTerminal, OutputTerminal: stdoutIsTerminal, Prompt: promptTerminal, Ask: askTerminal,
-		Git: "git",
+		Git: "git", ProbeKeyring: store.ProbeKeyring,
 	}
+}
+
+// probe asks ProbeKeyring.
+func (a *App) probe(timeout time.Duration) (bool, string) {
+	if a.ProbeKeyring == nil {
+		return store.ProbeKeyring(timeout)
+	}
+	return a.ProbeKeyring(timeout)
 }
 
 // usageError marks a mistake on the command line (exit 1).

@@ -14,9 +14,6 @@ import (
 // desktop, far below the point where a git user wonders what hangs.
 const defaultKeyringTimeout = 3 * time.Second
 
-// probe asks whether an OS keyring answers here; tests replace it.
-var probe = store.ProbeKeyring
-
 // backend is the store a command uses, and why it was chosen: `list` and
 // `doctor` show both, since tokens "missing" are most often tokens in the
 // other backend.
@@ -98,7 +95,7 @@ func (a *App) indexPath() (string, error) {
 	if p := a.Getenv("ADOPAT_KEYRING_INDEX"); p != "" {
 		return p, nil
 	}
-	return store.DefaultIndexPath()
+	return a.defaultIndexPath()
 }
 
 // autoBackend keeps using whichever backend already holds tokens, so that a
@@ -127,7 +124,7 @@ func (a *App) autoBackend(o *options, interactive bool, timeout time.Duration) (
 	case hasIndex:
 		return a.keyringBackend(timeout, "auto: the keyring index already lists your tokens")
 	}
-	ok, why := probe(timeout)
+	ok, why := a.probe(timeout)
 	if ok {
 		return a.keyringBackend(timeout, "auto: "+why)
 	}

@@ -12,15 +12,13 @@ import (
 )
 
 // fakeProbe makes the OS keyring look present or absent without D-Bus.
-func fakeProbe(t *testing.T, ok bool) {
-	old := probe
-	probe = func(time.Duration) (bool, string) {
+func fakeProbe(ta *testApp, ok bool) {
+	ta.ProbeKeyring = func(time.Duration) (bool, string) {
 		if ok {
 			return true, "a fake Secret Service"
 		}
 		return false, "no fake Secret Service"
 	}
-	t.Cleanup(func() { probe = old })
 }
 
 // autoApp is a test app with no vault named, so auto choice applies.
@@ -30,7 +28,6 @@ func autoApp(t *testing.T) *testApp {
 	ta.env["XDG_DATA_HOME"] = filepath.Join(ta.dir, "data")
 	ta.env["XDG_CONFIG_HOME"] = filepath.Join(ta.dir, "config")
 	ta.env["ADOPAT_KEYRING_INDEX"] = filepath.Join(ta.dir, "config", "adopat", "keyring-index.json")
-	t.Setenv("XDG_DATA_HOME", ta.env["XDG_DATA_HOME"]) // store.DefaultVaultPath reads the process env
 	return ta
 }
 
@@ -89,7 +86,7 @@ func TestBackendChoiceSaysWhichAndWhy(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			ta := autoApp(t)
-			fakeProbe(t, c.keyring)
+			fakeProbe(ta, c.keyring)
 			if c.setup != nil {
 				c.setup(ta)
 			}

@@ -30,13 +30,14 @@ func newTestApp(t *testing.T) *testApp {
 		env: map[string]string{"ADOPAT_VAULT": filepath.Join(dir, "data", "vault.age")}}
 	ta.App = &App{
 		Stdin: strings.NewReader(""), Stdout: ta.stdout, Stderr: ta.stderr,
-		Getenv:         func(k string) string { return ta.env[k] },
+		Getenv:         ta.getenv,
 		Now:            func() time.Time { return fixedNow },
 		Terminal:       func() bool { return false },
 		OutputTerminal: func() bool { return false },
 		Prompt:         func(string) (string, error) { return "", errors.New("no terminal in tests") },
 		Git:            "git",
 	}
+	ta.useClient(noNetwork)
 	return ta
 }
 
@@ -140,7 +141,7 @@ func TestHelperActionsThroughCLI(t *testing.T) {
 	ta := newTestApp(t)
 	pat := adotest.NewPAT()
 	// Azure DevOps no longer accepts the stored PAT, so erase withdraws it.
-	useStandIn(t).SetPAT("fabrikam", adotest.NewPAT())
+	useStandIn(t, ta).SetPAT("fabrikam", adotest.NewPAT())
 	if code := ta.run(pat, "add", "--org", "fabrikam", "--no-verify"); code != 0 {
 		t.Fatalf("add: %s", ta.stderr)
 	}
@@ -411,4 +412,14 @@ func TestScopesAreTrimmed(t *testing.T) {
 	if strings.Join(tok.Scopes, "|") != "vso.code_write|vso.code" || tok.Privilege != "write" {
 		t.Errorf("scopes %q privilege %s", tok.Scopes, tok.Privilege)
 	}
+}
+
+// getenv is the test App's environment: ta.env, and the process's home
+// directory (TestMain's, or one a test sets with t.Setenv), where the
+// default paths lead when no XDG variable is in ta.env.
+func (ta *testApp) getenv(k string) string {
+	if v, ok := ta.env[k]; ok || (k != "HOME" && k != "USERPROFILE") {
+		return v
+	}
+	return os.Getenv(k)
 }

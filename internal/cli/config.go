@@ -23,22 +23,6 @@ var configKeys = map[string]string{
 	"expiry-warning":  "ADOPAT_EXPIRY_WARNING",
 }
 
-// configPath is $ADOPAT_CONFIG, else $XDG_CONFIG_HOME/adopat/config, else
-// ~/.config/adopat/config.
-func (a *App) configPath() (string, error) {
-	if p := a.Getenv("ADOPAT_CONFIG"); p != "" {
-		return p, nil
-	}
-	if x := a.Getenv("XDG_CONFIG_HOME"); filepath.IsAbs(x) {
-		return filepath.Join(x, "adopat", "config"), nil
-	}
-	home, err := os.UserHomeDir()
-	if err != nil {
-		return "", fmt.Errorf("cannot find the config directory: %w (set XDG_CONFIG_HOME or HOME)", err)
-	}
-	return filepath.Join(home, ".config", "adopat", "config"), nil
-}
-
 // maxConfigSize caps the config file: a few lines of settings.
 const maxConfigSize = 1 << 20
 

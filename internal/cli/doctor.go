@@ -125,7 +125,7 @@ func probeKeyring(a *App, o *options) (bool, string) {
 	if err != nil {
 		timeout = time.Second
 	}
-	return probe(timeout)
+	return a.probe(timeout)
 }
 
 // reportFiles fails for each directory other users could plant files in

@@ -10,22 +10,18 @@ import (
 	"github.com/adopat/git-credential-adopat/internal/adoapi"
 )
 
-// verifyClient, when set, is the client every question to Azure DevOps
-// uses: tests point it at the stand-in. Nil, as in the released program,
-// means azdoClient builds one from git's settings.
-var verifyClient *adoapi.Client
-
 // azdoClient is the client for asking Azure DevOps at rawURL (a
 // connectionData URL): it trusts the CA git trusts for that URL and goes
 // through the proxy git would use, so that what clones also verifies.
-// Every command that calls Azure DevOps (verify, rotate, add's check) gets
-// its client here. It asks `git config`, which only commands at a terminal
-// may do: git's get, store and erase never spawn a process (see checkPAT).
-func (a *App) azdoClient(rawURL string) (*adoapi.Client, error) {
-	if verifyClient != nil {
-		return verifyClient, nil
+// Every question to Azure DevOps (verify, rotate, add's check, erase's
+// check) gets its client here, or from App.AzureDevOps when set. askGit
+// true asks `git config`, which only commands at a terminal may do: git's
+// get, store and erase never spawn a process (see checkPAT).
+func (a *App) azdoClient(rawURL string, askGit bool) (*adoapi.Client, error) {
+	if a.AzureDevOps != nil {
+		return a.AzureDevOps(rawURL, askGit)
 	}
-	n, err := a.gitNetwork(rawURL, true)
+	n, err := a.gitNetwork(rawURL, askGit)
 	if err != nil {
 		return nil, err
 	}

@@ -118,19 +118,13 @@ func helperAction(action string) func(a *App, o *options, args []string) error {
 // http.sslCAInfo or http.proxy in git's config. A check that cannot get
 // through leaves the token in service.
 func (a *App) checkPAT(org, pat string) helper.CheckResult {
-	c := adoapi.Client{Timeout: helper.EraseCheckTimeout}
-	if verifyClient != nil {
-		c.HTTP = verifyClient.HTTP
-	} else {
-		u, _ := adoapi.Cloud(org).URL()
-		n, err := a.gitNetwork(u, false)
-		if err == nil {
-			c.HTTP, err = adoapi.NewHTTP(n)
-		}
-		if err != nil {
-			return helper.CheckResult{Verdict: helper.Unchecked, Detail: err.Error()}
-		}
+	u, _ := adoapi.Cloud(org).URL()
+	client, err := a.azdoClient(u, false)
+	if err != nil {
+		return helper.CheckResult{Verdict: helper.Unchecked, Detail: err.Error()}
 	}
+	c := *client
+	c.Timeout = helper.EraseCheckTimeout
 	res, err := c.Verify(context.Background(), adoapi.Cloud(org), pat)
 	switch {
 	case err != nil:

@@ -62,9 +62,9 @@ func hostileVault(t *testing.T, ta *testApp, value string) {
 func TestHumanOutputEscapesHostileText(t *testing.T) {
 	for name, value := range hostile {
 		t.Run(name, func(t *testing.T) {
-			srv := useStandIn(t)
-			srv.SetIdentity("fabrikam", "Mallory "+value, "")
 			ta := newTestApp(t)
+			srv := useStandIn(t, ta)
+			srv.SetIdentity("fabrikam", "Mallory "+value, "")
 			hostileVault(t, ta, value)
 			for _, args := range [][]string{{"list"}, {"audit"}, {"audit", "fabrikam"}, {"doctor"}, {"verify"}, {"remove", "nobody" + value}, {"rotate", "nobody" + value}} {
 				ta.run("", args...)

@@ -12,8 +12,8 @@ import (
 // the organisation is not stored, and the message names the organisation
 // as the likely mistake; one it accepts is recorded with whose it is.
 func TestAddChecksThePATWithItsOrganisation(t *testing.T) {
-	srv := useStandIn(t)
 	ta := newTestApp(t)
+	srv := useStandIn(t, ta)
 	good, other := adotest.NewPAT(), adotest.NewPAT()
 	srv.SetPAT("fabrikam", good)
 	srv.SetIdentity("fabrikam", "Jane Doe", "jane@example.com")
@@ -215,8 +215,8 @@ func TestAddPromptNamesTheTokensPage(t *testing.T) {
 
 // verify records whose PAT it is when that was never recorded.
 func TestVerifyRecordsAMissingOwner(t *testing.T) {
-	srv := useStandIn(t)
 	ta := newTestApp(t)
+	srv := useStandIn(t, ta)
 	pat := adotest.NewPAT()
 	srv.SetPAT("fabrikam", pat)
 	ta.run(pat, "add", "--org", "fabrikam", "--no-verify")

@@ -103,7 +103,7 @@ func (o *options) parseServers() ([]azdo.Server, error) {
 func (a *App) paths(o *options) (vault, identity string, err error) {
 	vault = firstNonEmpty(o.vault, a.Getenv("ADOPAT_VAULT"))
 	if vault == "" {
-		if vault, err = store.DefaultVaultPath(); err != nil {
+		if vault, err = a.defaultVaultPath(); err != nil {
 			return "", "", err
 		}
 	}

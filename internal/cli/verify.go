@@ -180,7 +180,7 @@ func (r verification) line() string {
 func (a *App) verifyOne(t adoapi.Target, scope, pat string) verification {
 	v := verification{Scope: scope}
 	v.URL, _ = t.URL()
-	c, err := a.azdoClient(v.URL)
+	c, err := a.azdoClient(v.URL, true)
 	if err != nil {
 		v.Error = "network: " + err.Error()
 		return v

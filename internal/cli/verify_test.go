@@ -11,12 +11,11 @@ import (
 	"github.com/adopat/git-credential-adopat/internal/adotest"
 )
 
-// useStandIn points verify and rotate at the in-process Azure DevOps.
-func useStandIn(t *testing.T) *adotest.Server {
+// useStandIn points ta's questions to Azure DevOps (verify, rotate, add's
+// and erase's checks) at the in-process Azure DevOps.
+func useStandIn(t *testing.T, ta *testApp) *adotest.Server {
 	srv := adotest.StartT(t)
-	old := verifyClient
-	verifyClient = &adoapi.Client{HTTP: srv.Client()}
-	t.Cleanup(func() { verifyClient = old })
+	ta.useClient(&adoapi.Client{HTTP: srv.Client()})
 	return srv
 }
 
@@ -32,8 +31,8 @@ func getPassword(t *testing.T, ta *testApp, org string) string {
 }
 
 func TestVerifyReportsValidInvalidAndWhose(t *testing.T) {
-	srv := useStandIn(t)
 	ta := newTestApp(t)
+	srv := useStandIn(t, ta)
 	good, stale := adotest.NewPAT(), adotest.NewPAT()
 	srv.SetPAT("fabrikam", good)
 	srv.SetPAT("contoso", adotest.NewPAT())
@@ -67,8 +66,8 @@ func TestVerifyReportsValidInvalidAndWhose(t *testing.T) {
 // rotate stores the new PAT only once Azure DevOps accepted it, keeping
 // the token's metadata; a refused PAT leaves the old one answering.
 func TestRotateReplacesOnlyAfterVerification(t *testing.T) {
-	srv := useStandIn(t)
 	ta := newTestApp(t)
+	srv := useStandIn(t, ta)
 	oldPAT, newPAT := adotest.NewPAT(), adotest.NewPAT()
 	ta.run(oldPAT, "add", "--org", "fabrikam", "--label", "laptop", "--expires", "30d", "--scopes", "vso.code", "--no-verify")
 	srv.SetPAT("fabrikam", newPAT) // the server accepts only the new PAT
@@ -94,11 +93,9 @@ func TestRotateReplacesOnlyAfterVerification(t *testing.T) {
 // A network failure is never reported as an invalid PAT, and rotate then
 // changes nothing unless told --no-verify.
 func TestVerifyNetworkErrorIsNotInvalid(t *testing.T) {
-	old := verifyClient
-	proxy, _ := url.Parse("http://127.0.0.1:1") // nothing listens there
-	verifyClient = &adoapi.Client{HTTP: &http.Client{Transport: &http.Transport{Proxy: http.ProxyURL(proxy)}}}
-	t.Cleanup(func() { verifyClient = old })
 	ta := newTestApp(t)
+	proxy, _ := url.Parse("http://127.0.0.1:1") // nothing listens there
+	ta.useClient(&adoapi.Client{HTTP: &http.Client{Transport: &http.Transport{Proxy: http.ProxyURL(proxy)}}})
 	oldPAT, newPAT := adotest.NewPAT(), adotest.NewPAT()
 	ta.run(oldPAT, "add", "--org", "fabrikam")
 
@@ -120,10 +117,8 @@ func TestVerifyNetworkErrorIsNotInvalid(t *testing.T) {
 // collection's URL among the servers install declared in git's config.
 func TestVerifyServerTokenUsesTheDeclaredServerURL(t *testing.T) {
 	srv := adotest.StartT(t, adotest.Options{ExtraHosts: []string{"tfs.example.test"}})
-	old := verifyClient
-	verifyClient = &adoapi.Client{HTTP: srv.Client()}
-	t.Cleanup(func() { verifyClient = old })
 	ta := newTestApp(t)
+	ta.useClient(&adoapi.Client{HTTP: srv.Client()})
 	isolateGit(t, ta)
 	pat := adotest.NewPAT()
 	srv.SetHostPAT("tfs.example.test", pat)
