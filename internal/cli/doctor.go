@@ -98,12 +98,12 @@ func runDoctor(a *App, o *options, args []string) error {
 		report("ok", "git-credential-adopat is on PATH")
 	}
 	for _, url := range []string{"https://dev.azure.com/ORG/PROJECT/_git/REPO", "https://ORG.visualstudio.com/PROJECT/_git/REPO"} {
-		helpers, _ := exec.Command(a.Git, "config", "--get-urlmatch", "credential.helper", url).Output()
-		usePath, _ := exec.Command(a.Git, "config", "--get-urlmatch", "credential.useHttpPath", url).Output()
+		helpers := gitGetURLMatch(a, "credential.helper", url)
+		usePath := gitGetURLMatch(a, "credential.useHttpPath", url)
 		switch {
-		case !strings.HasPrefix(strings.TrimSpace(string(helpers)), helperName):
+		case !strings.HasPrefix(helpers, helperName):
 			report("FAIL", "git does not ask adopat for %s; run `git-credential-adopat install`", url)
-		case strings.TrimSpace(string(usePath)) != "true":
+		case usePath != "true":
 			report("warn", "credential.useHttpPath is not set for %s, so adopat sees no organisation; run `git-credential-adopat install`", url)
 		default:
 			report("ok", "git asks adopat for %s", url)

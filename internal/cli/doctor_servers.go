@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"os/exec"
 	"strings"
 )
 
@@ -56,10 +55,11 @@ func reportServers(a *App, b *backend, report func(status, format string, args .
 	}
 }
 
-// gitGetURLMatch is the value git picks for key and rawURL, "" when none.
+// gitGetURLMatch is the value git picks for key and rawURL, trimmed, ""
+// when none or when git cannot say.
 func gitGetURLMatch(a *App, key, rawURL string) string {
-	out, _ := exec.Command(a.Git, "config", "--get-urlmatch", key, rawURL).Output()
-	return strings.TrimSpace(string(out))
+	v, _, _ := a.gitConfig().getURLMatch(key, rawURL, false)
+	return strings.TrimSpace(v)
 }
 
 // gitTrue reads a boolean as git does: true, yes, on or 1.

@@ -1,11 +1,7 @@
 package cli
 
 import (
-	"errors"
-	"fmt"
 	"net/url"
-	"os/exec"
-	"strings"
 
 	"github.com/adopat/git-credential-adopat/internal/adoapi"
 )
@@ -52,12 +48,12 @@ func (a *App) gitNetwork(rawURL string, askGit bool) (adoapi.Network, error) {
 	var n adoapi.Network
 	proxySet := false
 	if askGit {
-		if v, ok, err := a.gitURLMatch("http.sslCAInfo", rawURL, true); err != nil {
+		if v, ok, err := a.gitConfig().getURLMatch("http.sslCAInfo", rawURL, true); err != nil {
 			return n, err
 		} else if ok {
 			n.CAFile = v
 		}
-		if v, ok, err := a.gitURLMatch("http.proxy", rawURL, false); err != nil {
+		if v, ok, err := a.gitConfig().getURLMatch("http.proxy", rawURL, false); err != nil {
 			return n, err
 		} else if ok {
 			n.Proxy, proxySet = v, true
@@ -89,26 +85,4 @@ func (a *App) lastEnv(names ...string) (value string, set bool) {
 		}
 	}
 	return value, set
-}
-
-// gitURLMatch is `git config --get-urlmatch KEY URL`: the value of
-// KEY's most specific http.<url>.* match for rawURL, else KEY itself, as
-// git picks it for a request to rawURL. ok is false when neither is set.
-// path expands a leading ~ as git does for path settings.
-func (a *App) gitURLMatch(key, rawURL string, path bool) (string, bool, error) {
-	args := []string{"config"}
-	if path {
-		args = append(args, "--path")
-	}
-	out, err := exec.Command(a.Git, append(args, "--get-urlmatch", key, rawURL)...).Output()
-	var exit *exec.ExitError
-	switch {
-	case errors.As(err, &exit) && exit.ExitCode() == 1:
-		return "", false, nil
-	case errors.Is(err, exec.ErrNotFound):
-		return "", false, nil // no git: nothing of git's to follow
-	case err != nil:
-		return "", false, fmt.Errorf("cannot read git's %s for %s: %w", key, rawURL, err)
-	}
-	return strings.TrimSuffix(string(out), "\n"), true, nil
 }

@@ -1,8 +1,6 @@
 package cli
 
 import (
-	"bytes"
-	"errors"
 	"fmt"
 	"os/exec"
 	"regexp"
@@ -68,49 +66,6 @@ var cloudURLs = []string{"https://dev.azure.com", "https://*.visualstudio.com"}
 // helperName is what git turns into `git credential-adopat`, found on PATH.
 const helperName = "adopat"
 
-type gitConfig struct {
-	a     *App
-	scope string // --global or --system
-}
-
-func (g gitConfig) run(args ...string) (string, error) {
-	cmd := exec.Command(g.a.Git, append([]string{"config", g.scope}, args...)...)
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	err := cmd.Run()
-	var exit *exec.ExitError
-	if errors.As(err, &exit) {
-		return out.String(), &gitError{code: exit.ExitCode(), msg: strings.TrimSpace(errb.String())}
-	}
-	if err != nil {
-		return "", fmt.Errorf("running git: %w (is git installed and on PATH?)", err)
-	}
-	return out.String(), nil
-}
-
-type gitError struct {
-	code int
-	msg  string
-}
-
-func (e *gitError) Error() string {
-	return fmt.Sprintf("git config failed (exit %d): %s", e.code, e.msg)
-}
-
-// notFound is git config's exit status 5 ("you try to unset an option
-// which does not exist"), and 1 when --get-regexp finds nothing.
-func notFound(err error) bool {
-	var ge *gitError
-	return errors.As(err, &ge) && (ge.code == 5 || ge.code == 1)
-}
-
-func (a *App) gitConfig(system bool) gitConfig {
-	if system {
-		return gitConfig{a, "--system"}
-	}
-	return gitConfig{a, "--global"}
-}
-
 // credContext is one credential URL install configures, with the helper
 // command line for it.
 type credContext struct {
@@ -153,7 +108,7 @@ func runInstall(a *App, o *options, opts *installOptions, args []string) error {
 	if err != nil {
 		return err
 	}
-	g := a.gitConfig(opts.system)
+	g := a.gitConfigFile(opts.system)
 	for _, c := range ctxs {
 		if err := g.saveOriginal(c); err != nil {
 			return err
@@ -165,7 +120,7 @@ func runInstall(a *App, o *options, opts *installOptions, args []string) error {
 		// git sends the path only with useHttpPath. Declared servers keep
 		// git's default (one credential per host).
 		if c.cloud {
-			if _, err := g.run("credential."+c.url+".useHttpPath", "true"); err != nil {
+			if err := g.set("credential."+c.url+".useHttpPath", "true"); err != nil {
 				return err
 			}
 		}
@@ -193,8 +148,7 @@ func (g gitConfig) setHelper(key, helper string) error {
 		// The user's own reset and one helper: put adopat in that helper's
 		// line, so both lines stay where and as they were written, and
 		// uninstall can swap it back (restoreHelpers).
-		_, err := g.run("--replace-all", key, helper, "^"+regexp.QuoteMeta(current[1])+"$")
-		return err
+		return g.replaceValues(key, helper, "^"+regexp.QuoteMeta(current[1])+"$")
 	}
 	return g.replaceAll(key, []string{"", helper})
 }
@@ -207,7 +161,7 @@ func runUninstall(a *App, o *options, opts *installOptions, args []string) error
 	if err != nil {
 		return err
 	}
-	g := a.gitConfig(opts.system)
+	g := a.gitConfigFile(opts.system)
 	legacy, err := legacyContexts(o)
 	if err != nil {
 		return err
@@ -235,7 +189,7 @@ func runUninstall(a *App, o *options, opts *installOptions, args []string) error
 		}
 	}
 	for _, url := range orphans {
-		if _, err := g.run("--remove-section", snapshotSection(url)); err != nil && !isNoSuchSection(err) {
+		if err := g.removeSection(snapshotSection(url)); err != nil {
 			return err
 		}
 	}
@@ -272,22 +226,14 @@ func legacyContexts(o *options) ([]credContext, error) {
 // removeIfEmpty drops a section install left empty, but keeps it when the
 // user has other settings in it.
 func (g gitConfig) removeIfEmpty(section string) error {
-	_, err := g.run("--get-regexp", "^"+regexp.QuoteMeta(section)+`\.`)
-	if err == nil {
+	keys, err := g.getRegexp("^" + regexp.QuoteMeta(section) + `\.`)
+	switch {
+	case err != nil:
+		return err
+	case len(keys) > 0:
 		return nil // still has keys of the user's
 	}
-	if !notFound(err) {
-		return err
-	}
-	if _, err := g.run("--remove-section", section); err != nil && !isNoSuchSection(err) {
-		return err
-	}
-	return nil
-}
-
-func isNoSuchSection(err error) bool {
-	var ge *gitError
-	return errors.As(err, &ge) && strings.Contains(ge.msg, "no such section")
+	return g.removeSection(section)
 }
 
 // reportLeftovers names every helper entry git still has for adopat after
@@ -296,14 +242,12 @@ func isNoSuchSection(err error) bool {
 // removes it: uninstall removes only what install wrote in its own file,
 // and once the binary is gone every such entry makes git print an error.
 func (a *App) reportLeftovers() {
-	out, err := exec.Command(a.Git, "config", "-z", "--show-origin", "--get-regexp", `^credential\..*\.helper$`).Output()
+	entries, err := a.gitConfig().getRegexpOrigin(`^credential\..*\.helper$`)
 	if err != nil {
-		return // none, or git cannot say
+		return // git cannot say
 	}
-	fields := strings.Split(string(out), "\x00")
-	for i := 0; i+1 < len(fields); i += 2 {
-		origin := fields[i]
-		key, value, _ := strings.Cut(fields[i+1], "\n")
+	for _, e := range entries {
+		origin, key, value := e.origin, e.key, e.value
 		if !isAdopatHelper(value) {
 			continue
 		}

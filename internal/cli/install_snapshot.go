@@ -87,7 +87,7 @@ func (g gitConfig) restoreOriginal(c credContext) (bool, error) {
 		}
 	}
 	if snapshot {
-		if _, err := g.run("--remove-section", saved); err != nil && !isNoSuchSection(err) {
+		if err := g.removeSection(saved); err != nil {
 			return false, err
 		}
 		changed = true
@@ -117,20 +117,19 @@ func (g gitConfig) restoreHelpers(c credContext, snapshot bool) (ours bool, err 
 	if slices.Equal(current, []string{"", c.helper}) && len(original) == 2 && original[0] == "" && original[1] != "" {
 		// install put adopat in the line of the user's one helper after
 		// their own reset (setHelper): swap it back in place.
-		_, err := g.run("--replace-all", key, original[1], "^"+regexp.QuoteMeta(c.helper)+"$")
-		return true, err
+		return true, g.replaceValues(key, original[1], "^"+regexp.QuoteMeta(c.helper)+"$")
 	}
 	if slices.Equal(current, []string{"", c.helper}) && len(original) > 0 {
 		// As install left it: the empty value stands where the user's first
 		// helper stood, so that is where it goes back (value patterns are
 		// regular expressions).
-		if _, err := g.run("--unset", key, "^"+regexp.QuoteMeta(c.helper)+"$"); err != nil {
+		if err := g.unset(key, "^"+regexp.QuoteMeta(c.helper)+"$"); err != nil {
 			return false, err
 		}
 		// An empty first value is already there: rewriting it would only
 		// respell the line.
 		if original[0] != "" {
-			if _, err := g.run("--replace-all", key, original[0], "^$"); err != nil {
+			if err := g.replaceValues(key, original[0], "^$"); err != nil {
 				return false, err
 			}
 		}
@@ -167,13 +166,13 @@ func (g gitConfig) installedServers(known []credContext) (found []credContext, o
 	isKnown := func(url, helper string) bool {
 		return slices.ContainsFunc(known, func(c credContext) bool { return c.url == url && (helper == "" || c.helper == helper) })
 	}
-	out, err := g.run("-z", "--get-regexp", `^credential\..*\.helper$`)
-	if err != nil && !notFound(err) {
+	helpers, err := g.getRegexp(`^credential\..*\.helper$`)
+	if err != nil {
 		return nil, nil, err
 	}
-	for _, entry := range strings.Split(out, "\x00") {
-		key, value, _ := strings.Cut(entry, "\n")
-		url, ok := credentialKeyURL(key, "helper")
+	for _, e := range helpers {
+		value := e.value
+		url, ok := credentialKeyURL(e.key, "helper")
 		if !ok {
 			continue
 		}
@@ -182,12 +181,12 @@ func (g gitConfig) installedServers(known []credContext) (found []credContext, o
 			found, known = append(found, c), append(known, c)
 		}
 	}
-	out, err = g.run("-z", "--get-regexp", `^adopat\..*\.installed$`)
-	if err != nil && !notFound(err) {
+	snapshots, err := g.getRegexp(`^adopat\..*\.installed$`)
+	if err != nil {
 		return nil, nil, err
 	}
-	for _, entry := range strings.Split(out, "\x00") {
-		key, _, _ := strings.Cut(entry, "\n")
+	for _, e := range snapshots {
+		key := e.key
 		if url, ok := strings.CutPrefix(key, "adopat."); ok && key != "" {
 			url = strings.TrimSuffix(url, ".installed")
 			if !isKnown(url, "") {
@@ -207,41 +206,4 @@ func credentialKeyURL(key, name string) (string, bool) {
 	}
 	url, ok := strings.CutSuffix(rest, "."+strings.ToLower(name))
 	return url, ok && url != ""
-}
-
-// getAll returns every value of key in this config file, none when unset.
-func (g gitConfig) getAll(key string) ([]string, error) {
-	out, err := g.run("--get-all", key)
-	if notFound(err) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	return strings.Split(strings.TrimSuffix(out, "\n"), "\n"), nil
-}
-
-func (g gitConfig) addAll(key string, values []string) error {
-	for _, v := range values {
-		if _, err := g.run("--add", key, v); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// replaceAll makes values the key's values. --replace-all writes the first
-// one where the key already stood, so a restored setting lands back in its
-// place in the user's file rather than at the end of the section.
-func (g gitConfig) replaceAll(key string, values []string) error {
-	if len(values) == 0 {
-		if _, err := g.run("--unset-all", key); err != nil && !notFound(err) {
-			return err
-		}
-		return nil
-	}
-	if _, err := g.run("--replace-all", key, values[0]); err != nil {
-		return err
-	}
-	return g.addAll(key, values[1:])
 }

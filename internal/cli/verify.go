@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os/exec"
 	"strings"
 	"sync"
 
@@ -228,12 +227,9 @@ func (a *App) declaredServers(o *options) ([]azdo.Server, error) {
 // any file git reads here, in git's order.
 func (a *App) gitDeclaredServers() []azdo.Server {
 	var servers []azdo.Server
-	// -z: each entry is "key\nvalue\0", so neither a key nor a value with
-	// spaces or newlines can be misread (git-config(1), --null).
-	out, _ := exec.Command(a.Git, "config", "-z", "--get-regexp", `^credential\..*\.helper$`).Output()
-	for _, entry := range strings.Split(string(out), "\x00") {
-		_, value, _ := strings.Cut(entry, "\n")
-		if s, ok := parseServerHelper(value); ok {
+	entries, _ := a.gitConfig().getRegexp(`^credential\..*\.helper$`)
+	for _, e := range entries {
+		if s, ok := parseServerHelper(e.value); ok {
 			servers = append(servers, s)
 		}
 	}
