@@ -61,7 +61,7 @@ type Result struct {
 	URL string `json:"url,omitempty"`
 }
 
-// Verify asks target's connectionData endpoint whether pat is accepted
+// Verify asks the connectionData endpoint at e whether pat is accepted
 // (HTTP Basic, empty username, the PAT as password, as Azure DevOps
 // documents for PATs).
 //
@@ -71,8 +71,8 @@ type Result struct {
 // unrelated to the PAT, such as 404). With an error, the Result still
 // carries URL and, when an answer came, Status; Valid is false but means
 // "unknown".
-func (c *Client) Verify(ctx context.Context, target Target, pat string) (Result, error) {
-	u, err := target.URL()
+func (c *Client) Verify(ctx context.Context, e Endpoint, pat string) (Result, error) {
+	u, err := e.URL()
 	if err != nil {
 		return Result{}, err
 	}
@@ -89,7 +89,7 @@ func (c *Client) Verify(ctx context.Context, target Target, pat string) (Result,
 
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {
-		return res, err // u is built by Target.URL; cannot carry the PAT
+		return res, err // u is built by Endpoint.URL; cannot carry the PAT
 	}
 	req.SetBasicAuth("", pat)
 	req.Header.Set("Accept", "application/json")

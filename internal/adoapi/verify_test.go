@@ -71,7 +71,7 @@ func TestVerifyCloudAgainstStandIn(t *testing.T) {
 	defer hc.CloseIdleConnections()
 	c := &adoapi.Client{HTTP: hc, Timeout: 10 * time.Second}
 	ctx := context.Background()
-	target := adoapi.Cloud("fabrikam")
+	target := adoapi.OrgEndpoint("fabrikam")
 
 	t.Run("valid", func(t *testing.T) {
 		res, err := c.Verify(ctx, target, pat)
@@ -105,7 +105,7 @@ func TestVerifyCloudAgainstStandIn(t *testing.T) {
 		mustInvalid(t, res, err, 401, "401 Unauthorized: the PAT is wrong, expired or revoked")
 	})
 	t.Run("other organisation", func(t *testing.T) {
-		res, err := c.Verify(ctx, adoapi.Cloud("contoso"), pat)
+		res, err := c.Verify(ctx, adoapi.OrgEndpoint("contoso"), pat)
 		mustInvalid(t, res, err, 401, "401")
 	})
 	t.Run("203 sign-in page", func(t *testing.T) {
@@ -178,7 +178,7 @@ func TestVerifyDeclaredServersAgainstStandIn(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := c.Verify(ctx, adoapi.OnPrem(srv), pat)
+	res, err := c.Verify(ctx, adoapi.ServerEndpoint(srv), pat)
 	noLeak(t, pat, res, err)
 	if err != nil || !res.Valid || res.Identity.String() != `Grace Hopper <CORP\grace>` {
 		t.Fatalf("declared HTTPS server: %+v, %v", res, err)
@@ -186,24 +186,24 @@ func TestVerifyDeclaredServersAgainstStandIn(t *testing.T) {
 	if res.URL != "https://tfs.example.test/tfs/My%20Collection/_apis/connectionData" {
 		t.Errorf("URL = %q", res.URL)
 	}
-	res, err = c.Verify(ctx, adoapi.OnPrem(srv), legacyPAT)
+	res, err = c.Verify(ctx, adoapi.ServerEndpoint(srv), legacyPAT)
 	mustInvalid(t, res, err, 401, "401")
 
 	s.SetHostBadPATMode("tfs.example.test", adotest.Mode203HTML)
-	res, err = c.Verify(ctx, adoapi.OnPrem(srv), legacyPAT)
+	res, err = c.Verify(ctx, adoapi.ServerEndpoint(srv), legacyPAT)
 	mustInvalid(t, res, err, 203, "sign-in page")
 
 	legacy, err := azdo.ParseServer("http://legacy.test:8080/tfs")
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err = c.Verify(ctx, adoapi.OnPrem(legacy), legacyPAT)
+	res, err = c.Verify(ctx, adoapi.ServerEndpoint(legacy), legacyPAT)
 	noLeak(t, legacyPAT, res, err)
 	if err != nil || !res.Valid {
 		t.Fatalf("declared HTTP server: %+v, %v", res, err)
 	}
 	root := azdo.Server{Scheme: "https", Host: "tfs.example.test"}
-	if res, err := c.Verify(ctx, adoapi.OnPrem(root), pat); err != nil || !res.Valid {
+	if res, err := c.Verify(ctx, adoapi.ServerEndpoint(root), pat); err != nil || !res.Valid {
 		t.Fatalf("server without prefix: %+v, %v", res, err)
 	}
 
@@ -231,7 +231,7 @@ func TestVerifyDeclaredServersAgainstStandIn(t *testing.T) {
 func TestVerifyDefaultClientFromEnvironment(t *testing.T) {
 	if os.Getenv("ADOAPI_TEST_CHILD") == "1" {
 		res, err := (&adoapi.Client{Timeout: 20 * time.Second}).Verify(context.Background(),
-			adoapi.Cloud("fabrikam"), os.Getenv("ADOAPI_TEST_PAT"))
+			adoapi.OrgEndpoint("fabrikam"), os.Getenv("ADOAPI_TEST_PAT"))
 		if err != nil {
 			t.Fatalf("child: %v", err)
 		}
@@ -281,7 +281,7 @@ type seen struct {
 
 // fake serves one canned answer on a plain-HTTP test server and records
 // the request; the target is a declared server at its address.
-func fake(t *testing.T, h http.HandlerFunc) (adoapi.Target, *seen, *atomic.Int32) {
+func fake(t *testing.T, h http.HandlerFunc) (adoapi.Endpoint, *seen, *atomic.Int32) {
 	t.Helper()
 	var last seen
 	var hits atomic.Int32
@@ -295,7 +295,7 @@ func fake(t *testing.T, h http.HandlerFunc) (adoapi.Target, *seen, *atomic.Int32
 	}))
 	t.Cleanup(srv.Close)
 	u, _ := url.Parse(srv.URL)
-	return adoapi.OnPrem(azdo.Server{Scheme: "http", Host: u.Host, Prefix: "tfs"}), &last, &hits
+	return adoapi.ServerEndpoint(azdo.Server{Scheme: "http", Host: u.Host, Prefix: "tfs"}), &last, &hits
 }
 
 // direct is a client that ignores proxy settings of the environment.
@@ -463,7 +463,7 @@ func TestVerifyConnectionRefused(t *testing.T) {
 	addr := ln.Addr().String()
 	ln.Close()
 	pat := adotest.NewPAT()
-	res, err := direct().Verify(context.Background(), adoapi.OnPrem(azdo.Server{Scheme: "http", Host: addr}), pat)
+	res, err := direct().Verify(context.Background(), adoapi.ServerEndpoint(azdo.Server{Scheme: "http", Host: addr}), pat)
 	noLeak(t, pat, res, err)
 	ne := mustNetwork(t, res, err)
 	if ne.Status != 0 || ne.Timeout() || !strings.Contains(err.Error(), "cannot reach http://"+addr+"/_apis/connectionData") {
@@ -502,7 +502,7 @@ func TestVerifyTimeoutWithoutAnswer(t *testing.T) {
 	pat := adotest.NewPAT()
 	for _, scheme := range []string{"http", "https"} { // https: stuck in the TLS handshake
 		c := &adoapi.Client{HTTP: &http.Client{Transport: &http.Transport{}}, Timeout: 200 * time.Millisecond}
-		res, err := c.Verify(context.Background(), adoapi.OnPrem(azdo.Server{Scheme: scheme, Host: ln.Addr().String()}), pat)
+		res, err := c.Verify(context.Background(), adoapi.ServerEndpoint(azdo.Server{Scheme: scheme, Host: ln.Addr().String()}), pat)
 		noLeak(t, pat, res, err)
 		ne := mustNetwork(t, res, err)
 		if !ne.Timeout() || !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), "no answer") {
@@ -537,7 +537,7 @@ func TestVerifyUntrustedCertificate(t *testing.T) {
 	srv := httptest.NewTLSServer(jsonAnswer(200, goodBody))
 	t.Cleanup(srv.Close)
 	u, _ := url.Parse(srv.URL)
-	res, err := direct().Verify(context.Background(), adoapi.OnPrem(azdo.Server{Scheme: "https", Host: u.Host}), "p")
+	res, err := direct().Verify(context.Background(), adoapi.ServerEndpoint(azdo.Server{Scheme: "https", Host: u.Host}), "p")
 	if ne := mustNetwork(t, res, err); ne.Timeout() || ne.Status != 0 {
 		t.Errorf("NetworkError %+v", ne)
 	}
@@ -584,17 +584,17 @@ func TestVerifyRefusesBadInput(t *testing.T) {
 	target, _, hits := fake(t, jsonAnswer(200, goodBody))
 	var nilClient *adoapi.Client
 	for _, tc := range []struct {
-		target adoapi.Target
+		target adoapi.Endpoint
 		pat    string
 	}{
 		{target, ""},
-		{adoapi.Target{}, "p"},
-		{adoapi.Cloud("not an org"), "p"},
-		{adoapi.Cloud("fabrikam/x"), "p"},
-		{adoapi.Target{Org: "fabrikam", Server: azdo.Server{Scheme: "https", Host: "tfs.test"}}, "p"},
-		{adoapi.OnPrem(azdo.Server{Scheme: "ftp", Host: "tfs.test"}), "p"},
-		{adoapi.OnPrem(azdo.Server{Scheme: "https", Host: "evil.test/x@tfs.test"}), "p"},
-		{adoapi.OnPrem(azdo.Server{Scheme: "https"}), "p"},
+		{adoapi.Endpoint{}, "p"},
+		{adoapi.OrgEndpoint("not an org"), "p"},
+		{adoapi.OrgEndpoint("fabrikam/x"), "p"},
+		{adoapi.Endpoint{Org: "fabrikam", Server: azdo.Server{Scheme: "https", Host: "tfs.test"}}, "p"},
+		{adoapi.ServerEndpoint(azdo.Server{Scheme: "ftp", Host: "tfs.test"}), "p"},
+		{adoapi.ServerEndpoint(azdo.Server{Scheme: "https", Host: "evil.test/x@tfs.test"}), "p"},
+		{adoapi.ServerEndpoint(azdo.Server{Scheme: "https"}), "p"},
 	} {
 		if res, err := nilClient.Verify(context.Background(), tc.target, tc.pat); err == nil || res.Valid {
 			t.Errorf("Verify(%+v, %q) = %+v, %v; want an error", tc.target, tc.pat, res, err)
@@ -605,25 +605,22 @@ func TestVerifyRefusesBadInput(t *testing.T) {
 	}
 }
 
-func TestTargetURL(t *testing.T) {
+func TestEndpointURL(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
-		target adoapi.Target
+		target adoapi.Endpoint
 		want   string
 	}{
-		{adoapi.Cloud("fabrikam"), "https://dev.azure.com/fabrikam/_apis/connectionData"},
-		{adoapi.Cloud("Fabri-kam1"), "https://dev.azure.com/Fabri-kam1/_apis/connectionData"},
-		{adoapi.OnPrem(azdo.Server{Scheme: "https", Host: "tfs.example.com"}), "https://tfs.example.com/_apis/connectionData"},
-		{adoapi.OnPrem(azdo.Server{Scheme: "https", Host: "tfs.example.com", Prefix: "tfs/DefaultCollection"}), "https://tfs.example.com/tfs/DefaultCollection/_apis/connectionData"},
-		{adoapi.OnPrem(azdo.Server{Scheme: "http", Host: "tfs.lan:8080", Prefix: "tfs/My Collection"}), "http://tfs.lan:8080/tfs/My%20Collection/_apis/connectionData"},
-		{adoapi.OnPrem(azdo.Server{Scheme: "https", Host: "[::1]:8443", Prefix: "/tfs/"}), "https://[::1]:8443/tfs/_apis/connectionData"},
+		{adoapi.OrgEndpoint("fabrikam"), "https://dev.azure.com/fabrikam/_apis/connectionData"},
+		{adoapi.OrgEndpoint("Fabri-kam1"), "https://dev.azure.com/Fabri-kam1/_apis/connectionData"},
+		{adoapi.ServerEndpoint(azdo.Server{Scheme: "https", Host: "tfs.example.com"}), "https://tfs.example.com/_apis/connectionData"},
+		{adoapi.ServerEndpoint(azdo.Server{Scheme: "https", Host: "tfs.example.com", Prefix: "tfs/DefaultCollection"}), "https://tfs.example.com/tfs/DefaultCollection/_apis/connectionData"},
+		{adoapi.ServerEndpoint(azdo.Server{Scheme: "http", Host: "tfs.lan:8080", Prefix: "tfs/My Collection"}), "http://tfs.lan:8080/tfs/My%20Collection/_apis/connectionData"},
+		{adoapi.ServerEndpoint(azdo.Server{Scheme: "https", Host: "[::1]:8443", Prefix: "/tfs/"}), "https://[::1]:8443/tfs/_apis/connectionData"},
 	} {
 		got, err := tc.target.URL()
 		if err != nil || got != tc.want {
 			t.Errorf("%+v.URL() = %q, %v; want %q", tc.target, got, err, tc.want)
 		}
-	}
-	if got := adoapi.Cloud("fabrikam").String(); got != "fabrikam" {
-		t.Errorf("String() = %q", got)
 	}
 }

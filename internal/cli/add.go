@@ -234,7 +234,7 @@ func (a *App) checkNewPAT(o *options, noVerify bool, tok *store.Token) (checked,
 	if err != nil {
 		return "", "", err
 	}
-	v := a.verifyOne(verifyTarget(tok, servers), tok.Scope(), tok.Secret)
+	v := a.verifyOne(verifyEndpoint(tok, servers), tok.Scope(), tok.Secret)
 	where := "is " + tok.Org + " the organisation the PAT was created in?"
 	if tok.IsServer() {
 		where = "is " + tok.Protocol + "://" + tok.Host + " the server the PAT was created on?"

@@ -118,14 +118,14 @@ func helperAction(action string) func(a *App, o *options, args []string) error {
 // http.sslCAInfo or http.proxy in git's config. A check that cannot get
 // through leaves the token in service.
 func (a *App) checkPAT(org, pat string) helper.CheckResult {
-	u, _ := adoapi.Cloud(org).URL()
+	u, _ := adoapi.OrgEndpoint(org).URL()
 	client, err := a.azdoClient(u, false)
 	if err != nil {
 		return helper.CheckResult{Verdict: helper.Unchecked, Detail: err.Error()}
 	}
 	c := *client
 	c.Timeout = helper.EraseCheckTimeout
-	res, err := c.Verify(context.Background(), adoapi.Cloud(org), pat)
+	res, err := c.Verify(context.Background(), adoapi.OrgEndpoint(org), pat)
 	switch {
 	case err != nil:
 		return helper.CheckResult{Verdict: helper.Unchecked, Detail: err.Error()}

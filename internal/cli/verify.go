@@ -93,7 +93,10 @@ func runVerify(a *App, o *options, opts *verifyOptions, args []string) error {
 	for i, tok := range asks {
 		if tok != nil {
 			wg.Add(1)
-			go func() { defer wg.Done(); results[i] = a.verifyOne(verifyTarget(tok, servers), tok.Scope(), tok.Secret) }()
+			go func() {
+				defer wg.Done()
+				results[i] = a.verifyOne(verifyEndpoint(tok, servers), tok.Scope(), tok.Secret)
+			}()
 		}
 	}
 	wg.Wait()
@@ -176,15 +179,15 @@ func (r verification) line() string {
 // verifyOne asks once, through the client git's settings call for (see
 // azdoClient). A network failure is reported as such, never as "invalid":
 // the PAT may be fine and the proxy down.
-func (a *App) verifyOne(t adoapi.Target, scope, pat string) verification {
+func (a *App) verifyOne(e adoapi.Endpoint, scope, pat string) verification {
 	v := verification{Scope: scope}
-	v.URL, _ = t.URL()
+	v.URL, _ = e.URL()
 	c, err := a.azdoClient(v.URL, true)
 	if err != nil {
 		v.Error = "network: " + err.Error()
 		return v
 	}
-	res, err := c.Verify(context.Background(), t, pat)
+	res, err := c.Verify(context.Background(), e, pat)
 	var netErr *adoapi.NetworkError
 	switch {
 	case errors.As(err, &netErr):
@@ -198,17 +201,17 @@ func (a *App) verifyOne(t adoapi.Target, scope, pat string) verification {
 	return v
 }
 
-// verifyTarget is the organisation for cloud tokens; for a server token,
+// verifyEndpoint is the organisation for cloud tokens; for a server token,
 // the declared --server with its path prefix (the collection's URL) when
 // one matches, else the host itself.
-func verifyTarget(tok *store.Token, servers []azdo.Server) adoapi.Target {
+func verifyEndpoint(tok *store.Token, servers []azdo.Server) adoapi.Endpoint {
 	if !tok.IsServer() {
-		return adoapi.Cloud(tok.Org)
+		return adoapi.OrgEndpoint(tok.Org)
 	}
 	if s, ok := declaredFor(tok.Protocol, tok.Host, servers); ok {
-		return adoapi.OnPrem(s)
+		return adoapi.ServerEndpoint(s)
 	}
-	return adoapi.OnPrem(azdo.Server{Scheme: tok.Protocol, Host: tok.Host})
+	return adoapi.ServerEndpoint(azdo.Server{Scheme: tok.Protocol, Host: tok.Host})
 }
 
 // declaredServers are the --server flags given, then the servers install

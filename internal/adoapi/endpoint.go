@@ -12,7 +12,7 @@
 //     connection, TLS, proxy, timeout and server failures (5xx, 429, a
 //     proxy's 407 or 408); *ResponseError for answers that say nothing
 //     about the PAT (404, a redirect elsewhere, ...); a plain error for a
-//     bad Target or an empty PAT. Never report these as "invalid".
+//     bad Endpoint or an empty PAT. Never report these as "invalid".
 //
 // The PAT travels only in the Authorization header: never in a URL, an
 // error, a Reason or a log line.
@@ -27,9 +27,10 @@ import (
 	"github.com/adopat/git-credential-adopat/internal/azdo"
 )
 
-// Target says where to ask: an Azure DevOps cloud organisation, or a
-// declared Azure DevOps Server. Set exactly one of Org and Server.
-type Target struct {
+// Endpoint says where to ask: an Azure DevOps cloud organisation, or a
+// declared Azure DevOps Server. Set exactly one of Org and Server. (Not
+// azdo.Target, which is what a git request names.)
+type Endpoint struct {
 	// Org is an Azure DevOps cloud organisation, asked at
 	// https://dev.azure.com/{org}/_apis/connectionData.
 	Org string
@@ -39,20 +40,13 @@ type Target struct {
 	Server azdo.Server
 }
 
-// Cloud is the target of Azure DevOps organisation org. A project-scoped
-// token is verified at its organisation: PATs belong to organisations.
-func Cloud(org string) Target { return Target{Org: org} }
+// OrgEndpoint is the endpoint of Azure DevOps organisation org. A
+// project-scoped token is verified at its organisation: PATs belong to
+// organisations.
+func OrgEndpoint(org string) Endpoint { return Endpoint{Org: org} }
 
-// OnPrem is the target of a declared Azure DevOps Server.
-func OnPrem(s azdo.Server) Target { return Target{Server: s} }
-
-// String names the target for messages: "fabrikam" or the server URL.
-func (t Target) String() string {
-	if t.Org != "" {
-		return t.Org
-	}
-	return t.Server.String()
-}
+// ServerEndpoint is the endpoint of a declared Azure DevOps Server.
+func ServerEndpoint(s azdo.Server) Endpoint { return Endpoint{Server: s} }
 
 // connectionDataPath is the endpoint's path below an organisation or
 // collection URL.
@@ -69,7 +63,7 @@ const connectionDataPath = "_apis/connectionData"
 // on-premises release since TFS 2015, and the fields read here
 // (authenticatedUser's id, descriptors, display name and Account) have kept
 // their shape across all of them.
-func (t Target) URL() (string, error) {
+func (t Endpoint) URL() (string, error) {
 	switch {
 	case t.Org != "" && t.Server != (azdo.Server{}):
 		return "", errors.New("adoapi: target has both an organisation and a server")
