@@ -72,7 +72,7 @@ func addCmd() *command {
 				noVerify: "store the PAT without asking Azure DevOps whether it accepts it",
 			})
 		},
-		run: func(a *App, o *options, args []string) error { return runAdd(a, o, opts, args) },
+		run: withOptions(opts, runAdd),
 	}
 }
 

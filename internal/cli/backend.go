@@ -10,10 +10,6 @@ import (
 	"github.com/adopat/git-credential-adopat/internal/store"
 )
 
-// defaultKeyringTimeout bounds every keyring call: long enough for a busy
-// desktop, far below the point where a git user wonders what hangs.
-const defaultKeyringTimeout = 3 * time.Second
-
 // backend is the store a command uses, and why it was chosen: `list` and
 // `doctor` show both, since tokens "missing" are most often tokens in the
 // other backend.
@@ -65,7 +61,7 @@ func (a *App) openStore(o *options, interactive bool) (*backend, error) {
 func (a *App) keyringTimeout(o *options, cfg map[string]string) (time.Duration, error) {
 	raw := firstNonEmpty(o.keyringTimeout, a.Getenv("ADOPAT_KEYRING_TIMEOUT"), cfg["keyring-timeout"])
 	if raw == "" {
-		return defaultKeyringTimeout, nil
+		return store.DefaultKeyringTimeout, nil
 	}
 	d, err := parseSpan(keyringSpan, raw)
 	if err != nil {

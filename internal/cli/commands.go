@@ -35,6 +35,12 @@ func commands() []*command {
 	}
 }
 
+// withOptions is the run function of a command with options of its own:
+// run with the common flags and opts, which its flags were bound to.
+func withOptions[T any](opts *T, run func(a *App, o *options, opts *T, args []string) error) func(a *App, o *options, args []string) error {
+	return func(a *App, o *options, args []string) error { return run(a, o, opts, args) }
+}
+
 // findCommand is the command called name.
 func findCommand(name string) (*command, bool) {
 	for _, c := range commands() {

@@ -2,10 +2,11 @@ package cli
 
 import (
 	"fmt"
-	"math"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/adopat/git-credential-adopat/internal/helper"
 )
 
 // maxLifetimeDays is Azure DevOps' longest PAT lifetime, one year ("Use
@@ -70,12 +71,6 @@ func isDate(s string) bool {
 	return true
 }
 
-// daysLeft counts days until t, to the nearest day: "--expires 10d" reads
-// back as 10 days left, not 9 and some hours.
-func daysLeft(t, now time.Time) int {
-	return int(math.Round(t.Sub(now).Hours() / 24))
-}
-
 func expirySuffix(t *time.Time, now time.Time) string {
 	switch {
 	case t == nil:
@@ -83,7 +78,7 @@ func expirySuffix(t *time.Time, now time.Time) string {
 	case !t.After(now):
 		return fmt.Sprintf(" (EXPIRED %s)", t.Format("2006-01-02"))
 	}
-	return fmt.Sprintf(" (expires %s, %s left)", t.Format("2006-01-02"), plural(daysLeft(*t, now), "day"))
+	return fmt.Sprintf(" (expires %s, %s left)", t.Format("2006-01-02"), plural(helper.DaysLeft(*t, now), "day"))
 }
 
 // plural counts things in English: "1 day", "3 days".

@@ -33,7 +33,7 @@ func installCmd() *command {
 		flags: func(fs *pflag.FlagSet) {
 			fs.BoolVar(&opts.system, "system", false, "write the system git config (all users) instead of the global one")
 		},
-		run: func(a *App, o *options, args []string) error { return runInstall(a, o, opts, args) },
+		run: withOptions(opts, runInstall),
 	}
 }
 
@@ -54,7 +54,7 @@ func uninstallCmd() *command {
 		flags: func(fs *pflag.FlagSet) {
 			fs.BoolVar(&opts.system, "system", false, "edit the system git config instead of the global one")
 		},
-		run: func(a *App, o *options, args []string) error { return runUninstall(a, o, opts, args) },
+		run: withOptions(opts, runUninstall),
 	}
 }
 

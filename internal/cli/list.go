@@ -37,7 +37,7 @@ func listCmd() *command {
 		flags: func(fs *pflag.FlagSet) {
 			fs.BoolVar(&opts.json, "json", false, "machine-readable output")
 		},
-		run: func(a *App, o *options, args []string) error { return runList(a, o, opts, args) },
+		run: withOptions(opts, runList),
 	}
 }
 
@@ -138,7 +138,7 @@ func describe(tok *store.Token, now time.Time) listedToken {
 		lt.Kind, lt.Server = "server", tok.Protocol+"://"+tok.Host
 	}
 	if tok.Expires != nil {
-		n := daysLeft(*tok.Expires, now)
+		n := helper.DaysLeft(*tok.Expires, now)
 		lt.DaysLeft = &n
 		if !now.Before(*tok.Expires) {
 			lt.Status = "expired"

@@ -36,7 +36,7 @@ func metricsCmd() *command {
 		flags: func(fs *pflag.FlagSet) {
 			fs.StringVar(&opts.output, "output", "", "write to FILE (replaced atomically, for node_exporter's textfile collector) instead of stdout")
 		},
-		run: func(a *App, o *options, args []string) error { return runMetrics(a, o, opts, args) },
+		run: withOptions(opts, runMetrics),
 	}
 }
 

@@ -33,7 +33,7 @@ func migrateCmd() *command {
 		flags: func(fs *pflag.FlagSet) {
 			fs.StringVar(&opts.to, "to", "", "the destination backend: keyring or file")
 		},
-		run: func(a *App, o *options, args []string) error { return runMigrate(a, o, opts, args) },
+		run: withOptions(opts, runMigrate),
 	}
 }
 

@@ -61,7 +61,7 @@ func (o *options) register(fs *pflag.FlagSet, take []string) {
 		fs.StringVar(&o.backend, "backend", "", "where tokens live: keyring, file or auto (default $ADOPAT_BACKEND, the config file, else auto)")
 	}
 	if slices.Contains(take, "keyring-timeout") {
-		fs.StringVar(&o.keyringTimeout, "keyring-timeout", "", "give up on an unanswered OS keyring after this long (default 3s)")
+		fs.StringVar(&o.keyringTimeout, "keyring-timeout", "", "give up on an unanswered OS keyring after this long (default "+store.DefaultKeyringTimeout.String()+")")
 	}
 }
 

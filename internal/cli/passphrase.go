@@ -38,7 +38,7 @@ func passphraseCmd() *command {
 		flags: func(fs *pflag.FlagSet) {
 			fs.BoolVar(&opts.remove, "remove", false, "store the key without a passphrase again")
 		},
-		run: func(a *App, o *options, args []string) error { return runPassphrase(a, o, opts, args) },
+		run: withOptions(opts, runPassphrase),
 	}
 }
 
@@ -60,7 +60,7 @@ func unlockCmd() *command {
 		flags: func(fs *pflag.FlagSet) {
 			fs.StringVar(&opts.duration, "for", "8h", "how long the vault stays unlocked")
 		},
-		run: func(a *App, o *options, args []string) error { return runUnlock(a, o, opts, args) },
+		run: withOptions(opts, runUnlock),
 	}
 }
 

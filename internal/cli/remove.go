@@ -34,7 +34,7 @@ func removeCmd() *command {
 		flags: func(fs *pflag.FlagSet) {
 			fs.BoolVarP(&opts.yes, "yes", "y", false, "do not ask for confirmation at a terminal")
 		},
-		run: func(a *App, o *options, args []string) error { return runRemove(a, o, opts, args) },
+		run: withOptions(opts, runRemove),
 	}
 }
 

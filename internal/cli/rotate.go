@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/adopat/git-credential-adopat/internal/helper"
 	"github.com/adopat/git-credential-adopat/internal/store"
 )
 
@@ -38,7 +39,7 @@ func rotateCmd() *command {
 				noVerify: "store the new PAT without asking Azure DevOps first",
 			})
 		},
-		run: func(a *App, o *options, args []string) error { return runRotate(a, o, opts, args) },
+		run: withOptions(opts, runRotate),
 	}
 }
 
@@ -120,7 +121,7 @@ func runRotate(a *App, o *options, opts *rotateOptions, args []string) error {
 	}
 	printf(a.Stdout, "rotated %s: %s; %s; now revoke the old PAT in Azure DevOps (User settings, Personal access tokens)\n", old.Scope(), verified, expiryState(after.Expires, expires == nil))
 	if expires == nil && after.Expires != nil && after.Expires.Sub(a.Now()) <= 7*24*time.Hour {
-		printf(a.Stderr, "note: the kept expiry is in %s; if the new PAT lasts longer, record it: git-credential-adopat rotate %s --expires DATE with the same PAT\n", plural(daysLeft(*after.Expires, a.Now()), "day"), shellQuote(old.Scope()))
+		printf(a.Stderr, "note: the kept expiry is in %s; if the new PAT lasts longer, record it: git-credential-adopat rotate %s --expires DATE with the same PAT\n", plural(helper.DaysLeft(*after.Expires, a.Now()), "day"), shellQuote(old.Scope()))
 	}
 	return nil
 }

@@ -38,7 +38,7 @@ func verifyCmd() *command {
 		flags: func(fs *pflag.FlagSet) {
 			fs.BoolVar(&opts.json, "json", false, "machine-readable output")
 		},
-		run: func(a *App, o *options, args []string) error { return runVerify(a, o, opts, args) },
+		run: withOptions(opts, runVerify),
 	}
 }
 

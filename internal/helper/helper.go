@@ -165,7 +165,7 @@ func (h *Helper) get(c *Credential, t azdo.Target, out io.Writer) error {
 		return nil
 	}
 	if tok.Expires != nil && tok.Expires.Sub(now) <= h.WarnWithin && h.WarnOnce != nil && h.WarnOnce(tok.Scope()) {
-		h.warn("the PAT for %s expires on %s (%s left); create a new one %s, then run: %s", tok.Scope(), tok.Expires.Format("2006-01-02"), days(tok.Expires.Sub(now)), NewPATWhere(tok), RotateAdvice(tok))
+		h.warn("the PAT for %s expires on %s (%s left); create a new one %s, then run: %s", tok.Scope(), tok.Expires.Format("2006-01-02"), days(DaysLeft(*tok.Expires, now)), NewPATWhere(tok), RotateAdvice(tok))
 	}
 	if err := d.Reveal(tok); err != nil {
 		return err
@@ -240,10 +240,16 @@ func answer(tok *store.Token, c *Credential, t azdo.Target) Credential {
 	return a
 }
 
-// days rounds to the nearest day, as list does: "--expires 5d" reads back
-// as 5 days, not 4 and some hours.
-func days(d time.Duration) string {
-	if n := int(math.Round(d.Hours() / 24)); n != 1 {
+// DaysLeft counts the days from now until t, to the nearest day, for get's
+// warning and for list, add and rotate: "--expires 5d" reads back as 5
+// days, not 4 and some hours.
+func DaysLeft(t, now time.Time) int {
+	return int(math.Round(t.Sub(now).Hours() / 24))
+}
+
+// days says n days: "1 day", "3 days".
+func days(n int) string {
+	if n != 1 {
 		return strconv.Itoa(n) + " days"
 	}
 	return "1 day"

@@ -11,10 +11,12 @@ import (
 	"strings"
 )
 
-// Input limits. git-credential(1) does not bound a line, but git itself
-// refuses lines over 64 KiB in some places; we accept up to 65535 bytes per
-// line comfortably and refuse whole inputs above 1 MiB so a runaway writer
-// cannot make the helper buffer without bound.
+// MaxInput bounds one credential description: ReadCredential refuses a
+// description of more than MaxInput bytes, its newlines counted, so a
+// runaway writer cannot make the helper buffer without bound. A line has no limit
+// of its own: one of any length up to MaxInput is read, in 64 KiB pieces.
+// git-credential(1) says a line, with its newline, may not exceed 65535
+// bytes, so git's requests are far below either bound.
 const MaxInput = 1 << 20
 
 // Credential is one credential description as git-credential(1) defines it
