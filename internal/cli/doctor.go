@@ -49,7 +49,7 @@ func runDoctor(a *App, o *options, args []string) error {
 		// Read every secret for real: a keyring index can list tokens whose
 		// items are unreadable or were deleted in the keyring's own UI.
 		for i := range d.Tokens {
-			if err := d.Reveal(&d.Tokens[i]); err != nil {
+			if _, _, err := b.Store.Secret(d.Tokens[i].Scope()); err != nil {
 				report("FAIL", "reading %s's PAT: %v", d.Tokens[i].Scope(), err)
 			}
 		}

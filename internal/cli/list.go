@@ -60,7 +60,7 @@ func runList(a *App, o *options, args []string) error {
 	for i := range d.Tokens {
 		out.Tokens = append(out.Tokens, describe(&d.Tokens[i], now))
 	}
-	markMissing(d, out.Tokens)
+	markMissing(b.Store, d, out.Tokens)
 	if o.json {
 		enc := json.NewEncoder(a.Stdout)
 		enc.SetIndent("", "  ")

@@ -85,9 +85,11 @@ func revealAll(s store.Store) ([]store.Token, error) {
 		return nil, err
 	}
 	for i := range d.Tokens {
-		if err := d.Reveal(&d.Tokens[i]); err != nil {
+		pat, refresh, err := s.Secret(d.Tokens[i].Scope())
+		if err != nil {
 			return nil, err
 		}
+		d.Tokens[i].SetSecrets(pat, refresh)
 	}
 	return d.Tokens, nil
 }

@@ -15,11 +15,12 @@ const concurrentWriters = 50
 // still decrypts with a fresh Vault value.
 func checkAllPresent(t *testing.T, v *Vault, want map[string]string) {
 	t.Helper()
-	d, err := NewVault(v.Path(), v.IdentityPath()).Load()
+	fresh := NewVault(v.Path(), v.IdentityPath())
+	d, err := fresh.Load()
 	if err != nil {
 		t.Fatalf("vault does not load after concurrent updates: %v", err)
 	}
-	got := tokenSecrets(d)
+	got := tokenSecrets(t, fresh, d)
 	if len(d.Tokens) != len(want) {
 		t.Errorf("vault holds %d tokens, want %d: updates were lost", len(d.Tokens), len(want))
 	}

@@ -1,6 +1,9 @@
 package store
 
-import "errors"
+import (
+	"errors"
+	"fmt"
+)
 
 // Sentinel errors let the CLI and the git helper react to a condition
 // (prompt, suggest a command, stay silent) without parsing messages. Every
@@ -54,4 +57,26 @@ func newError(msg string, errs ...error) error {
 		}
 	}
 	return &storeError{msg: msg, errs: kept}
+}
+
+// ErrNotFound: no token has the scope asked for. Errors for it are
+// *ScopeNotFoundError.
+var ErrNotFound = errors.New("no such token")
+
+// ScopeNotFoundError says that no token in a store has Scope.
+type ScopeNotFoundError struct {
+	Scope string
+	Where string // the store, for people: "age vault PATH", ...
+}
+
+func (e *ScopeNotFoundError) Error() string {
+	return fmt.Sprintf("no token with scope %q in %s", e.Scope, e.Where)
+}
+
+func (e *ScopeNotFoundError) Is(target error) bool { return target == ErrNotFound }
+
+// NeverReadError is what Update returns for a Stripped token fn put in
+// that the Update did not hand out: storing it would store an empty PAT.
+func NeverReadError(t *Token) error {
+	return fmt.Errorf("cannot store the token for %s: its secret was never read (read it with Store.Secret before copying it into an Update)", t.Scope())
 }

@@ -166,11 +166,16 @@ func skipOnWindows(t testing.TB, why string) {
 	}
 }
 
-// tokenSecrets maps org to secret for the tokens in d.
-func tokenSecrets(d *Data) map[string]string {
+// tokenSecrets maps org to secret for the tokens in d, loaded from s.
+func tokenSecrets(t testing.TB, s Store, d *Data) map[string]string {
+	t.Helper()
 	m := make(map[string]string, len(d.Tokens))
 	for _, tok := range d.Tokens {
-		m[tok.Org] = tok.Secret
+		secret, _, err := s.Secret(tok.Scope())
+		if err != nil {
+			t.Errorf("reading the secret of %s: %v", tok.Scope(), err)
+		}
+		m[tok.Org] = secret
 	}
 	return m
 }

@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 )
 
@@ -18,14 +19,17 @@ import (
 // metadata lives in the index file (see keyring_index.go), which never
 // holds a secret.
 //
-// The keyring is only touched by Data.Reveal and Update; Load and `list`
-// read the index alone. No call can spawn a bus or wait on an unlock
+// The keyring is only touched by Secret and Update; Load and `list` read
+// the index alone. No call can spawn a bus or wait on an unlock
 // prompt: see platformPreflight and itemOps.
 type Keyring struct {
 	path    string
 	service string
 	timeout time.Duration
 	api     secretAPI
+
+	mu     sync.Mutex
+	loaded []indexEntry // the index as the last Load read it; Secret looks tokens up there
 }
 
 var _ Store = (*Keyring)(nil)
@@ -66,12 +70,48 @@ func (k *Keyring) Path() string { return k.path }
 
 func (k *Keyring) lockPath() string { return k.path + ".lock" }
 
-// Load reads the index under a shared lock and returns its tokens with
-// their secrets pending: Data.Reveal fetches one token's items. A missing
-// index is an empty store, and loading it creates nothing.
+// Load reads the index under a shared lock and returns its tokens' metadata
+// (see Store); Secret then reads one token's items. A missing index is an
+// empty store, and loading it creates nothing.
 func (k *Keyring) Load() (*Data, error) {
+	entries, err := k.readIndex()
+	if err != nil {
+		return nil, err
+	}
+	k.mu.Lock()
+	k.loaded = entries
+	k.mu.Unlock()
+	d := emptyData()
+	for _, e := range entries {
+		e.tok.StripSecrets()
+		d.Tokens = append(d.Tokens, e.tok)
+	}
+	return d, nil
+}
+
+// Secret reads the keyring items of the token with scope, found in the
+// index as the last Load read it (or read now, without a Load).
+func (k *Keyring) Secret(scope string) (pat, refresh string, err error) {
+	k.mu.Lock()
+	entries := k.loaded
+	k.mu.Unlock()
+	if entries == nil {
+		if entries, err = k.readIndex(); err != nil {
+			return "", "", err
+		}
+	}
+	for _, e := range entries {
+		if e.tok.HasScope(scope) {
+			return k.ops().fetch(&e.tok, e.ref)
+		}
+	}
+	return "", "", &ScopeNotFoundError{Scope: scope, Where: "keyring index " + k.path}
+}
+
+// readIndex reads the index under a shared lock; a missing one is empty.
+func (k *Keyring) readIndex() ([]indexEntry, error) {
 	if _, err := os.Lstat(k.path); errors.Is(err, fs.ErrNotExist) {
-		return emptyData(), nil
+		return []indexEntry{}, nil
 	}
 	l, err := acquireLock(k.lockPath(), false)
 	if err != nil {
@@ -79,48 +119,31 @@ func (k *Keyring) Load() (*Data, error) {
 	}
 	entries, _, err := readIndex(k.path)
 	l.release()
-	if err != nil {
-		return nil, err
+	if entries == nil && err == nil {
+		entries = []indexEntry{}
 	}
-	refs := make(map[string]itemRef, len(entries))
-	d := emptyData()
-	for _, e := range entries {
-		e.tok.secretPending = true
-		d.Tokens = append(d.Tokens, e.tok)
-		refs[e.tok.Scope()] = e.ref
-	}
-	d.reveal = func(t *Token) error {
-		ref, ok := refs[t.Scope()]
-		if !ok {
-			ref = itemRef{Account: t.Scope()}
-		}
-		return k.ops().fetch(t, ref)
-	}
-	return d, nil
+	return entries, err
 }
 
-// fetch reads a token's items into it.
-func (o *itemOps) fetch(t *Token, ref itemRef) error {
-	secret, err := o.get(t, ref.Account)
-	if err != nil {
-		return err
+// fetch reads a token's items.
+func (o *itemOps) fetch(t *Token, ref itemRef) (secret, refresh string, err error) {
+	if secret, err = o.get(t, ref.Account); err != nil {
+		return "", "", err
 	}
-	var refresh string
 	if ref.RefreshAccount != "" {
 		if refresh, err = o.get(t, ref.RefreshAccount); err != nil {
-			return err
+			return "", "", err
 		}
 	}
-	t.Secret, t.OAuthRefreshToken = secret, refresh
-	return nil
+	return secret, refresh, nil
 }
 
 // Update runs fn under the index's exclusive lock on every token with its
 // secrets read, then applies the difference in a never-lose order (see
-// keyringPlan). A token whose item is missing reaches fn with its secret
-// pending and Data.Reveal failing with ErrSecretMissing, so fn can replace
-// or remove it; any other keyring failure aborts before fn. When fn fails
-// or changes nothing, nothing is written to the keyring or the index.
+// keyringPlan). A token whose item is missing reaches fn Stripped, with
+// an error wrapping ErrSecretMissing in d.Unread, so fn can replace or
+// remove it; any other keyring failure aborts before fn. When fn fails or
+// changes nothing, nothing is written to the keyring or the index.
 func (k *Keyring) Update(fn func(d *Data) (changed bool, err error)) error {
 	return k.update(fn, true)
 }
@@ -128,12 +151,15 @@ func (k *Keyring) Update(fn func(d *Data) (changed bool, err error)) error {
 // UpdateMetadata is Update without reading any keyring item, for changes
 // to metadata alone (folding the usage journal), so that `list` works and
 // stays fast while the keyring is locked or slow. Every token reaches fn
-// with its secret pending and keeps its items.
+// Stripped and keeps its items.
 func (k *Keyring) UpdateMetadata(fn func(d *Data) (changed bool, err error)) error {
 	return k.update(fn, false)
 }
 
 func (k *Keyring) update(fn func(d *Data) (changed bool, err error), readSecrets bool) error {
+	k.mu.Lock()
+	k.loaded = nil // Secret reads the index again after a change
+	k.mu.Unlock()
 	if err := mkdirPrivate("keyring index", filepath.Dir(k.path)); err != nil {
 		return err
 	}
@@ -148,20 +174,24 @@ func (k *Keyring) update(fn func(d *Data) (changed bool, err error), readSecrets
 	}
 	ops := k.ops()
 	b := &keyringBefore{entries: entries, raw: raw, held: map[string]string{}, unread: map[string]itemRef{}}
-	missing := map[string]error{}
 	d := emptyData()
 	for _, e := range entries {
 		t := e.tok
 		if !readSecrets {
-			t.secretPending = true
+			t.StripSecrets()
 			b.unread[t.Scope()] = e.ref
 			d.Tokens = append(d.Tokens, t)
 			continue
 		}
-		switch err := ops.fetch(&t, e.ref); {
+		var err error
+		switch t.Secret, t.OAuthRefreshToken, err = ops.fetch(&t, e.ref); {
 		case errors.Is(err, ErrSecretMissing):
-			t.secretPending = true
-			b.unread[t.Scope()], missing[t.Scope()] = e.ref, err
+			t.StripSecrets()
+			b.unread[t.Scope()] = e.ref
+			if d.Unread == nil {
+				d.Unread = map[string]error{}
+			}
+			d.Unread[t.Scope()] = err
 		case err != nil:
 			return err
 		default:
@@ -171,15 +201,6 @@ func (k *Keyring) update(fn func(d *Data) (changed bool, err error), readSecrets
 			}
 		}
 		d.Tokens = append(d.Tokens, t)
-	}
-	d.reveal = func(t *Token) error {
-		if err, ok := missing[t.Scope()]; ok {
-			return err
-		}
-		if !readSecrets {
-			return errors.New("internal error: a metadata update cannot read secrets")
-		}
-		return missingError(t)
 	}
 	changed, err := fn(d)
 	if err != nil || !changed {

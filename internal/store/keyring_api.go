@@ -50,7 +50,7 @@ func notFound(err error) error {
 	return err
 }
 
-// itemOps runs the keyring calls of one operation (one Reveal, one
+// itemOps runs the keyring calls of one operation (one Secret, one
 // Update): the preflight runs once, before the first call, and every call,
 // preflight included, is bounded by the timeout. go-keyring has no
 // timeouts and waits forever on a Secret Service prompt (handlePrompt

@@ -189,7 +189,7 @@ func withdraw(t testing.TB, k *Keyring, scope string) {
 	}
 }
 
-// revealed loads k and reveals the token with scope.
+// revealed loads k and reads the secrets of the token with scope into it.
 func revealed(t testing.TB, k *Keyring, scope string) (*Token, error) {
 	t.Helper()
 	tok, err := reveal(k, scope)
@@ -207,8 +207,10 @@ func reveal(k *Keyring, scope string) (*Token, error) {
 		return nil, fmt.Errorf("Load: %w", err)
 	}
 	for i := range d.Tokens {
-		if d.Tokens[i].Scope() == scope {
-			return &d.Tokens[i], d.Reveal(&d.Tokens[i])
+		if tok := &d.Tokens[i]; tok.Scope() == scope {
+			pat, refresh, err := k.Secret(scope)
+			tok.SetSecrets(pat, refresh)
+			return tok, err
 		}
 	}
 	return nil, fmt.Errorf("no token %s in the index", scope)

@@ -44,10 +44,10 @@ func planUpdate(b *keyringBefore, tokens []Token) (*keyringPlan, error) {
 		t := &tokens[i]
 		scope := t.Scope()
 		var ref itemRef
-		if t.secretPending && t.Secret == "" && t.OAuthRefreshToken == "" {
+		if t.Stripped() {
 			r, ok := b.unread[scope]
 			if !ok {
-				return nil, fmt.Errorf("cannot store the token for %s: its secret was never read (Data.Reveal it before copying it into an Update)", scope)
+				return nil, NeverReadError(t)
 			}
 			ref = r
 		} else {

@@ -32,8 +32,8 @@ func TestKeyringRoundTripFake(t *testing.T) {
 	if len(d.Tokens) != 2 || d.Tokens[1].Label != "web" || d.Tokens[0].Secret != "" {
 		t.Fatalf("Load = %+v, want both tokens' metadata and no secret", d.Tokens)
 	}
-	if err := d.Reveal(&d.Tokens[1]); err != nil || d.Tokens[1].Secret != b {
-		t.Fatalf("Reveal = %v, secret %q", err, d.Tokens[1].Secret)
+	if secret, _, err := k.Secret(d.Tokens[1].Scope()); err != nil || secret != b {
+		t.Fatalf("Secret = %v, secret %q", err, secret)
 	}
 	if got := f.count("get"); got != 1 {
 		t.Errorf("revealing one token made %d keyring reads, want 1 (calls %v)", got, f.calls)
@@ -147,7 +147,7 @@ func TestKeyringMissingItemIsNeverOverwritten(t *testing.T) {
 
 	var revealErr error
 	err := k.Update(func(d *Data) (bool, error) {
-		revealErr = d.Reveal(&d.Tokens[0])
+		revealErr = d.Unread[d.Tokens[0].Scope()]
 		now := time.Now().UTC()
 		d.Tokens[1].Withdrawn = &now
 		return true, nil
@@ -265,7 +265,7 @@ func TestKeyringRefreshTokenIsSecondItem(t *testing.T) {
 	}
 	tok, err := revealed(t, k, scope)
 	if err != nil || tok.Secret != pat || tok.OAuthRefreshToken != refresh {
-		t.Fatalf("Reveal: %v", err)
+		t.Fatalf("Secret: %v", err)
 	}
 	assertNoLeak(t, "index", readFile(t, k.Path()), pat, refresh)
 
@@ -327,8 +327,8 @@ func TestKeyringIndexIgnoresSecretsInFile(t *testing.T) {
 	if err != nil || d.Tokens[0].Secret != "" {
 		t.Fatalf("Load took a secret from the index: %q, %v", d.Tokens[0].Secret, err)
 	}
-	if err := d.Reveal(&d.Tokens[0]); err != nil || d.Tokens[0].Secret != "from-keyring" {
-		t.Fatalf("Reveal = %q, %v", d.Tokens[0].Secret, err)
+	if secret, _, err := k.Secret(d.Tokens[0].Scope()); err != nil || secret != "from-keyring" {
+		t.Fatalf("Secret = %q, %v", secret, err)
 	}
 }
 

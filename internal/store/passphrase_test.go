@@ -60,8 +60,9 @@ func TestPassphraseLifecycle(t *testing.T) {
 	if err := NewVault(v.Path(), v.IdentityPath()).Unlock(pass, time.Hour); err != nil {
 		t.Fatal(err)
 	}
-	d, err := NewVault(v.Path(), v.IdentityPath()).Load()
-	if err != nil || tokenSecrets(d)["fabrikam"] != secret {
+	reader := NewVault(v.Path(), v.IdentityPath())
+	d, err := reader.Load()
+	if err != nil || tokenSecrets(t, reader, d)["fabrikam"] != secret {
 		t.Fatalf("Load while unlocked: %v", err)
 	}
 	mustAdd(t, NewVault(v.Path(), v.IdentityPath()), "contoso", randSecret(t))

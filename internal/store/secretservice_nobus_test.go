@@ -37,7 +37,7 @@ func TestSecretServiceNotRunning(t *testing.T) {
 	if err != nil || len(d.Tokens) != 1 {
 		t.Fatalf("Load (list) must work without a keyring: %v", err)
 	}
-	err = d.Reveal(&d.Tokens[0])
+	_, _, err = k.Secret(d.Tokens[0].Scope())
 	wantErr(t, err, ErrKeyringUnavailable, "no Secret Service is running", "--backend file")
 	err = k.Update(func(d *Data) (bool, error) {
 		d.Tokens = append(d.Tokens, cloudToken("contoso", randSecret(t)))

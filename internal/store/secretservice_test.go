@@ -52,7 +52,7 @@ func TestSecretServiceRoundTrip(t *testing.T) {
 	}
 	for scope, want := range map[string]string{"fabrikam": a, "fabrikam/Website": b, srv.Scope(): c} {
 		if tok, err := revealed(t, k, scope); err != nil || tok.Secret != want {
-			t.Errorf("Reveal(%s): %v", scope, err)
+			t.Errorf("Secret(%s): %v", scope, err)
 		}
 	}
 	if tok, _ := revealed(t, k, srv.Scope()); tok.OAuthRefreshToken != r {

@@ -134,7 +134,7 @@ func TestUsageFoldIntoKeyringReadsNoItem(t *testing.T) {
 	if d.Tokens[0].Uses != 1 {
 		t.Errorf("uses %d, want 1", d.Tokens[0].Uses)
 	}
-	if err := d.Reveal(&d.Tokens[0]); err != nil || d.Tokens[0].Secret != secret {
+	if s, _, err := k.Secret(d.Tokens[0].Scope()); err != nil || s != secret {
 		t.Errorf("secret after folding: %v", err)
 	}
 }

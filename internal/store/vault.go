@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 )
 
@@ -28,6 +29,9 @@ type Vault struct {
 
 	mu     sync.Mutex // guards cached and serialises passphrase prompts
 	cached *keys      // identity decrypted with the passphrase, if any
+
+	loadedMu sync.Mutex
+	loaded   *Data // what the last Load decrypted, secrets included; Secret reads it
 }
 
 var _ Store = (*Vault)(nil)
@@ -62,10 +66,48 @@ func (v *Vault) checkDirs() error {
 // emptyData is the content of a vault that does not exist yet.
 func emptyData() *Data { return &Data{Version: dataVersion} }
 
-// Load returns the current content. A vault that does not exist yet is
-// empty, and loading it creates nothing, prompts for nothing and needs no
-// identity: a git "get" before anything was stored stays silent.
+// Load returns the current content, metadata only (see Store). A vault
+// that does not exist yet is empty, and loading it creates nothing,
+// prompts for nothing and needs no identity: a git "get" before anything
+// was stored stays silent. The decrypted content is kept for Secret.
 func (v *Vault) Load() (*Data, error) {
+	full, err := v.load()
+	if err != nil {
+		return nil, err
+	}
+	v.loadedMu.Lock()
+	v.loaded = full
+	v.loadedMu.Unlock()
+	d := *full
+	d.Tokens = slices.Clone(full.Tokens)
+	d.StripSecrets()
+	return &d, nil
+}
+
+// Secret returns the secrets of the token with scope from the content the
+// last Load decrypted, so that a Load and a Secret decrypt once; without a
+// Load since the last Update it decrypts the vault.
+func (v *Vault) Secret(scope string) (pat, refresh string, err error) {
+	v.loadedMu.Lock()
+	d := v.loaded
+	v.loadedMu.Unlock()
+	if d == nil {
+		if d, err = v.load(); err != nil {
+			return "", "", err
+		}
+		v.loadedMu.Lock()
+		v.loaded = d
+		v.loadedMu.Unlock()
+	}
+	i, ok := d.Find(scope)
+	if !ok {
+		return "", "", &ScopeNotFoundError{Scope: scope, Where: "age vault " + v.path}
+	}
+	return d.Tokens[i].Secret, d.Tokens[i].OAuthRefreshToken, nil
+}
+
+// load reads and decrypts the vault under a shared lock.
+func (v *Vault) load() (*Data, error) {
 	if _, err := os.Lstat(v.path); errors.Is(err, fs.ErrNotExist) {
 		return emptyData(), nil
 	} else if err != nil {
@@ -90,11 +132,16 @@ func (v *Vault) Load() (*Data, error) {
 	return d, err
 }
 
-// Update runs fn on the current content under an exclusive lock and, only
-// if fn reports a change, replaces the vault atomically. When fn fails or
-// changes nothing, no file is written. The identity is created here, on the
-// first write, if neither it nor the vault exists.
+// Update runs fn on the current content, every secret included, under an
+// exclusive lock and, only if fn reports a change, replaces the vault
+// atomically. When fn fails or changes nothing, no file is written. The
+// identity is created here, on the first write, if neither it nor the
+// vault exists. What a Load decrypted before is forgotten: Secret reads
+// the vault again.
 func (v *Vault) Update(fn func(d *Data) (changed bool, err error)) error {
+	v.loadedMu.Lock()
+	v.loaded = nil
+	v.loadedMu.Unlock()
 	if err := v.checkDirs(); err != nil {
 		return err
 	}
@@ -123,6 +170,11 @@ func (v *Vault) Update(fn func(d *Data) (changed bool, err error)) error {
 	changed, err := fn(d)
 	if err != nil || !changed {
 		return err
+	}
+	for i := range d.Tokens {
+		if d.Tokens[i].Stripped() {
+			return NeverReadError(&d.Tokens[i])
+		}
 	}
 	if k == nil {
 		if exists { // unreachable: read fails first; kept as a guard

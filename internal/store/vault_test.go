@@ -29,14 +29,15 @@ func TestRoundTrip(t *testing.T) {
 	}
 
 	// A fresh Vault value (another command) sees both tokens.
-	d, err := NewVault(v.Path(), v.IdentityPath()).Load()
+	fresh := NewVault(v.Path(), v.IdentityPath())
+	d, err := fresh.Load()
 	if err != nil {
 		t.Fatal(err)
 	}
 	if d.Version != 1 || len(d.Tokens) != 2 {
 		t.Fatalf("loaded version %d with %d tokens, want version 1 with 2", d.Version, len(d.Tokens))
 	}
-	got := tokenSecrets(d)
+	got := tokenSecrets(t, fresh, d)
 	if got["fabrikam"] != s1 || got["contoso"] != s2 {
 		t.Error("secrets did not round-trip")
 	}
@@ -166,7 +167,7 @@ func TestUpdateWithoutChangeWritesNothing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(d.Tokens) != 1 || d.Tokens[0].Label != "" || d.Tokens[0].Secret != secret {
+	if len(d.Tokens) != 1 || d.Tokens[0].Label != "" || tokenSecrets(t, v, d)["fabrikam"] != secret {
 		t.Errorf("vault content changed: %+v", d.Tokens)
 	}
 }
@@ -240,7 +241,7 @@ func TestWrongIdentity(t *testing.T) {
 	if !bytes.Equal(content, readFile(t, a.Path())) || !bytes.Equal(otherID, readFile(t, b.IdentityPath())) {
 		t.Error("a failed update modified the vault or the identity")
 	}
-	if d, err := a.Load(); err != nil || tokenSecrets(d)["fabrikam"] != secret {
+	if d, err := a.Load(); err != nil || tokenSecrets(t, a, d)["fabrikam"] != secret {
 		t.Errorf("the right identity no longer opens the vault: %v", err)
 	}
 }
@@ -404,4 +405,57 @@ func TestVaultIsDirectory(t *testing.T) {
 	os.MkdirAll(v.Path(), 0o700)
 	_, err := v.Load()
 	wantErr(t, err, nil, "vault "+v.Path()+" is not a regular file")
+}
+
+// Load gives metadata only; Secret answers from what that Load decrypted,
+// so a `get` (Load, then one Secret) decrypts the vault once: here the
+// vault is damaged between the two, and Secret still answers.
+func TestVaultSecretReadsWhatLoadDecrypted(t *testing.T) {
+	v := newTestVault(t)
+	secret := randSecret(t)
+	mustAdd(t, v, "fabrikam", secret)
+	get := NewVault(v.Path(), v.IdentityPath())
+	d, err := get.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tok := d.Tokens[0]; tok.Secret != "" || !tok.Stripped() {
+		t.Fatalf("Load gave a secret or an unstripped token: %+v", tok)
+	}
+	if err := os.WriteFile(v.Path(), []byte("damaged"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if pat, _, err := get.Secret("FABRIKAM"); err != nil || pat != secret {
+		t.Fatalf("Secret after Load = %v; want the PAT without reading the vault again", err)
+	}
+	_, _, err = get.Secret("contoso")
+	var nf *ScopeNotFoundError
+	if !errors.Is(err, ErrNotFound) || !errors.As(err, &nf) || nf.Scope != "contoso" {
+		t.Errorf("Secret of a scope no token has = %v", err)
+	}
+	// Without a Load (and after an Update) Secret reads the file.
+	_, _, err = NewVault(v.Path(), v.IdentityPath()).Secret("fabrikam")
+	wantErr(t, err, ErrCorrupted, v.Path())
+}
+
+// A token copied from a Load into an Update without its secret is refused,
+// never stored as an empty PAT.
+func TestVaultRefusesUnreadCopy(t *testing.T) {
+	v := newTestVault(t)
+	mustAdd(t, v, "fabrikam", randSecret(t))
+	snap, err := v.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := readFile(t, v.Path())
+	err = v.Update(func(d *Data) (bool, error) {
+		tok := snap.Tokens[0]
+		tok.Org = "contoso"
+		d.Tokens = append(d.Tokens, tok)
+		return true, nil
+	})
+	wantErr(t, err, nil, "contoso", "never read")
+	if !bytes.Equal(before, readFile(t, v.Path())) {
+		t.Error("the vault was written")
+	}
 }
