@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/adopat/git-credential-adopat/internal/store"
+	"github.com/adopat/git-credential-adopat/internal/store/keyring"
+	"github.com/adopat/git-credential-adopat/internal/store/vault"
 )
 
 // defaultKeyringTimeout bounds every keyring call: long enough for a busy
@@ -15,7 +17,7 @@ import (
 const defaultKeyringTimeout = 3 * time.Second
 
 // probe asks whether an OS keyring answers here; tests replace it.
-var probe = store.ProbeKeyring
+var probe = keyring.Probe
 
 // backend is the store a command uses, and why it was chosen: `list` and
 // `doctor` show both, since tokens "missing" are most often tokens in the
@@ -25,7 +27,7 @@ type backend struct {
 	Path   string // the vault file, or the keyring's metadata index
 	Reason string
 	Store  store.Store
-	Vault  *store.Vault // set for the file backend
+	Vault  *vault.Store // set for the file backend
 }
 
 // describe names the backend and its file for messages.
@@ -90,7 +92,7 @@ func (a *App) keyringBackend(timeout time.Duration, reason string) (*backend, er
 	if err != nil {
 		return nil, err
 	}
-	k := store.NewKeyring(index, store.KeyringOptions{Timeout: timeout})
+	k := keyring.New(index, keyring.Options{Timeout: timeout})
 	return &backend{Name: "keyring", Path: index, Reason: reason, Store: k}, nil
 }
 
@@ -98,7 +100,7 @@ func (a *App) indexPath() (string, error) {
 	if p := a.Getenv("ADOPAT_KEYRING_INDEX"); p != "" {
 		return p, nil
 	}
-	return store.DefaultIndexPath()
+	return keyring.DefaultIndexPath()
 }
 
 // autoBackend keeps using whichever backend already holds tokens, so that a

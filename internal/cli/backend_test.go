@@ -30,7 +30,7 @@ func autoApp(t *testing.T) *testApp {
 	ta.env["XDG_DATA_HOME"] = filepath.Join(ta.dir, "data")
 	ta.env["XDG_CONFIG_HOME"] = filepath.Join(ta.dir, "config")
 	ta.env["ADOPAT_KEYRING_INDEX"] = filepath.Join(ta.dir, "config", "adopat", "keyring-index.json")
-	t.Setenv("XDG_DATA_HOME", ta.env["XDG_DATA_HOME"]) // store.DefaultVaultPath reads the process env
+	t.Setenv("XDG_DATA_HOME", ta.env["XDG_DATA_HOME"]) // vault.DefaultPath reads the process env
 	return ta
 }
 

@@ -9,7 +9,7 @@ import (
 
 	"github.com/adopat/git-credential-adopat/internal/azdo"
 	"github.com/adopat/git-credential-adopat/internal/helper"
-	"github.com/adopat/git-credential-adopat/internal/store"
+	"github.com/adopat/git-credential-adopat/internal/store/journal"
 )
 
 // runDoctor checks what usually goes wrong, one line per check, and exits 2
@@ -121,7 +121,7 @@ func reportFiles(b *backend, report func(status, format string, args ...any)) {
 	if b.Vault != nil {
 		errs = append(errs, b.Vault.CheckFiles()...)
 	}
-	errs = append(errs, store.NewUsageLog(b.Path).CheckFiles()...)
+	errs = append(errs, journal.New(b.Path).CheckFiles()...)
 	seen := map[string]bool{}
 	for _, err := range errs {
 		if !seen[err.Error()] {

@@ -10,6 +10,7 @@ import (
 	"github.com/adopat/git-credential-adopat/internal/azdo"
 	"github.com/adopat/git-credential-adopat/internal/helper"
 	"github.com/adopat/git-credential-adopat/internal/store"
+	"github.com/adopat/git-credential-adopat/internal/store/journal"
 )
 
 // listedToken is one token in `list --json`. The field names are a stable
@@ -163,7 +164,7 @@ func (a *App) loadWithUsage(o *options) (*backend, *store.Data, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	if err := store.NewUsageLog(b.Path).Fold(b.Store); err != nil {
+	if err := journal.New(b.Path).Fold(b.Store); err != nil {
 		printf(a.Stderr, "git-credential-adopat: usage not updated: %v\n", err)
 	}
 	d, err := b.Store.Load()

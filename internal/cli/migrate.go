@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/adopat/git-credential-adopat/internal/store"
+	"github.com/adopat/git-credential-adopat/internal/store/journal"
 )
 
 // runMigrate moves every token and its metadata to the other backend. The
@@ -38,7 +39,7 @@ func runMigrate(a *App, o *options, args []string) error {
 	}
 
 	// Uses recorded since the last list belong to the tokens that move.
-	if err := store.NewUsageLog(src.Path).Fold(src.Store); err != nil {
+	if err := journal.New(src.Path).Fold(src.Store); err != nil {
 		return fmt.Errorf("folding the usage journal of %s: %w; nothing was moved", src.describe(), err)
 	}
 	tokens, err := revealAll(src.Store)

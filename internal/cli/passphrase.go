@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/adopat/git-credential-adopat/internal/store"
+	"github.com/adopat/git-credential-adopat/internal/store/vault"
 )
 
 // runPassphrase protects the vault's key with a passphrase (age scrypt).
@@ -114,7 +114,7 @@ func runLock(a *App, o *options, args []string) error {
 
 // requirePassphrase refuses unlock and lock for a key without passphrase:
 // there is nothing to unlock, and "locked" would be a false promise.
-func requirePassphrase(v *store.Vault) error {
+func requirePassphrase(v *vault.Store) error {
 	protected, err := v.IsPassphraseProtected()
 	if err != nil {
 		return err

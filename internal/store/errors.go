@@ -35,6 +35,35 @@ var (
 	// ErrInsecurePermissions: a secret file is readable or writable by
 	// group or others, so it is refused, as ssh does.
 	ErrInsecurePermissions = errors.New("file is accessible by other users")
+
+	// ErrNotRegularFile: one of adopat's own files is a symbolic link, FIFO,
+	// device or directory, so it is neither read nor written.
+	ErrNotRegularFile = errors.New("not a regular file")
+
+	// ErrNoRuntimeDir: there is no RAM-backed per-user runtime directory, so
+	// the key cannot be unlocked (kept decrypted) without landing on a disk.
+	ErrNoRuntimeDir = errors.New("no RAM-backed runtime directory for the unlocked key")
+)
+
+// Sentinels of the OS keyring backend. Each error the backend returns for
+// one of these conditions is one line saying what to do, wraps the
+// sentinel, and never contains a secret.
+var (
+	// ErrKeyringUnavailable: no keyring can be reached without starting
+	// something (no D-Bus session bus, no Secret Service running on it, no
+	// default collection) or it failed in a way that says it is gone.
+	ErrKeyringUnavailable = errors.New("OS keyring is unavailable")
+
+	// ErrKeyringLocked: the keyring is there but locked; using it would
+	// show an unlock prompt, which a git helper must never wait on.
+	ErrKeyringLocked = errors.New("OS keyring is locked")
+
+	// ErrKeyringTimeout: a keyring call did not return within the timeout.
+	ErrKeyringTimeout = errors.New("OS keyring did not answer in time")
+
+	// ErrSecretMissing: the index lists a token whose keyring item is gone,
+	// typically deleted in the keyring's own UI.
+	ErrSecretMissing = errors.New("keyring item is missing")
 )
 
 // storeError pairs a complete, human-oriented message with the sentinel and
@@ -48,8 +77,10 @@ type storeError struct {
 func (e *storeError) Error() string   { return e.msg }
 func (e *storeError) Unwrap() []error { return e.errs }
 
-// newError builds a storeError; nil entries in errs are dropped.
-func newError(msg string, errs ...error) error {
+// NewError is an error whose text is msg alone and that errors.Is and
+// errors.As match with each of errs (a sentinel, the underlying cause);
+// nil entries are dropped. The store packages build their errors with it.
+func NewError(msg string, errs ...error) error {
 	kept := errs[:0:0]
 	for _, err := range errs {
 		if err != nil {

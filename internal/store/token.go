@@ -1,4 +1,7 @@
-// Package store keeps personal access tokens and their metadata.
+// Package store is the model of the token store: Token, Data, the Store
+// interface the backends implement (store/vault, store/keyring), the
+// usage records the journal keeps (store/journal) and the errors they all
+// return.
 //
 // A Token is either an Azure DevOps cloud token, scoped to an organisation
 // (Org) or to one project of it (Org + Project), or a declared-server entry
@@ -118,6 +121,13 @@ func (t *Token) SameScope(o *Token) bool {
 	}
 	return t.Protocol == o.Protocol && t.Host == o.Host && t.Path == o.Path && t.Username == o.Username
 }
+
+// DataVersion is the format version of Data this code reads and writes
+// (the vault's "version").
+const DataVersion = 1
+
+// NewData is the content of an empty store.
+func NewData() *Data { return &Data{Version: DataVersion} }
 
 // Data is the whole content of a store.
 type Data struct {
