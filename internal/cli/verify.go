@@ -70,7 +70,7 @@ func runVerify(a *App, o *options, args []string) error {
 	}
 	wg.Wait()
 	if len(args) == 1 && len(results) == 0 {
-		return usagef("no token with scope %q in %s; see `git-credential-adopat list`", args[0], b.describe())
+		return scopeNotFound(args[0], b)
 	}
 	if err := restoreAccepted(b, results, asks); err != nil {
 		return err

@@ -184,3 +184,26 @@ func (d *Data) Find(scope string) (int, bool) {
 	i := slices.IndexFunc(d.Tokens, func(t Token) bool { return t.HasScope(scope) })
 	return i, i >= 0
 }
+
+// Put stores tok in the slot it occupies (Token.SameScope): the token
+// there is replaced and returned as old, with replaced true; with none,
+// tok is appended.
+func (d *Data) Put(tok Token) (old Token, replaced bool) {
+	i := slices.IndexFunc(d.Tokens, func(t Token) bool { return t.SameScope(&tok) })
+	if i < 0 {
+		d.Tokens = append(d.Tokens, tok)
+		return Token{}, false
+	}
+	old, d.Tokens[i] = d.Tokens[i], tok
+	return old, true
+}
+
+// Remove deletes the token named by scope, as Find compares it, and
+// reports whether there was one.
+func (d *Data) Remove(scope string) bool {
+	i, ok := d.Find(scope)
+	if ok {
+		d.Tokens = slices.Delete(d.Tokens, i, i+1)
+	}
+	return ok
+}

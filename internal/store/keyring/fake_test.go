@@ -136,12 +136,7 @@ func addTo(t testing.TB, k *Store, toks ...store.Token) {
 	t.Helper()
 	err := k.Update(func(d *store.Data) (bool, error) {
 		for _, tok := range toks {
-			i := findSameScope(d, &tok)
-			if i >= 0 {
-				d.Tokens[i] = tok
-			} else {
-				d.Tokens = append(d.Tokens, tok)
-			}
+			d.Put(tok)
 		}
 		return true, nil
 	})
@@ -150,24 +145,12 @@ func addTo(t testing.TB, k *Store, toks ...store.Token) {
 	}
 }
 
-func findSameScope(d *store.Data, tok *store.Token) int {
-	for i := range d.Tokens {
-		if d.Tokens[i].SameScope(tok) {
-			return i
-		}
-	}
-	return -1
-}
-
 // removeScope deletes the token with scope, as `remove` does.
 func removeScope(t testing.TB, k *Store, scope string) {
 	t.Helper()
 	err := k.Update(func(d *store.Data) (bool, error) {
-		for i := range d.Tokens {
-			if d.Tokens[i].Scope() == scope {
-				d.Tokens = append(d.Tokens[:i], d.Tokens[i+1:]...)
-				return true, nil
-			}
+		if d.Remove(scope) {
+			return true, nil
 		}
 		t.Errorf("no token %s to remove", scope)
 		return false, nil
