@@ -131,12 +131,5 @@ func verifyCopied(s store.Store, want []store.Token) error {
 func sameToken(a, b *store.Token) bool {
 	return a.SameScope(b) && a.Secret == b.Secret && a.OAuthRefreshToken == b.OAuthRefreshToken &&
 		a.Label == b.Label && a.Owner == b.Owner && slices.Equal(a.Scopes, b.Scopes) && a.Created.Equal(b.Created) &&
-		sameTimePtr(a.Expires, b.Expires) && sameTimePtr(a.LastUsed, b.LastUsed) && sameTimePtr(a.Withdrawn, b.Withdrawn)
-}
-
-func sameTimePtr(a, b *time.Time) bool {
-	if a == nil || b == nil {
-		return a == b
-	}
-	return a.Equal(*b)
+		store.SameTime(a.Expires, b.Expires) && store.SameTime(a.LastUsed, b.LastUsed) && store.SameTime(a.Withdrawn, b.Withdrawn)
 }

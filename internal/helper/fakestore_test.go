@@ -54,10 +54,8 @@ func (f *fakeStore) Update(fn func(*store.Data) (bool, error)) error {
 	if err != nil || !changed {
 		return err
 	}
-	for i := range d.Tokens {
-		if d.Tokens[i].Stripped() {
-			return store.NeverReadError(&d.Tokens[i])
-		}
+	if err := d.RefuseStripped(); err != nil {
+		return err
 	}
 	f.changedWrites++
 	f.data = *d

@@ -118,14 +118,7 @@ func storeServer(d *store.Data, s *secrets, c *Credential, now time.Time) bool {
 func sameEntry(s *secrets, a, b *store.Token) bool {
 	pat, refresh, err := s.of(a)
 	return a.SameScope(b) && err == nil && pat == b.Secret && refresh == b.OAuthRefreshToken &&
-		sameTime(a.Expires, b.Expires)
-}
-
-func sameTime(a, b *time.Time) bool {
-	if a == nil || b == nil {
-		return a == b
-	}
-	return a.Equal(*b)
+		store.SameTime(a.Expires, b.Expires)
 }
 
 // parseExpiry reads git's password_expiry_utc (Unix seconds).

@@ -178,6 +178,27 @@ type MetadataUpdater interface {
 	UpdateMetadata(fn func(d *Data) (changed bool, err error)) error
 }
 
+// RefuseStripped returns NeverReadError for the first Stripped token in
+// d, nil when there is none: what an Update that handed fn no Stripped
+// token refuses to store.
+func (d *Data) RefuseStripped() error {
+	for i := range d.Tokens {
+		if d.Tokens[i].Stripped() {
+			return NeverReadError(&d.Tokens[i])
+		}
+	}
+	return nil
+}
+
+// SameTime reports whether two optional times are both unset or the same
+// instant.
+func SameTime(a, b *time.Time) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return a.Equal(*b)
+}
+
 // Find returns the index of the token named by scope, as Token.HasScope
 // compares it, and whether there is one.
 func (d *Data) Find(scope string) (int, bool) {

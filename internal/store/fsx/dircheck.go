@@ -2,6 +2,7 @@ package fsx
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -32,23 +33,18 @@ func CheckDirOf(what, path string) error {
 	return err
 }
 
-// checkDirs checks each distinct directory holding one of paths.
-func checkDirs(what string, paths ...string) error {
-	seen := map[string]bool{}
-	for _, p := range paths {
-		dir := filepath.Dir(p)
-		if seen[dir] {
-			continue
-		}
-		seen[dir] = true
-		if err := CheckDirOf(what, p); err != nil {
-			return err
-		}
+// checkDir refuses a directory that someone else could plant files in
+// (see checkOwner). It follows a symbolic link to the directory on
+// purpose: a linked data directory (dotfiles setups do this) is fine when
+// the directory it resolves to passes the checks, and those apply to what
+// is really used.
+func checkDir(what, dir string) error {
+	fi, err := os.Stat(dir)
+	if err != nil {
+		return err
 	}
-	return nil
+	if !fi.IsDir() {
+		return fmt.Errorf("%s directory %s is not a directory", what, dir)
+	}
+	return checkOwner(what, dir, fi)
 }
-
-// statDir follows a symbolic link to the directory on purpose: a linked
-// data directory (dotfiles setups do this) is fine when the directory it
-// resolves to passes the checks, and those apply to what is really used.
-func statDir(dir string) (fs.FileInfo, error) { return os.Stat(dir) }

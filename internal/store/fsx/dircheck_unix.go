@@ -4,6 +4,7 @@ package fsx
 
 import (
 	"fmt"
+	"io/fs"
 	"os"
 	"os/user"
 	"strconv"
@@ -12,18 +13,11 @@ import (
 	"github.com/adopat/git-credential-adopat/internal/store"
 )
 
-// checkDir refuses a directory that is not owned by the effective user or
-// that group or others can write to. A sticky world-writable directory such
-// as /tmp is refused too: the sticky bit stops others deleting our files,
-// not planting theirs under names we have not created yet.
-func checkDir(what, dir string) error {
-	fi, err := statDir(dir)
-	if err != nil {
-		return err
-	}
-	if !fi.IsDir() {
-		return fmt.Errorf("%s directory %s is not a directory", what, dir)
-	}
+// checkOwner refuses a directory that is not owned by the effective user
+// or that group or others can write to. A sticky world-writable directory
+// such as /tmp is refused too: the sticky bit stops others deleting our
+// files, not planting theirs under names we have not created yet.
+func checkOwner(what, dir string, fi fs.FileInfo) error {
 	euid := os.Geteuid()
 	if st, ok := fi.Sys().(*syscall.Stat_t); ok && int(st.Uid) != euid {
 		me := userName(euid)

@@ -16,18 +16,6 @@ import (
 
 func TestMain(m *testing.M) { os.Exit(storetest.Main(m, nil)) }
 
-// outsideFile is a file outside the directory under test that a planted
-// link points to; the tests check that it is never written.
-func outsideFile(t *testing.T) (path string, content []byte) {
-	t.Helper()
-	path = filepath.Join(t.TempDir(), "precious")
-	content = []byte("not adopat's\n")
-	if err := os.WriteFile(path, content, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return path, content
-}
-
 // A writer that does not hold the target's lock (unlock, the config) only
 // removes temp files old enough that no live writer can own them.
 func TestUnlockedSweepKeepsYoungTempFiles(t *testing.T) {
@@ -57,7 +45,7 @@ func TestUnlockedSweepKeepsYoungTempFiles(t *testing.T) {
 // The config and other own files are not written through, nor replaced
 // over, a planted link.
 func TestOwnFileHelpersRefuseLinks(t *testing.T) {
-	target, content := outsideFile(t)
+	target, content := storetest.OutsideFile(t)
 	link := filepath.Join(t.TempDir(), "config")
 	if err := os.Symlink(target, link); err != nil {
 		t.Fatal(err)

@@ -113,3 +113,15 @@ func WriteFuzzFile(t *testing.T, dir string, raw []byte) string {
 	}
 	return p
 }
+
+// OutsideFile is a file outside the directory under test that a planted
+// link points to; the tests check that it is never written.
+func OutsideFile(t testing.TB) (path string, content []byte) {
+	t.Helper()
+	path = filepath.Join(t.TempDir(), "precious")
+	content = []byte("not adopat's\n")
+	if err := os.WriteFile(path, content, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path, content
+}

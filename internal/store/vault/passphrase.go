@@ -39,16 +39,7 @@ func (v *Store) SetPassphrase(pass string) error {
 	if err := v.checkDirs(); err != nil {
 		return err
 	}
-	// Prompt for the current passphrase, if any, before taking the lock.
-	if err := v.unlockFirst(); err != nil {
-		return err
-	}
-	if err := fsx.MkdirPrivate("vault", filepath.Dir(v.path)); err != nil {
-		return err
-	}
-	// The vault lock also serialises identity changes: they must not race
-	// with an Update creating the identity.
-	l, err := fsx.Acquire(v.lockPath(), true)
+	l, err := v.lockForWrite() // asks for the current passphrase, if any, first
 	if err != nil {
 		return err
 	}
@@ -93,13 +84,7 @@ func (v *Store) RemovePassphrase() error {
 	if _, err := v.readProtectedIdentity(); err != nil {
 		return err
 	}
-	if err := v.unlockFirst(); err != nil {
-		return err
-	}
-	if err := fsx.MkdirPrivate("vault", filepath.Dir(v.path)); err != nil {
-		return err
-	}
-	l, err := fsx.Acquire(v.lockPath(), true)
+	l, err := v.lockForWrite()
 	if err != nil {
 		return err
 	}

@@ -17,18 +17,6 @@ import (
 	"github.com/adopat/git-credential-adopat/internal/store/journal"
 )
 
-// outsideFile is a file outside the vault directory that a planted link
-// points to; the tests check that it is never written.
-func outsideFile(t *testing.T) (path string, content []byte) {
-	t.Helper()
-	path = filepath.Join(t.TempDir(), "precious")
-	content = []byte("not adopat's\n")
-	if err := os.WriteFile(path, content, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return path, content
-}
-
 func mkfifo(t *testing.T, path string) {
 	t.Helper()
 	os.Remove(path)
@@ -70,7 +58,7 @@ func TestPlantedSymlinksAreRefused(t *testing.T) {
 		{"vault", v.Path(), func() error { return addToken(v, "contoso", storetest.RandSecret(t)) }},
 	} {
 		t.Run(c.what+"/"+filepath.Base(c.path), func(t *testing.T) {
-			target, content := outsideFile(t)
+			target, content := storetest.OutsideFile(t)
 			saved, err := os.ReadFile(c.path)
 			if err == nil {
 				t.Cleanup(func() { os.Remove(c.path); os.WriteFile(c.path, saved, 0o600) })

@@ -156,13 +156,7 @@ func (v *Store) Update(fn func(d *store.Data) (changed bool, err error)) error {
 	if err := v.checkDirs(); err != nil {
 		return err
 	}
-	if err := v.unlockFirst(); err != nil {
-		return err
-	}
-	if err := fsx.MkdirPrivate("vault", filepath.Dir(v.path)); err != nil {
-		return err
-	}
-	l, err := fsx.Acquire(v.lockPath(), true)
+	l, err := v.lockForWrite()
 	if err != nil {
 		return err
 	}
@@ -182,10 +176,8 @@ func (v *Store) Update(fn func(d *store.Data) (changed bool, err error)) error {
 	if err != nil || !changed {
 		return err
 	}
-	for i := range d.Tokens {
-		if d.Tokens[i].Stripped() {
-			return store.NeverReadError(&d.Tokens[i])
-		}
+	if err := d.RefuseStripped(); err != nil {
+		return err
 	}
 	if k == nil {
 		if exists { // unreachable: read fails first; kept as a guard
@@ -206,6 +198,22 @@ func (v *Store) Update(fn func(d *store.Data) (changed bool, err error)) error {
 	// leftover temp files (a plain key, perhaps) are stale too.
 	fsx.SweepTemps(v.identityPath, true)
 	return nil
+}
+
+// lockForWrite takes the vault lock exclusively, which serialises every
+// writer of the vault and of the identity (an identity change must not
+// race with an Update creating the identity). A passphrase-protected key
+// is obtained first, so a prompt never keeps other processes waiting; the
+// vault's directory is created if need be. The caller has checked the
+// directories.
+func (v *Store) lockForWrite() (*fsx.Lock, error) {
+	if err := v.unlockFirst(); err != nil {
+		return nil, err
+	}
+	if err := fsx.MkdirPrivate("vault", filepath.Dir(v.path)); err != nil {
+		return nil, err
+	}
+	return fsx.Acquire(v.lockPath(), true)
 }
 
 // read loads and decrypts the vault; the caller holds the lock. k is nil
