@@ -130,7 +130,7 @@ func (a *App) Run(args []string) int {
 		printf(a.Stderr, "git-credential-adopat %s: %v\nsee: git-credential-adopat %s --help\n", name, err, name)
 		return ExitUsage
 	default:
-		printf(a.Stderr, "git-credential-adopat: %v\n", err)
+		printf(a.Stderr, "git-credential-adopat: %s\n", withHint(err))
 		return ExitRuntime
 	}
 }

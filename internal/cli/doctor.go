@@ -26,7 +26,7 @@ func runDoctor(a *App, o *options, args []string) error {
 
 	b, err := a.openStore(o, true)
 	if err != nil {
-		report("FAIL", "backend: %v", err)
+		report("FAIL", "backend: %s", withHint(err))
 		return errors.New("doctor found problems")
 	}
 	if strings.Contains(b.Reason, bothBackends) {
@@ -44,13 +44,13 @@ func runDoctor(a *App, o *options, args []string) error {
 	}
 
 	if d, err := b.Store.Load(); err != nil {
-		report("FAIL", "reading tokens: %v", err)
+		report("FAIL", "reading tokens: %s", withHint(err))
 	} else {
 		// Read every secret for real: a keyring index can list tokens whose
 		// items are unreadable or were deleted in the keyring's own UI.
 		for i := range d.Tokens {
 			if _, _, err := b.Store.Secret(d.Tokens[i].Scope()); err != nil {
-				report("FAIL", "reading %s's PAT: %v", d.Tokens[i].Scope(), err)
+				report("FAIL", "reading %s's PAT: %s", d.Tokens[i].Scope(), withHint(err))
 			}
 		}
 		now := a.Now()
@@ -103,7 +103,7 @@ func runDoctor(a *App, o *options, args []string) error {
 func probeKeyring(a *App, o *options) (bool, string) {
 	cfg, err := a.readConfig()
 	if err != nil {
-		return false, err.Error()
+		return false, withHint(err)
 	}
 	timeout, err := a.keyringTimeout(o, cfg)
 	if err != nil {
@@ -126,7 +126,7 @@ func reportFiles(b *backend, report func(status, format string, args ...any)) {
 	for _, err := range errs {
 		if !seen[err.Error()] {
 			seen[err.Error()] = true
-			report("FAIL", "files: %v", err)
+			report("FAIL", "files: %s", withHint(err))
 		}
 	}
 	if len(errs) == 0 {

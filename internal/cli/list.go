@@ -165,7 +165,7 @@ func (a *App) loadWithUsage(o *options) (*backend, *store.Data, error) {
 		return nil, nil, err
 	}
 	if err := journal.New(b.Path).Fold(b.Store); err != nil {
-		printf(a.Stderr, "git-credential-adopat: usage not updated: %v\n", err)
+		printf(a.Stderr, "git-credential-adopat: usage not updated: %s\n", withHint(err))
 	}
 	d, err := b.Store.Load()
 	return b, d, err

@@ -57,7 +57,7 @@ func runVerify(a *App, o *options, args []string) error {
 		}
 		v := verification{Scope: tok.Scope()}
 		if tok.Secret, _, err = b.Store.Secret(tok.Scope()); err != nil {
-			v.Error, tok = err.Error(), nil
+			v.Error, tok = withHint(err), nil
 		}
 		results, asks = append(results, v), append(asks, tok)
 	}
@@ -76,7 +76,7 @@ func runVerify(a *App, o *options, args []string) error {
 		return err
 	}
 	if err := recordOwners(b, results, asks); err != nil {
-		printf(a.Stderr, "git-credential-adopat: whose PATs they are was not recorded: %v\n", err)
+		printf(a.Stderr, "git-credential-adopat: whose PATs they are was not recorded: %s\n", withHint(err))
 	}
 	if o.json {
 		enc := json.NewEncoder(a.Stdout)

@@ -3,6 +3,7 @@ package store
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 )
 
 // Sentinel errors let the CLI and the git helper react to a condition
@@ -111,3 +112,63 @@ func (e *ScopeNotFoundError) Is(target error) bool { return target == ErrNotFoun
 func NeverReadError(t *Token) error {
 	return fmt.Errorf("cannot store the token for %s: its secret was never read (read it with Store.Secret before copying it into an Update)", t.Scope())
 }
+
+// PermissionError: a file or directory of adopat's that other users could
+// read or change. It matches ErrInsecurePermissions. Its text says what is
+// wrong; the command that fixes it is the CLI's to give (Owner, Mode).
+type PermissionError struct {
+	What string      // what the file is for people: "vault", "identity", ...
+	Path string      // the file, or the directory for Dir
+	Dir  bool        // Path is the directory holding adopat's files
+	Mode fs.FileMode // the permission bits found
+	// Owner, when set, is who owns the directory instead of User, the
+	// user running adopat.
+	Owner, User string
+}
+
+func (e *PermissionError) Error() string {
+	switch {
+	case e.Owner != "":
+		return fmt.Sprintf("%s directory %s is owned by %s, not by you (%s), so its owner could plant or replace files adopat uses", e.What, e.Path, e.Owner, e.User)
+	case e.Dir:
+		return fmt.Sprintf("%s directory %s is writable by other users (mode %04o), so they could plant or replace files adopat uses", e.What, e.Path, e.Mode)
+	}
+	return fmt.Sprintf("%s %s is accessible by other users (mode %04o)", e.What, e.Path, e.Mode)
+}
+
+func (e *PermissionError) Is(target error) bool { return target == ErrInsecurePermissions }
+
+// NotRegularError: one of adopat's own files is a symbolic link, FIFO,
+// socket, device or directory, so it is neither opened nor replaced. It
+// matches ErrNotRegularFile.
+type NotRegularError struct {
+	What string      // what the file is for people
+	Path string      // the file
+	Mode fs.FileMode // its type bits, as Lstat gives them
+}
+
+// Kind names what is there instead of a file: "a symbolic link", ...
+func (e *NotRegularError) Kind() string {
+	switch m := e.Mode; {
+	case m&fs.ModeSymlink != 0:
+		return "a symbolic link"
+	case m&fs.ModeNamedPipe != 0:
+		return "a FIFO (named pipe)"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	case m&fs.ModeDevice != 0:
+		return "a device"
+	case m.IsDir():
+		return "a directory"
+	}
+	return "something else"
+}
+
+func (e *NotRegularError) Error() string {
+	if e.Mode&fs.ModeSymlink != 0 {
+		return fmt.Sprintf("%s %s is a symbolic link; adopat does not follow links for its own files", e.What, e.Path)
+	}
+	return fmt.Sprintf("%s %s is not a regular file but %s; adopat only uses plain files of its own there", e.What, e.Path, e.Kind())
+}
+
+func (e *NotRegularError) Is(target error) bool { return target == ErrNotRegularFile }

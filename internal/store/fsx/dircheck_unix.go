@@ -3,7 +3,6 @@
 package fsx
 
 import (
-	"fmt"
 	"io/fs"
 	"os"
 	"os/user"
@@ -20,13 +19,10 @@ import (
 func checkOwner(what, dir string, fi fs.FileInfo) error {
 	euid := os.Geteuid()
 	if st, ok := fi.Sys().(*syscall.Stat_t); ok && int(st.Uid) != euid {
-		me := userName(euid)
-		return store.NewError(fmt.Sprintf("%s directory %s is owned by %s, not by you (%s), so its owner could plant or replace files adopat uses; if it is yours, run: chown %s %s (else choose another directory)",
-			what, dir, userName(int(st.Uid)), me, me, dir), store.ErrInsecurePermissions)
+		return &store.PermissionError{What: what, Path: dir, Dir: true, Mode: fi.Mode().Perm(), Owner: userName(int(st.Uid)), User: userName(euid)}
 	}
 	if mode := fi.Mode().Perm(); mode&0o022 != 0 {
-		return store.NewError(fmt.Sprintf("%s directory %s is writable by other users (mode %04o), so they could plant or replace files adopat uses; run: chmod go-w %s",
-			what, dir, mode, dir), store.ErrInsecurePermissions)
+		return &store.PermissionError{What: what, Path: dir, Dir: true, Mode: mode}
 	}
 	return nil
 }

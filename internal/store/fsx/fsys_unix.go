@@ -4,7 +4,6 @@ package fsx
 
 import (
 	"errors"
-	"fmt"
 	"io/fs"
 	"os"
 
@@ -18,8 +17,7 @@ import (
 // or been replaced, and silently using it would hide that.
 func checkPrivate(what, path string, fi fs.FileInfo) error {
 	if mode := fi.Mode().Perm(); mode&0o077 != 0 {
-		return store.NewError(fmt.Sprintf("%s %s is accessible by other users (mode %04o); run: chmod 600 %s",
-			what, path, mode, path), store.ErrInsecurePermissions)
+		return &store.PermissionError{What: what, Path: path, Mode: mode}
 	}
 	return nil
 }

@@ -56,23 +56,7 @@ func notOwnFileError(what, path string) error {
 }
 
 func irregularError(what, path string, mode fs.FileMode) error {
-	if mode&fs.ModeSymlink != 0 {
-		return store.NewError(fmt.Sprintf("%s %s is a symbolic link; adopat does not follow links for its own files: remove it (rm %s)",
-			what, path, path), store.ErrNotRegularFile)
-	}
-	kind := "something else"
-	switch {
-	case mode&fs.ModeNamedPipe != 0:
-		kind = "a FIFO (named pipe)"
-	case mode&fs.ModeSocket != 0:
-		kind = "a socket"
-	case mode&fs.ModeDevice != 0:
-		kind = "a device"
-	case mode.IsDir():
-		kind = "a directory"
-	}
-	return store.NewError(fmt.Sprintf("%s %s is not a regular file but %s; adopat only uses plain files of its own there: remove it",
-		what, path, kind), store.ErrNotRegularFile)
+	return &store.NotRegularError{What: what, Path: path, Mode: mode.Type()}
 }
 
 // CheckOwn reports whether an existing path is something OpenOwn

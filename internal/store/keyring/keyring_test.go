@@ -73,7 +73,10 @@ func TestKeyringIndexFilesArePrivate(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err := k.Load()
-	storetest.WantErr(t, err, store.ErrInsecurePermissions, k.Path(), "chmod 600")
+	storetest.WantErr(t, err, store.ErrInsecurePermissions, k.Path())
+	if pe := storetest.WantPermission(t, err, k.Path(), false); pe.Mode != 0o644 {
+		t.Errorf("PermissionError mode %04o, want 0644", pe.Mode)
+	}
 }
 
 // Secrets are written before the index names them, deletions wait until it

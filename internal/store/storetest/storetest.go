@@ -14,6 +14,8 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/adopat/git-credential-adopat/internal/store"
 )
 
 // Main runs a store package's tests, m, never touching the real user's
@@ -124,4 +126,33 @@ func OutsideFile(t testing.TB) (path string, content []byte) {
 		t.Fatal(err)
 	}
 	return path, content
+}
+
+// WantPermission checks that err carries a *store.PermissionError for
+// path (a directory when dir): the facts the CLI builds its chmod or chown
+// advice from. It returns the error for further checks.
+func WantPermission(t testing.TB, err error, path string, dir bool) *store.PermissionError {
+	t.Helper()
+	var pe *store.PermissionError
+	if !errors.As(err, &pe) {
+		t.Fatalf("error %v is not a *store.PermissionError", err)
+	}
+	if pe.Path != path || pe.Dir != dir {
+		t.Errorf("PermissionError for %s (directory: %v), want %s (directory: %v)", pe.Path, pe.Dir, path, dir)
+	}
+	return pe
+}
+
+// WantNotRegular checks that err carries a *store.NotRegularError for
+// path with kind ("a symbolic link", "a FIFO (named pipe)", ...): the
+// facts the CLI builds its "remove it" advice from.
+func WantNotRegular(t testing.TB, err error, path, kind string) {
+	t.Helper()
+	var nr *store.NotRegularError
+	if !errors.As(err, &nr) {
+		t.Fatalf("error %v is not a *store.NotRegularError", err)
+	}
+	if nr.Path != path || nr.Kind() != kind {
+		t.Errorf("NotRegularError for %s, %s; want %s, %s", nr.Path, nr.Kind(), path, kind)
+	}
 }

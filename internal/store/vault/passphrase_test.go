@@ -289,7 +289,8 @@ func TestInsecureUnlockedCopyRefused(t *testing.T) {
 	unlocked, _, _ := v.unlockedLocation()
 	os.Chmod(unlocked, 0o644)
 	_, err := New(v.Path(), v.IdentityPath()).Load()
-	storetest.WantErr(t, err, store.ErrInsecurePermissions, "chmod 600 "+unlocked)
+	storetest.WantErr(t, err, store.ErrInsecurePermissions, unlocked)
+	storetest.WantPermission(t, err, unlocked, false)
 }
 
 func TestUnlockArguments(t *testing.T) {

@@ -69,7 +69,9 @@ func TestPlantedSymlinksAreRefused(t *testing.T) {
 			if err := os.Symlink(target, c.path); err != nil {
 				t.Fatal(err)
 			}
-			storetest.WantErr(t, c.op(), store.ErrNotRegularFile, c.what+" "+c.path+" is a symbolic link", "does not follow links", "remove it")
+			err = c.op()
+			storetest.WantErr(t, err, store.ErrNotRegularFile, c.what+" "+c.path+" is a symbolic link", "does not follow links")
+			storetest.WantNotRegular(t, err, c.path, "a symbolic link")
 			if got, _ := os.ReadFile(target); string(got) != string(content) {
 				t.Errorf("the link's target was written: %q", got)
 			}
@@ -108,7 +110,8 @@ func TestPlantedFIFOsNeverHang(t *testing.T) {
 			})
 			mkfifo(t, c.path)
 			err = noHang(t, c.what, c.op)
-			storetest.WantErr(t, err, store.ErrNotRegularFile, c.what+" "+c.path+" is not a regular file but a FIFO", "remove it")
+			storetest.WantErr(t, err, store.ErrNotRegularFile, c.what+" "+c.path+" is not a regular file but a FIFO")
+			storetest.WantNotRegular(t, err, c.path, "a FIFO (named pipe)")
 		})
 	}
 	// WarnOnce cannot keep its state in a FIFO: it warns (rather than
@@ -141,10 +144,15 @@ func TestInsecureVaultDirectoryRefused(t *testing.T) {
 			t.Fatal(err)
 		}
 		_, err := v.Load()
-		storetest.WantErr(t, err, store.ErrInsecurePermissions, "vault directory "+dir, "run: chmod go-w "+dir)
-		storetest.WantErr(t, addToken(v, "contoso", storetest.RandSecret(t)), store.ErrInsecurePermissions, "chmod go-w "+dir)
-		storetest.WantErr(t, journal.New(v.Path()).Record(store.Use{At: time.Now(), Scope: "fabrikam"}), store.ErrInsecurePermissions, "chmod go-w "+dir)
-		if errs := v.CheckFiles(); len(errs) != 1 || !strings.Contains(errs[0].Error(), "chmod go-w") {
+		storetest.WantErr(t, err, store.ErrInsecurePermissions, "vault directory "+dir, "is writable by other users")
+		storetest.WantPermission(t, err, dir, true)
+		err = addToken(v, "contoso", storetest.RandSecret(t))
+		storetest.WantErr(t, err, store.ErrInsecurePermissions, dir)
+		storetest.WantPermission(t, err, dir, true)
+		err = journal.New(v.Path()).Record(store.Use{At: time.Now(), Scope: "fabrikam"})
+		storetest.WantErr(t, err, store.ErrInsecurePermissions, dir)
+		storetest.WantPermission(t, err, dir, true)
+		if errs := v.CheckFiles(); len(errs) != 1 || !strings.Contains(errs[0].Error(), "is writable by other users") {
 			t.Errorf("CheckFiles with mode %v = %v", mode, errs)
 		}
 	}
@@ -163,7 +171,10 @@ func TestInsecureVaultDirectoryRefused(t *testing.T) {
 	}
 	t.Cleanup(func() { os.Chown(dir, 0, -1) })
 	_, err := v.Load()
-	storetest.WantErr(t, err, store.ErrInsecurePermissions, "vault directory "+dir+" is owned by 4242", "chown ")
+	storetest.WantErr(t, err, store.ErrInsecurePermissions, "vault directory "+dir+" is owned by 4242")
+	if pe := storetest.WantPermission(t, err, dir, true); pe.Owner != "4242" || pe.User == "" {
+		t.Errorf("PermissionError owner %q, user %q; want 4242 and the user running the test", pe.Owner, pe.User)
+	}
 }
 
 // An identity kept in another directory than the vault is checked there.
@@ -175,7 +186,8 @@ func TestInsecureIdentityDirectoryRefused(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err := v.Load()
-	storetest.WantErr(t, err, store.ErrInsecurePermissions, "identity directory "+idDir, "chmod go-w "+idDir)
+	storetest.WantErr(t, err, store.ErrInsecurePermissions, "identity directory "+idDir)
+	storetest.WantPermission(t, err, idDir, true)
 }
 
 // Temp files a killed write left (they hold the vault or a plain key) are

@@ -193,10 +193,11 @@ func TestInsecurePermissionsRefused(t *testing.T) {
 		}
 		_, err := New(v.Path(), v.IdentityPath()).Load()
 		storetest.WantErr(t, err, store.ErrInsecurePermissions,
-			c.what+" "+c.path+" is accessible by other users", fmt.Sprintf("(mode %04o)", c.mode),
-			"run: chmod 600 "+c.path)
+			c.what+" "+c.path+" is accessible by other users", fmt.Sprintf("(mode %04o)", c.mode))
+		storetest.WantPermission(t, err, c.path, false)
 		err = addToken(New(v.Path(), v.IdentityPath()), "contoso", storetest.RandSecret(t))
-		storetest.WantErr(t, err, store.ErrInsecurePermissions, "chmod 600 "+c.path)
+		storetest.WantErr(t, err, store.ErrInsecurePermissions, c.path)
+		storetest.WantPermission(t, err, c.path, false)
 		if !bytes.Equal(content, storetest.ReadFile(t, v.Path())) {
 			t.Errorf("vault changed after refusing %s", c.what)
 		}
@@ -209,15 +210,20 @@ func TestInsecurePermissionsRefused(t *testing.T) {
 	}
 }
 
+// The message says what is wrong, whole and alone; the command that fixes
+// it is the CLI's (cli.TestHintsCompleteStoreErrors gives the full line).
 func TestInsecurePermissionsMessage(t *testing.T) {
 	storetest.SkipOnWindows(t, "Unix permissions")
 	v := newTestVault(t)
 	mustAdd(t, v, "fabrikam", storetest.RandSecret(t))
 	os.Chmod(v.Path(), 0o644)
 	_, err := v.Load()
-	want := "vault " + v.Path() + " is accessible by other users (mode 0644); run: chmod 600 " + v.Path()
+	want := "vault " + v.Path() + " is accessible by other users (mode 0644)"
 	if err == nil || err.Error() != want {
 		t.Errorf("got %v\nwant %s", err, want)
+	}
+	if pe := storetest.WantPermission(t, err, v.Path(), false); pe.Mode != 0o644 || pe.What != "vault" {
+		t.Errorf("PermissionError %+v", pe)
 	}
 }
 
