@@ -59,10 +59,10 @@ FUZZ_TARGETS := \
 	./internal/helper/:FuzzReadCredential \
 	./internal/helper/:FuzzWriteCredential \
 	./internal/helper/:FuzzMatch \
-	./internal/store/:FuzzDecodeVault \
-	./internal/store/:FuzzDecodeVaultJSON \
-	./internal/store/:FuzzReadIndex \
-	./internal/store/:FuzzReadUses
+	./internal/store/vault/:FuzzDecodeVault \
+	./internal/store/vault/:FuzzDecodeVaultJSON \
+	./internal/store/keyring/:FuzzReadIndex \
+	./internal/store/journal/:FuzzReadUses
 
 fuzz:
 	@for t in $(FUZZ_TARGETS); do \

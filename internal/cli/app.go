@@ -13,7 +13,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/adopat/git-credential-adopat/internal/adoapi"
-	"github.com/adopat/git-credential-adopat/internal/store"
+	"github.com/adopat/git-credential-adopat/internal/store/keyring"
 )
 
 // Exit codes, documented in --help and the README.
@@ -53,7 +53,7 @@ type App struct {
 	// Tests point it at the stand-in.
 	AzureDevOps func(rawURL string, askGit bool) (*adoapi.Client, error)
 	// ProbeKeyring asks whether an OS keyring answers here, for the auto
-	// backend choice and doctor; nil is store.ProbeKeyring.
+	// backend choice and doctor; nil is keyring.Probe.
 	ProbeKeyring func(timeout time.Duration) (ok bool, reason string)
 
 	config map[string]string // the config file, once read
@@ -65,14 +65,14 @@ func NewApp() *App {
 		Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr,
 		Getenv: os.Getenv, LookupEnv: os.LookupEnv, Now: time.Now,
 		Terminal: stdinIsTerminal, OutputTerminal: stdoutIsTerminal, Prompt: promptTerminal, Ask: askTerminal,
-		Git: "git", ProbeKeyring: store.ProbeKeyring,
+		Git: "git", ProbeKeyring: keyring.Probe,
 	}
 }
 
 // probe asks ProbeKeyring.
 func (a *App) probe(timeout time.Duration) (bool, string) {
 	if a.ProbeKeyring == nil {
-		return store.ProbeKeyring(timeout)
+		return keyring.Probe(timeout)
 	}
 	return a.ProbeKeyring(timeout)
 }
@@ -139,7 +139,7 @@ func (a *App) Run(args []string) int {
 		printf(a.Stderr, "git-credential-adopat %s: %v\nsee: git-credential-adopat %s --help\n", name, err, name)
 		return ExitUsage
 	default:
-		printf(a.Stderr, "git-credential-adopat: %v\n", err)
+		printf(a.Stderr, "git-credential-adopat: %s\n", withHint(err))
 		return ExitRuntime
 	}
 }

@@ -51,7 +51,7 @@ func runAudit(a *App, o *options, args []string) error {
 		}
 	}
 	if len(args) == 1 && shown == 0 {
-		return usagef("no token with scope %q in %s; see `git-credential-adopat list`", args[0], b.describe())
+		return scopeNotFound(args[0], b)
 	}
 	return nil
 }

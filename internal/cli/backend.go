@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/adopat/git-credential-adopat/internal/store"
+	"github.com/adopat/git-credential-adopat/internal/store/keyring"
+	"github.com/adopat/git-credential-adopat/internal/store/vault"
 )
 
 // backend is the store a command uses, and why it was chosen: `list` and
@@ -18,7 +20,7 @@ type backend struct {
 	Path   string // the vault file, or the keyring's metadata index
 	Reason string
 	Store  store.Store
-	Vault  *store.Vault // set for the file backend
+	Vault  *vault.Store // set for the file backend
 }
 
 // describe names the backend and its file for messages.
@@ -61,7 +63,7 @@ func (a *App) openStore(o *options, interactive bool) (*backend, error) {
 func (a *App) keyringTimeout(o *options, cfg map[string]string) (time.Duration, error) {
 	raw := firstNonEmpty(o.keyringTimeout, a.Getenv("ADOPAT_KEYRING_TIMEOUT"), cfg["keyring-timeout"])
 	if raw == "" {
-		return store.DefaultKeyringTimeout, nil
+		return keyring.DefaultTimeout, nil
 	}
 	d, err := parseSpan(keyringSpan, raw)
 	if err != nil {
@@ -83,7 +85,7 @@ func (a *App) keyringBackend(timeout time.Duration, reason string) (*backend, er
 	if err != nil {
 		return nil, err
 	}
-	k := store.NewKeyring(index, store.KeyringOptions{Timeout: timeout})
+	k := keyring.New(index, keyring.Options{Timeout: timeout})
 	return &backend{Name: "keyring", Path: index, Reason: reason, Store: k}, nil
 }
 

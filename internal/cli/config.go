@@ -12,7 +12,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/adopat/git-credential-adopat/internal/store"
+	"github.com/adopat/git-credential-adopat/internal/store/fsx"
 )
 
 // configKeys are the settings the config file may hold; each has a flag and
@@ -45,7 +45,7 @@ func (a *App) parseConfig() (map[string]string, error) {
 	}
 	// Like adopat's other files, the config is never read through a
 	// symbolic link nor opened if it is a FIFO (which would hang git).
-	raw, err := store.ReadOwnFile("config", path, maxConfigSize)
+	raw, err := fsx.ReadOwn("config", path, maxConfigSize)
 	if errors.Is(err, fs.ErrNotExist) {
 		return map[string]string{}, nil
 	}
@@ -78,7 +78,7 @@ func (a *App) setConfig(key, value string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	old, err := store.ReadOwnFile("config", path, maxConfigSize)
+	old, err := fsx.ReadOwn("config", path, maxConfigSize)
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return "", err
 	}
@@ -100,7 +100,7 @@ func (a *App) setConfig(key, value string) (string, error) {
 		return "", fmt.Errorf("cannot create %s: %w", filepath.Dir(path), err)
 	}
 	// Replaced atomically, never written through a link planted there.
-	if err := store.WriteOwnFile("config", path, []byte(strings.Join(out, "\n")+"\n")); err != nil {
+	if err := fsx.WriteOwn("config", path, []byte(strings.Join(out, "\n")+"\n")); err != nil {
 		return "", err
 	}
 	a.config = nil

@@ -9,7 +9,7 @@ import (
 
 	"github.com/adopat/git-credential-adopat/internal/azdo"
 	"github.com/adopat/git-credential-adopat/internal/helper"
-	"github.com/adopat/git-credential-adopat/internal/store"
+	"github.com/adopat/git-credential-adopat/internal/store/journal"
 )
 
 // doctorCmd is `doctor`.
@@ -42,7 +42,7 @@ func runDoctor(a *App, o *options, args []string) error {
 
 	b, err := a.openStore(o, true)
 	if err != nil {
-		report("FAIL", "backend: %v", err)
+		report("FAIL", "backend: %s", withHint(err))
 		return errors.New("doctor found problems")
 	}
 	if strings.Contains(b.Reason, bothBackends) {
@@ -60,13 +60,13 @@ func runDoctor(a *App, o *options, args []string) error {
 	}
 
 	if d, err := b.Store.Load(); err != nil {
-		report("FAIL", "reading tokens: %v", err)
+		report("FAIL", "reading tokens: %s", withHint(err))
 	} else {
 		// Read every secret for real: a keyring index can list tokens whose
 		// items are unreadable or were deleted in the keyring's own UI.
 		for i := range d.Tokens {
-			if err := d.Reveal(&d.Tokens[i]); err != nil {
-				report("FAIL", "reading %s's PAT: %v", d.Tokens[i].Scope(), err)
+			if _, _, err := b.Store.Secret(d.Tokens[i].Scope()); err != nil {
+				report("FAIL", "reading %s's PAT: %s", d.Tokens[i].Scope(), withHint(err))
 			}
 		}
 		now := a.Now()
@@ -119,7 +119,7 @@ func runDoctor(a *App, o *options, args []string) error {
 func probeKeyring(a *App, o *options) (bool, string) {
 	cfg, err := a.readConfig()
 	if err != nil {
-		return false, err.Error()
+		return false, withHint(err)
 	}
 	timeout, err := a.keyringTimeout(o, cfg)
 	if err != nil {
@@ -137,12 +137,12 @@ func reportFiles(b *backend, report func(status, format string, args ...any)) {
 	if b.Vault != nil {
 		errs = append(errs, b.Vault.CheckFiles()...)
 	}
-	errs = append(errs, store.NewUsageLog(b.Path).CheckFiles()...)
+	errs = append(errs, journal.New(b.Path).CheckFiles()...)
 	seen := map[string]bool{}
 	for _, err := range errs {
 		if !seen[err.Error()] {
 			seen[err.Error()] = true
-			report("FAIL", "files: %v", err)
+			report("FAIL", "files: %s", withHint(err))
 		}
 	}
 	if len(errs) == 0 {

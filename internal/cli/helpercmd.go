@@ -12,6 +12,7 @@ import (
 	"github.com/adopat/git-credential-adopat/internal/adoapi"
 	"github.com/adopat/git-credential-adopat/internal/helper"
 	"github.com/adopat/git-credential-adopat/internal/store"
+	"github.com/adopat/git-credential-adopat/internal/store/journal"
 )
 
 // getCmd, storeCmd and eraseCmd are git's helper actions.
@@ -80,7 +81,7 @@ func helperAction(action string) func(a *App, o *options, args []string) error {
 		if err != nil {
 			return err
 		}
-		usage := store.NewUsageLog(b.Path)
+		usage := journal.New(b.Path)
 		h := &helper.Helper{Store: b.Store, Servers: servers, Now: a.Now, Stderr: a.Stderr,
 			// Best effort: a read-only store directory must not cost git
 			// its credential, nor print on every fetch.

@@ -10,6 +10,8 @@ import (
 	"github.com/adopat/git-credential-adopat/internal/adotest"
 	"github.com/adopat/git-credential-adopat/internal/safetext"
 	"github.com/adopat/git-credential-adopat/internal/store"
+	"github.com/adopat/git-credential-adopat/internal/store/journal"
+	"github.com/adopat/git-credential-adopat/internal/store/vault"
 )
 
 // hostile are values someone else could have put where adopat prints
@@ -42,8 +44,8 @@ func hostileVault(t *testing.T, ta *testApp, value string) {
 	if code := ta.run(adotest.NewPAT(), "add", "--org", "fabrikam", "--expires", "3d", "--scopes", "vso.code_write", "--no-verify"); code != 0 {
 		t.Fatalf("add: %s", ta.stderr)
 	}
-	vault := ta.env["ADOPAT_VAULT"]
-	v := store.NewVault(vault, store.DefaultIdentityPath(vault))
+	vaultPath := ta.env["ADOPAT_VAULT"]
+	v := vault.New(vaultPath, vault.DefaultIdentityPath(vaultPath))
 	err := v.Update(func(d *store.Data) (bool, error) {
 		d.Tokens[0].Label, d.Tokens[0].Username, d.Tokens[0].Owner = value, value, "Mallory "+value
 		d.Tokens = append(d.Tokens,
@@ -54,7 +56,7 @@ func hostileVault(t *testing.T, ta *testApp, value string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := store.NewUsageLog(vault).Record(store.Use{At: fixedNow, Scope: "fabrikam", Path: "dev.azure.com/fabrikam/" + value}); err != nil {
+	if err := journal.New(vaultPath).Record(store.Use{At: fixedNow, Scope: "fabrikam", Path: "dev.azure.com/fabrikam/" + value}); err != nil {
 		t.Fatal(err)
 	}
 }

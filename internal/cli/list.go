@@ -12,6 +12,7 @@ import (
 	"github.com/adopat/git-credential-adopat/internal/azdo"
 	"github.com/adopat/git-credential-adopat/internal/helper"
 	"github.com/adopat/git-credential-adopat/internal/store"
+	"github.com/adopat/git-credential-adopat/internal/store/journal"
 )
 
 // listOptions are list's own flags.
@@ -89,7 +90,7 @@ func runList(a *App, o *options, opts *listOptions, args []string) error {
 	for i := range d.Tokens {
 		out.Tokens = append(out.Tokens, describe(&d.Tokens[i], now))
 	}
-	markMissing(d, out.Tokens)
+	markMissing(b.Store, d, out.Tokens)
 	if opts.json {
 		enc := json.NewEncoder(a.Stdout)
 		enc.SetIndent("", "  ")
@@ -192,8 +193,8 @@ func (a *App) loadWithUsage(o *options) (*backend, *store.Data, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	if err := store.NewUsageLog(b.Path).Fold(b.Store); err != nil {
-		printf(a.Stderr, "git-credential-adopat: usage not updated: %v\n", err)
+	if err := journal.New(b.Path).Fold(b.Store); err != nil {
+		printf(a.Stderr, "git-credential-adopat: usage not updated: %s\n", withHint(err))
 	}
 	d, err := b.Store.Load()
 	return b, d, err

@@ -13,13 +13,11 @@ import (
 // each item is read and its secret dropped at once; nothing is printed or
 // kept. The first failure other than a missing item (a locked or
 // unreachable keyring) ends the checks: the rest keep the index's status
-// rather than cost one timeout each. The file backend holds its secrets
-// inline, so there is nothing to check.
-func markMissing(d *store.Data, listed []listedToken) {
+// rather than cost one timeout each. The file backend answers from the
+// content Load decrypted, so the checks cost it nothing.
+func markMissing(s store.Store, d *store.Data, listed []listedToken) {
 	for i := range d.Tokens {
-		tok := &d.Tokens[i]
-		err := d.Reveal(tok)
-		tok.Secret, tok.OAuthRefreshToken = "", ""
+		_, _, err := s.Secret(d.Tokens[i].Scope())
 		switch {
 		case errors.Is(err, store.ErrSecretMissing):
 			listed[i].Status = "missing"

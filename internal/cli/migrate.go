@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/adopat/git-credential-adopat/internal/store"
+	"github.com/adopat/git-credential-adopat/internal/store/journal"
 )
 
 // migrateOptions are migrate's own flags.
@@ -67,7 +68,7 @@ func runMigrate(a *App, o *options, opts *migrateOptions, args []string) error {
 	}
 
 	// Uses recorded since the last list belong to the tokens that move.
-	if err := store.NewUsageLog(src.Path).Fold(src.Store); err != nil {
+	if err := journal.New(src.Path).Fold(src.Store); err != nil {
 		return fmt.Errorf("folding the usage journal of %s: %w; nothing was moved", src.describe(), err)
 	}
 	tokens, err := revealAll(src.Store)
@@ -114,9 +115,11 @@ func revealAll(s store.Store) ([]store.Token, error) {
 		return nil, err
 	}
 	for i := range d.Tokens {
-		if err := d.Reveal(&d.Tokens[i]); err != nil {
+		pat, refresh, err := s.Secret(d.Tokens[i].Scope())
+		if err != nil {
 			return nil, err
 		}
+		d.Tokens[i].SetSecrets(pat, refresh)
 	}
 	return d.Tokens, nil
 }
@@ -157,12 +160,5 @@ func verifyCopied(s store.Store, want []store.Token) error {
 func sameToken(a, b *store.Token) bool {
 	return a.SameScope(b) && a.Secret == b.Secret && a.OAuthRefreshToken == b.OAuthRefreshToken &&
 		a.Label == b.Label && a.Owner == b.Owner && slices.Equal(a.Scopes, b.Scopes) && a.Created.Equal(b.Created) &&
-		sameTimePtr(a.Expires, b.Expires) && sameTimePtr(a.LastUsed, b.LastUsed) && sameTimePtr(a.Withdrawn, b.Withdrawn)
-}
-
-func sameTimePtr(a, b *time.Time) bool {
-	if a == nil || b == nil {
-		return a == b
-	}
-	return a.Equal(*b)
+		store.SameTime(a.Expires, b.Expires) && store.SameTime(a.LastUsed, b.LastUsed) && store.SameTime(a.Withdrawn, b.Withdrawn)
 }

@@ -8,7 +8,8 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/adopat/git-credential-adopat/internal/azdo"
-	"github.com/adopat/git-credential-adopat/internal/store"
+	"github.com/adopat/git-credential-adopat/internal/store/keyring"
+	"github.com/adopat/git-credential-adopat/internal/store/vault"
 )
 
 // options are the common flags: where the token store is and how it is
@@ -61,7 +62,7 @@ func (o *options) register(fs *pflag.FlagSet, take []string) {
 		fs.StringVar(&o.backend, "backend", "", "where tokens live: keyring, file or auto (default $ADOPAT_BACKEND, the config file, else auto)")
 	}
 	if slices.Contains(take, "keyring-timeout") {
-		fs.StringVar(&o.keyringTimeout, "keyring-timeout", "", "give up on an unanswered OS keyring after this long (default "+store.DefaultKeyringTimeout.String()+")")
+		fs.StringVar(&o.keyringTimeout, "keyring-timeout", "", "give up on an unanswered OS keyring after this long (default "+keyring.DefaultTimeout.String()+")")
 	}
 }
 
@@ -100,26 +101,26 @@ func (o *options) parseServers() ([]azdo.Server, error) {
 
 // paths resolves the vault and identity files: flag, then environment,
 // then the XDG default.
-func (a *App) paths(o *options) (vault, identity string, err error) {
-	vault = firstNonEmpty(o.vault, a.Getenv("ADOPAT_VAULT"))
-	if vault == "" {
-		if vault, err = a.defaultVaultPath(); err != nil {
+func (a *App) paths(o *options) (vaultPath, identity string, err error) {
+	vaultPath = firstNonEmpty(o.vault, a.Getenv("ADOPAT_VAULT"))
+	if vaultPath == "" {
+		if vaultPath, err = a.defaultVaultPath(); err != nil {
 			return "", "", err
 		}
 	}
-	identity = firstNonEmpty(o.identity, a.Getenv("ADOPAT_IDENTITY"), store.DefaultIdentityPath(vault))
-	return vault, identity, nil
+	identity = firstNonEmpty(o.identity, a.Getenv("ADOPAT_IDENTITY"), vault.DefaultIdentityPath(vaultPath))
+	return vaultPath, identity, nil
 }
 
 // openVault returns the vault for this command. People at a terminal are
 // asked for the passphrase when the vault is protected and locked; git's
 // helper actions never prompt (stdin is git's protocol channel).
-func (a *App) openVault(o *options, interactive bool) (*store.Vault, error) {
-	vault, identity, err := a.paths(o)
+func (a *App) openVault(o *options, interactive bool) (*vault.Store, error) {
+	vaultPath, identity, err := a.paths(o)
 	if err != nil {
 		return nil, err
 	}
-	v := store.NewVault(vault, identity)
+	v := vault.New(vaultPath, identity)
 	if interactive {
 		v.Passphrase = func() (string, error) {
 			p, err := a.Prompt("Passphrase for " + identity + ": ")

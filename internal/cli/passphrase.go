@@ -7,7 +7,7 @@ import (
 
 	"github.com/spf13/pflag"
 
-	"github.com/adopat/git-credential-adopat/internal/store"
+	"github.com/adopat/git-credential-adopat/internal/store/vault"
 )
 
 // passphraseOptions are passphrase's own flags.
@@ -184,7 +184,7 @@ func runLock(a *App, o *options, args []string) error {
 
 // requirePassphrase refuses unlock and lock for a key without passphrase:
 // there is nothing to unlock, and "locked" would be a false promise.
-func requirePassphrase(v *store.Vault) error {
+func requirePassphrase(v *vault.Store) error {
 	protected, err := v.IsPassphraseProtected()
 	if err != nil {
 		return err

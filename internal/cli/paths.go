@@ -11,7 +11,7 @@ import (
 // the App's environment (a.Getenv), never the process's: the XDG base
 // directories when set to an absolute path (the spec says relative values
 // are ignored), else the usual directories below the home directory. The
-// defaults are those of store.DefaultVaultPath and store.DefaultIndexPath.
+// defaults are those of vault.DefaultPath and keyring.DefaultIndexPath.
 
 // homeDir is os.UserHomeDir read through a.Getenv: $HOME, %USERPROFILE% on
 // Windows, $home on Plan 9.

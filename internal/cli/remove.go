@@ -3,7 +3,6 @@ package cli
 import (
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/spf13/pflag"
@@ -56,8 +55,9 @@ func restoreCmd() *command {
 
 // findScope returns the index of the token named by scope as `list` shows
 // it; cloud scopes compare case-insensitively like Azure DevOps names.
-func findScope(d *store.Data, scope string) int {
-	return slices.IndexFunc(d.Tokens, func(t store.Token) bool { return t.HasScope(scope) })
+// scopeNotFound is the usage error for a SCOPE argument no token has.
+func scopeNotFound(scope string, b *backend) error {
+	return usagef("%v; see `git-credential-adopat list`", &store.ScopeNotFoundError{Scope: scope, Where: b.describe()})
 }
 
 // editScope runs edit on the token named by the single SCOPE argument.
@@ -78,9 +78,9 @@ func (a *App) confirmEditScope(o *options, args []string, confirm func(t *store.
 	if err != nil {
 		return "", err
 	}
-	i := findScope(d, args[0])
-	if i < 0 {
-		return "", usagef("no token with scope %q in %s; see `git-credential-adopat list`", args[0], b.describe())
+	i, ok := d.Find(args[0])
+	if !ok {
+		return "", scopeNotFound(args[0], b)
 	}
 	if confirm != nil {
 		if err := confirm(&d.Tokens[i]); err != nil {
@@ -89,9 +89,9 @@ func (a *App) confirmEditScope(o *options, args []string, confirm func(t *store.
 	}
 	var scope string
 	err = b.Store.Update(func(d *store.Data) (bool, error) {
-		i := findScope(d, args[0])
-		if i < 0 {
-			return false, fmt.Errorf("no token with scope %q in %s; see `git-credential-adopat list`", args[0], b.describe())
+		i, ok := d.Find(args[0])
+		if !ok {
+			return false, fmt.Errorf("%w; see `git-credential-adopat list`", &store.ScopeNotFoundError{Scope: args[0], Where: b.describe()})
 		}
 		scope = d.Tokens[i].Scope()
 		return true, edit(d, i)
@@ -113,7 +113,7 @@ func runRemove(a *App, o *options, opts *removeOptions, args []string) error {
 		confirm = func(t *store.Token) error { kept = []string{t.Scope()}; return a.confirmRemove(t) }
 	}
 	scope, err := a.confirmEditScope(o, args, confirm, func(d *store.Data, i int) error {
-		d.Tokens = append(d.Tokens[:i], d.Tokens[i+1:]...)
+		d.Remove(d.Tokens[i].Scope())
 		return nil
 	})
 	if errors.Is(err, errKept) {

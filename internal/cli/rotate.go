@@ -59,9 +59,9 @@ func runRotate(a *App, o *options, opts *rotateOptions, args []string) error {
 	if err != nil {
 		return err
 	}
-	i := findScope(d, args[0])
-	if i < 0 {
-		return usagef("no token with scope %q in %s; see `git-credential-adopat list`", args[0], b.describe())
+	i, ok := d.Find(args[0])
+	if !ok {
+		return scopeNotFound(args[0], b)
 	}
 	old := d.Tokens[i]
 	expires, err := parseExpires(opts.expires, a.Now(), !old.IsServer())
@@ -97,8 +97,8 @@ func runRotate(a *App, o *options, opts *rotateOptions, args []string) error {
 	}
 	var after *store.Token
 	err = b.Store.Update(func(d *store.Data) (bool, error) {
-		i := findScope(d, old.Scope())
-		if i < 0 {
+		i, ok := d.Find(old.Scope())
+		if !ok {
 			return false, fmt.Errorf("the token for %s was removed meanwhile; add the new PAT with `git-credential-adopat add`", old.Scope())
 		}
 		t := &d.Tokens[i]

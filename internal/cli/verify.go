@@ -84,8 +84,8 @@ func runVerify(a *App, o *options, opts *verifyOptions, args []string) error {
 			continue
 		}
 		v := verification{Scope: tok.Scope()}
-		if err := d.Reveal(tok); err != nil {
-			v.Error, tok = err.Error(), nil
+		if tok.Secret, _, err = b.Store.Secret(tok.Scope()); err != nil {
+			v.Error, tok = withHint(err), nil
 		}
 		results, asks = append(results, v), append(asks, tok)
 	}
@@ -101,13 +101,13 @@ func runVerify(a *App, o *options, opts *verifyOptions, args []string) error {
 	}
 	wg.Wait()
 	if len(args) == 1 && len(results) == 0 {
-		return usagef("no token with scope %q in %s; see `git-credential-adopat list`", args[0], b.describe())
+		return scopeNotFound(args[0], b)
 	}
 	if err := restoreAccepted(b, results, asks); err != nil {
 		return err
 	}
 	if err := recordOwners(b, results, asks); err != nil {
-		printf(a.Stderr, "git-credential-adopat: whose PATs they are was not recorded: %v\n", err)
+		printf(a.Stderr, "git-credential-adopat: whose PATs they are was not recorded: %s\n", withHint(err))
 	}
 	if opts.json {
 		enc := json.NewEncoder(a.Stdout)

@@ -51,33 +51,35 @@ func (h *Helper) eraseCloud(c *Credential, t azdo.Target) error {
 	if err != nil {
 		return err
 	}
-	m := eraseCandidates(d, c, t)
+	read := loaded(h.Store)
+	m := eraseCandidates(d, read, c, t)
 	if len(m) == 0 {
 		h.tracef("erase: no stored token in service answers this request; nothing to do")
 		return nil
 	}
 	verdicts := map[string]CheckResult{} // by scope
-	secrets := map[string]string{}
+	checked := map[string]string{}       // by scope: the PAT asked about
 	for _, i := range m {
 		tok := &d.Tokens[i]
-		if err := d.Reveal(tok); err != nil {
+		pat, _, err := read.of(tok)
+		if err != nil {
 			return err
 		}
-		r := h.check(tok.Org, tok.Secret)
+		r := h.check(tok.Org, pat)
 		h.tracef("erase check: %s: %s (%s)", tok.Scope(), r.Verdict, r.Detail)
-		verdicts[tok.Scope()], secrets[tok.Scope()] = r, tok.Secret
+		verdicts[tok.Scope()], checked[tok.Scope()] = r, pat
 	}
 	now := h.now()
 	withdraw := func(scope string) bool {
 		return verdicts[scope].Verdict == Invalid && t.OrgFrom != azdo.FromUsername
 	}
-	err = h.update(func(d *store.Data) bool {
+	err = h.update(func(d *store.Data, s *secrets) bool {
 		changed := false
-		for _, i := range eraseCandidates(d, c, t) {
+		for _, i := range eraseCandidates(d, s, c, t) {
 			tok := &d.Tokens[i]
 			// Withdraw only the PAT that was checked: a concurrent
 			// rotate may have replaced it meanwhile.
-			if withdraw(tok.Scope()) && holds(d, tok, secrets[tok.Scope()]) {
+			if withdraw(tok.Scope()) && s.holds(tok, checked[tok.Scope()]) {
 				tok.Withdrawn, changed = &now, true
 			}
 		}
@@ -94,10 +96,10 @@ func (h *Helper) eraseCloud(c *Credential, t azdo.Target) error {
 
 // eraseCandidates are the tokens in service that erase may withdraw: with
 // a password, those holding it; without, the one that answers.
-func eraseCandidates(d *store.Data, c *Credential, t azdo.Target) []int {
+func eraseCandidates(d *store.Data, s *secrets, c *Credential, t azdo.Target) []int {
 	m := cloudMatches(d, t, true)
 	if c.HasPassword {
-		m = slices.DeleteFunc(m, func(i int) bool { return !holds(d, &d.Tokens[i], c.Password) })
+		m = slices.DeleteFunc(m, func(i int) bool { return !s.holds(&d.Tokens[i], c.Password) })
 	} else if len(m) > 1 {
 		m = m[:1] // the token that answers (or, withdrawn, blocks) this request
 	}

@@ -1,6 +1,7 @@
 package helper
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -79,6 +80,26 @@ func TestCloudLongestScopeWinsWhateverTheStoreOrder(t *testing.T) {
 		f := newFixture(t, nil, tokens...)
 		if got := f.quietGet(req("dev.azure.com", "fabrikam/Website/_git/site")...); got != output("username=adopat", "password=project-pat") {
 			t.Errorf("store order %v: got %q", tokens, got)
+		}
+	}
+}
+
+// A get reads the secret of the token that answers and of no other: the
+// keyring backend would otherwise read every token's item, and with a
+// locked or slow keyring wait on each. A get that gives no answer reads
+// none.
+func TestCloudGetReadsOnlyTheAnsweringSecret(t *testing.T) {
+	for path, want := range map[string][]string{
+		"fabrikam/Website/_git/site":  {"fabrikam/Website"},
+		"fabrikam/Intranet/_git/x":    {"fabrikam"},
+		"contoso/p/_git/r":            {"contoso"},
+		"northwind/p/_git/r":          nil,
+		"FABRIKAM/website/_git/site2": {"fabrikam/Website"},
+	} {
+		f := newFixture(t, nil, cloudTokens()...)
+		f.run("get", req("dev.azure.com", path)...)
+		if !slices.Equal(f.store.secrets, want) {
+			t.Errorf("get for %s read the secrets of %q, want %q", path, f.store.secrets, want)
 		}
 	}
 }

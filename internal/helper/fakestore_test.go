@@ -11,15 +11,20 @@ import (
 	"github.com/adopat/git-credential-adopat/internal/store"
 )
 
-// fakeStore is an in-memory store.Store. Load hands out a deep copy, as a
-// real backend's snapshot would be, so a caller that mutates a snapshot
-// without Update changes nothing. It counts Update calls, and the ones
-// that reported a change.
+// fakeStore is an in-memory store.Store that keeps the contract of the
+// real ones. Load hands out a deep copy, as a real backend's snapshot
+// would be, so a caller that mutates a snapshot without Update changes
+// nothing, and that copy holds metadata only: the secrets are kept apart
+// and read one token at a time with Secret, as the keyring backend does.
+// Update hands fn every secret and refuses a stripped token fn put in. It
+// counts Load, Secret and Update calls, and the updates that reported a
+// change.
 type fakeStore struct {
-	data          store.Data
-	loads         int // Load calls
-	updates       int // Update calls
-	changedWrites int // Update calls whose fn reported a change
+	data          store.Data // with the secrets
+	loads         int        // Load calls
+	secrets       []string   // the scope of each Secret call
+	updates       int        // Update calls
+	changedWrites int        // Update calls whose fn reported a change
 }
 
 func newFakeStore(tokens ...store.Token) *fakeStore {
@@ -28,7 +33,18 @@ func newFakeStore(tokens ...store.Token) *fakeStore {
 
 func (f *fakeStore) Load() (*store.Data, error) {
 	f.loads++
-	return cloneData(&f.data), nil
+	d := cloneData(&f.data)
+	d.StripSecrets()
+	return d, nil
+}
+
+func (f *fakeStore) Secret(scope string) (pat, refresh string, err error) {
+	f.secrets = append(f.secrets, scope)
+	i, ok := f.data.Find(scope)
+	if !ok {
+		return "", "", &store.ScopeNotFoundError{Scope: scope, Where: "the fake store"}
+	}
+	return f.data.Tokens[i].Secret, f.data.Tokens[i].OAuthRefreshToken, nil
 }
 
 func (f *fakeStore) Update(fn func(*store.Data) (bool, error)) error {
@@ -36,6 +52,9 @@ func (f *fakeStore) Update(fn func(*store.Data) (bool, error)) error {
 	d := cloneData(&f.data)
 	changed, err := fn(d)
 	if err != nil || !changed {
+		return err
+	}
+	if err := d.RefuseStripped(); err != nil {
 		return err
 	}
 	f.changedWrites++

@@ -140,7 +140,7 @@ func (h *Helper) get(c *Credential, t azdo.Target, out io.Writer) error {
 		// quietly hand the request to the organisation's token.
 		candidates = cloudMatches(d, t, true)
 	} else {
-		candidates = serverMatches(d, c, false, false)
+		candidates = serverMatches(d, nil, c, false, false) // no password compared
 	}
 	if len(candidates) == 0 {
 		h.tracef("no answer: no stored token for this request")
@@ -167,11 +167,12 @@ func (h *Helper) get(c *Credential, t azdo.Target, out io.Writer) error {
 	if tok.Expires != nil && tok.Expires.Sub(now) <= h.WarnWithin && h.WarnOnce != nil && h.WarnOnce(tok.Scope()) {
 		h.warn("the PAT for %s expires on %s (%s left); create a new one %s, then run: %s", tok.Scope(), tok.Expires.Format("2006-01-02"), days(DaysLeft(*tok.Expires, now)), NewPATWhere(tok), RotateAdvice(tok))
 	}
-	if err := d.Reveal(tok); err != nil {
+	pat, refresh, err := h.Store.Secret(tok.Scope())
+	if err != nil {
 		return err
 	}
 	h.tracef("answer: the token %s", tok.Scope())
-	if err := WriteCredential(out, answer(tok, c, t)); err != nil {
+	if err := WriteCredential(out, answer(tok, pat, refresh, c, t)); err != nil {
 		return err
 	}
 	if h.Used != nil {
@@ -226,8 +227,10 @@ func shellWord(s string) string {
 	return s
 }
 
-func answer(tok *store.Token, c *Credential, t azdo.Target) Credential {
-	a := Credential{Username: tok.Username, HasUsername: true, Password: tok.Secret, HasPassword: true, OAuthRefreshToken: tok.OAuthRefreshToken}
+// answer is the credential get gives: tok's username and expiry with its
+// secrets, pat and refresh.
+func answer(tok *store.Token, pat, refresh string, c *Credential, t azdo.Target) Credential {
+	a := Credential{Username: tok.Username, HasUsername: true, Password: pat, HasPassword: true, OAuthRefreshToken: refresh}
 	if t.Kind == azdo.Cloud && a.Username == "" {
 		a.Username = DefaultUsername
 		if c.HasUsername && c.Username != "" {

@@ -151,7 +151,7 @@ func tokensEqual(a, b []store.Token) bool {
 	}
 	for i := range a {
 		x, y := a[i], b[i]
-		if !sameTime(x.Expires, y.Expires) || !sameTime(x.LastUsed, y.LastUsed) || !sameTime(x.Withdrawn, y.Withdrawn) ||
+		if !store.SameTime(x.Expires, y.Expires) || !store.SameTime(x.LastUsed, y.LastUsed) || !store.SameTime(x.Withdrawn, y.Withdrawn) ||
 			!x.Created.Equal(y.Created) {
 			return false
 		}

@@ -1,6 +1,7 @@
 package helper
 
 import (
+	"errors"
 	"time"
 
 	"github.com/adopat/git-credential-adopat/internal/azdo"
@@ -31,8 +32,9 @@ func cloudMatches(d *store.Data, t azdo.Target, withdrawn bool) []int {
 // reference semantics match for this request: protocol and host equal and,
 // when the request gives them, path and username equal (credential_match()
 // in git's credential.c, as used by credential-store and credential-cache).
-// With password set, the entry's password must be equal too (erase).
-func serverMatches(d *store.Data, c *Credential, withdrawn, matchPassword bool) []int {
+// With matchPassword set, the entry's password must be equal too (erase),
+// as s reads it.
+func serverMatches(d *store.Data, s *secrets, c *Credential, withdrawn, matchPassword bool) []int {
 	host := azdo.NormalizeHost(c.Protocol, c.Host)
 	var out []int
 	for i := range d.Tokens {
@@ -41,7 +43,7 @@ func serverMatches(d *store.Data, c *Credential, withdrawn, matchPassword bool) 
 		case !tok.IsServer(), tok.Protocol != c.Protocol, tok.Host != host,
 			c.Path != "" && tok.Path != c.Path,
 			c.HasUsername && tok.Username != c.Username,
-			matchPassword && c.HasPassword && !holds(d, tok, c.Password),
+			matchPassword && c.HasPassword && !s.holds(tok, c.Password),
 			tok.Withdrawn != nil && !withdrawn:
 			continue
 		}
@@ -55,9 +57,46 @@ func expired(tok *store.Token, now time.Time) bool {
 	return tok.Expires != nil && !now.Before(*tok.Expires)
 }
 
-// holds reports whether a token's secret is password, revealing it first
-// for backends that keep secrets apart. A secret that cannot be read holds
-// nothing: a store then replaces it, an erase leaves it alone.
-func holds(d *store.Data, tok *store.Token, password string) bool {
-	return d.Reveal(tok) == nil && tok.Secret == password
+// secrets reads tokens' PATs during one pass over a store's content: from
+// the store for a Load snapshot, which holds metadata only, and from the
+// tokens themselves inside Update, which hands them out with their
+// secrets. Each secret is read from the store at most once per pass.
+type secrets struct {
+	store store.Store // nil inside Update
+	read  map[string]secretRead
+}
+
+type secretRead struct {
+	pat, refresh string
+	err          error
+}
+
+// loaded reads secrets from s for a snapshot s.Load returned.
+func loaded(s store.Store) *secrets { return &secrets{store: s, read: map[string]secretRead{}} }
+
+// inline reads secrets from the tokens of the content Update hands out.
+func inline() *secrets { return &secrets{} }
+
+// of returns tok's PAT and refresh token; an error when they cannot be read.
+func (s *secrets) of(tok *store.Token) (pat, refresh string, err error) {
+	if s.store == nil {
+		if tok.Stripped() {
+			return "", "", errors.New("the secret of " + tok.Scope() + " cannot be read")
+		}
+		return tok.Secret, tok.OAuthRefreshToken, nil
+	}
+	r, ok := s.read[tok.Scope()]
+	if !ok {
+		r.pat, r.refresh, r.err = s.store.Secret(tok.Scope())
+		s.read[tok.Scope()] = r
+	}
+	return r.pat, r.refresh, r.err
+}
+
+// holds reports whether a token's secret is password. A secret that cannot
+// be read holds nothing: a store then replaces it, an erase leaves it
+// alone.
+func (s *secrets) holds(tok *store.Token, password string) bool {
+	pat, _, err := s.of(tok)
+	return err == nil && pat == password
 }

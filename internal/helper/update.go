@@ -14,16 +14,17 @@ import (
 // update applies fn under the store's write lock, but first tries it on a
 // snapshot: git sends `store` after every successful request with the very
 // credential we answered, and that common case should cost a read, not a
-// write lock.
-func (h *Helper) update(fn func(d *store.Data) bool) error {
+// write lock. fn reads the secrets it compares through s, which knows
+// where they are in each pass.
+func (h *Helper) update(fn func(d *store.Data, s *secrets) bool) error {
 	d, err := h.Store.Load()
 	if err != nil {
 		return err
 	}
-	if !fn(d) {
+	if !fn(d, loaded(h.Store)) {
 		return nil
 	}
-	return h.Store.Update(func(d *store.Data) (bool, error) { return fn(d), nil })
+	return h.Store.Update(func(d *store.Data) (bool, error) { return fn(d, inline()), nil })
 }
 
 // store remembers a credential git reports as working. For Azure DevOps
@@ -40,12 +41,12 @@ func (h *Helper) store(c *Credential, t azdo.Target, _ io.Writer) error {
 		if c.Password == "" {
 			return nil
 		}
-		return h.update(func(d *store.Data) bool { return storeCloud(d, c, t, now) })
+		return h.update(func(d *store.Data, s *secrets) bool { return storeCloud(d, s, c, t, now) })
 	}
-	return h.update(func(d *store.Data) bool { return storeServer(d, c, now) })
+	return h.update(func(d *store.Data, s *secrets) bool { return storeServer(d, s, c, now) })
 }
 
-func storeCloud(d *store.Data, c *Credential, t azdo.Target, now time.Time) bool {
+func storeCloud(d *store.Data, s *secrets, c *Credential, t azdo.Target, now time.Time) bool {
 	username := c.Username
 	if username == DefaultUsername {
 		username = "" // our own placeholder, not worth remembering
@@ -55,7 +56,7 @@ func storeCloud(d *store.Data, c *Credential, t azdo.Target, now time.Time) bool
 	// specific token is withdrawn, git was answered by a broader one, and
 	// that must not overwrite (destroy) the withdrawn token.
 	for _, i := range m {
-		if tok := &d.Tokens[i]; holds(d, tok, c.Password) {
+		if tok := &d.Tokens[i]; s.holds(tok, c.Password) {
 			if tok.Withdrawn == nil {
 				return false // the answer we gave worked: nothing to write
 			}
@@ -74,17 +75,17 @@ func storeCloud(d *store.Data, c *Credential, t azdo.Target, now time.Time) bool
 	return true
 }
 
-func storeServer(d *store.Data, c *Credential, now time.Time) bool {
+func storeServer(d *store.Data, s *secrets, c *Credential, now time.Time) bool {
 	entry := store.Token{
 		Protocol: c.Protocol, Host: azdo.NormalizeHost(c.Protocol, c.Host), Path: c.Path,
 		Username: c.Username, Secret: c.Password, OAuthRefreshToken: c.OAuthRefreshToken,
 		Created: now, Expires: parseExpiry(c.PasswordExpiryUTC),
 	}
-	m := serverMatches(d, c, true, false)
+	m := serverMatches(d, s, c, true, false)
 	for _, i := range m {
 		if old := &d.Tokens[i]; old.SameScope(&entry) {
 			entry.Label, entry.Scopes = old.Label, old.Scopes // the user's notes survive
-			if holds(d, old, entry.Secret) {
+			if s.holds(old, entry.Secret) {
 				// The same PAT coming back. git before 2.41 drops the
 				// password_expiry_utc and oauth_refresh_token we gave it, so
 				// their absence is no reason to forget them.
@@ -93,12 +94,12 @@ func storeServer(d *store.Data, c *Credential, now time.Time) bool {
 					entry.Expires = old.Expires
 				}
 				if c.OAuthRefreshToken == "" {
-					entry.OAuthRefreshToken = old.OAuthRefreshToken
+					_, entry.OAuthRefreshToken, _ = s.of(old)
 				}
 			}
 		}
 	}
-	if len(m) == 1 && d.Tokens[m[0]].Withdrawn == nil && sameEntry(d, &d.Tokens[m[0]], &entry) {
+	if len(m) == 1 && d.Tokens[m[0]].Withdrawn == nil && sameEntry(s, &d.Tokens[m[0]], &entry) {
 		return false
 	}
 	// Newest first: like credential-store, the latest entry answers first.
@@ -112,17 +113,12 @@ func storeServer(d *store.Data, c *Credential, now time.Time) bool {
 	return true
 }
 
-// sameEntry reports whether the stored entry a already is b.
-func sameEntry(d *store.Data, a, b *store.Token) bool {
-	return a.SameScope(b) && holds(d, a, b.Secret) && a.OAuthRefreshToken == b.OAuthRefreshToken &&
-		sameTime(a.Expires, b.Expires)
-}
-
-func sameTime(a, b *time.Time) bool {
-	if a == nil || b == nil {
-		return a == b
-	}
-	return a.Equal(*b)
+// sameEntry reports whether the stored entry a, its secrets read through
+// s, already is b.
+func sameEntry(s *secrets, a, b *store.Token) bool {
+	pat, refresh, err := s.of(a)
+	return a.SameScope(b) && err == nil && pat == b.Secret && refresh == b.OAuthRefreshToken &&
+		store.SameTime(a.Expires, b.Expires)
 }
 
 // parseExpiry reads git's password_expiry_utc (Unix seconds).
@@ -147,8 +143,8 @@ func (h *Helper) erase(c *Credential, t azdo.Target, _ io.Writer) error {
 		return h.eraseCloud(c, t)
 	}
 	now := h.now()
-	return h.update(func(d *store.Data) bool {
-		m := serverMatches(d, c, false, true)
+	return h.update(func(d *store.Data, s *secrets) bool {
+		m := serverMatches(d, s, c, false, true)
 		for _, i := range m {
 			d.Tokens[i].Withdrawn = &now
 		}

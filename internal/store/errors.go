@@ -1,6 +1,10 @@
 package store
 
-import "errors"
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+)
 
 // Sentinel errors let the CLI and the git helper react to a condition
 // (prompt, suggest a command, stay silent) without parsing messages. Every
@@ -32,6 +36,35 @@ var (
 	// ErrInsecurePermissions: a secret file is readable or writable by
 	// group or others, so it is refused, as ssh does.
 	ErrInsecurePermissions = errors.New("file is accessible by other users")
+
+	// ErrNotRegularFile: one of adopat's own files is a symbolic link, FIFO,
+	// device or directory, so it is neither read nor written.
+	ErrNotRegularFile = errors.New("not a regular file")
+
+	// ErrNoRuntimeDir: there is no RAM-backed per-user runtime directory, so
+	// the key cannot be unlocked (kept decrypted) without landing on a disk.
+	ErrNoRuntimeDir = errors.New("no RAM-backed runtime directory for the unlocked key")
+)
+
+// Sentinels of the OS keyring backend. Each error the backend returns for
+// one of these conditions is one line saying what to do, wraps the
+// sentinel, and never contains a secret.
+var (
+	// ErrKeyringUnavailable: no keyring can be reached without starting
+	// something (no D-Bus session bus, no Secret Service running on it, no
+	// default collection) or it failed in a way that says it is gone.
+	ErrKeyringUnavailable = errors.New("OS keyring is unavailable")
+
+	// ErrKeyringLocked: the keyring is there but locked; using it would
+	// show an unlock prompt, which a git helper must never wait on.
+	ErrKeyringLocked = errors.New("OS keyring is locked")
+
+	// ErrKeyringTimeout: a keyring call did not return within the timeout.
+	ErrKeyringTimeout = errors.New("OS keyring did not answer in time")
+
+	// ErrSecretMissing: the index lists a token whose keyring item is gone,
+	// typically deleted in the keyring's own UI.
+	ErrSecretMissing = errors.New("keyring item is missing")
 )
 
 // storeError pairs a complete, human-oriented message with the sentinel and
@@ -45,8 +78,10 @@ type storeError struct {
 func (e *storeError) Error() string   { return e.msg }
 func (e *storeError) Unwrap() []error { return e.errs }
 
-// newError builds a storeError; nil entries in errs are dropped.
-func newError(msg string, errs ...error) error {
+// NewError is an error whose text is msg alone and that errors.Is and
+// errors.As match with each of errs (a sentinel, the underlying cause);
+// nil entries are dropped. The store packages build their errors with it.
+func NewError(msg string, errs ...error) error {
 	kept := errs[:0:0]
 	for _, err := range errs {
 		if err != nil {
@@ -55,3 +90,85 @@ func newError(msg string, errs ...error) error {
 	}
 	return &storeError{msg: msg, errs: kept}
 }
+
+// ErrNotFound: no token has the scope asked for. Errors for it are
+// *ScopeNotFoundError.
+var ErrNotFound = errors.New("no such token")
+
+// ScopeNotFoundError says that no token in a store has Scope.
+type ScopeNotFoundError struct {
+	Scope string
+	Where string // the store, for people: "age vault PATH", ...
+}
+
+func (e *ScopeNotFoundError) Error() string {
+	return fmt.Sprintf("no token with scope %q in %s", e.Scope, e.Where)
+}
+
+func (e *ScopeNotFoundError) Is(target error) bool { return target == ErrNotFound }
+
+// NeverReadError is what Update returns for a Stripped token fn put in
+// that the Update did not hand out: storing it would store an empty PAT.
+func NeverReadError(t *Token) error {
+	return fmt.Errorf("cannot store the token for %s: its secret was never read (read it with Store.Secret before copying it into an Update)", t.Scope())
+}
+
+// PermissionError: a file or directory of adopat's that other users could
+// read or change. It matches ErrInsecurePermissions. Its text says what is
+// wrong; the command that fixes it is the CLI's to give (Owner, Mode).
+type PermissionError struct {
+	What string      // what the file is for people: "vault", "identity", ...
+	Path string      // the file, or the directory for Dir
+	Dir  bool        // Path is the directory holding adopat's files
+	Mode fs.FileMode // the permission bits found
+	// Owner, when set, is who owns the directory instead of User, the
+	// user running adopat.
+	Owner, User string
+}
+
+func (e *PermissionError) Error() string {
+	switch {
+	case e.Owner != "":
+		return fmt.Sprintf("%s directory %s is owned by %s, not by you (%s), so its owner could plant or replace files adopat uses", e.What, e.Path, e.Owner, e.User)
+	case e.Dir:
+		return fmt.Sprintf("%s directory %s is writable by other users (mode %04o), so they could plant or replace files adopat uses", e.What, e.Path, e.Mode)
+	}
+	return fmt.Sprintf("%s %s is accessible by other users (mode %04o)", e.What, e.Path, e.Mode)
+}
+
+func (e *PermissionError) Is(target error) bool { return target == ErrInsecurePermissions }
+
+// NotRegularError: one of adopat's own files is a symbolic link, FIFO,
+// socket, device or directory, so it is neither opened nor replaced. It
+// matches ErrNotRegularFile.
+type NotRegularError struct {
+	What string      // what the file is for people
+	Path string      // the file
+	Mode fs.FileMode // its type bits, as Lstat gives them
+}
+
+// Kind names what is there instead of a file: "a symbolic link", ...
+func (e *NotRegularError) Kind() string {
+	switch m := e.Mode; {
+	case m&fs.ModeSymlink != 0:
+		return "a symbolic link"
+	case m&fs.ModeNamedPipe != 0:
+		return "a FIFO (named pipe)"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	case m&fs.ModeDevice != 0:
+		return "a device"
+	case m.IsDir():
+		return "a directory"
+	}
+	return "something else"
+}
+
+func (e *NotRegularError) Error() string {
+	if e.Mode&fs.ModeSymlink != 0 {
+		return fmt.Sprintf("%s %s is a symbolic link; adopat does not follow links for its own files", e.What, e.Path)
+	}
+	return fmt.Sprintf("%s %s is not a regular file but %s; adopat only uses plain files of its own there", e.What, e.Path, e.Kind())
+}
+
+func (e *NotRegularError) Is(target error) bool { return target == ErrNotRegularFile }

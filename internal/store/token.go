@@ -1,4 +1,7 @@
-// Package store keeps personal access tokens and their metadata.
+// Package store is the model of the token store: Token, Data, the Store
+// interface the backends implement (store/vault, store/keyring), the
+// usage records the journal keeps (store/journal) and the errors they all
+// return.
 //
 // A Token is either an Azure DevOps cloud token, scoped to an organisation
 // (Org) or to one project of it (Org + Project), or a declared-server entry
@@ -8,6 +11,7 @@ package store
 
 import (
 	"net/url"
+	"slices"
 	"time"
 
 	"github.com/adopat/git-credential-adopat/internal/azdo"
@@ -48,9 +52,29 @@ type Token struct {
 	// valid or could not be checked), most recent first.
 	Refusals []Refusal `json:"refusals,omitempty"`
 
-	// secretPending is set by backends that keep secrets apart from the
-	// metadata (an OS keyring) until Data.Reveal fetches them.
-	secretPending bool
+	// stripped marks a metadata-only copy (see StripSecrets).
+	stripped bool
+}
+
+// StripSecrets empties t's secrets and marks t as a metadata-only copy, as
+// Load hands tokens out. Giving t its secrets again (SetSecrets, or any
+// non-empty secret) ends that: Stripped is then false.
+func (t *Token) StripSecrets() {
+	t.Secret, t.OAuthRefreshToken, t.stripped = "", "", true
+}
+
+// SetSecrets gives t its secrets, as Store.Secret read them: t is no
+// longer Stripped, even when they are empty (git may store an empty
+// password for a declared server).
+func (t *Token) SetSecrets(pat, refresh string) {
+	t.Secret, t.OAuthRefreshToken, t.stripped = pat, refresh, false
+}
+
+// Stripped reports whether t is a metadata-only copy that was given no
+// secret since: storing it would store an empty PAT, so Update refuses it
+// unless it handed t out itself (see Store).
+func (t *Token) Stripped() bool {
+	return t.stripped && t.Secret == "" && t.OAuthRefreshToken == ""
 }
 
 // IsServer reports whether the token belongs to a declared server rather
@@ -98,42 +122,109 @@ func (t *Token) SameScope(o *Token) bool {
 	return t.Protocol == o.Protocol && t.Host == o.Host && t.Path == o.Path && t.Username == o.Username
 }
 
+// DataVersion is the format version of Data this code reads and writes
+// (the vault's "version").
+const DataVersion = 1
+
+// NewData is the content of an empty store.
+func NewData() *Data { return &Data{Version: DataVersion} }
+
 // Data is the whole content of a store.
 type Data struct {
 	Version int     `json:"version"`
 	Tokens  []Token `json:"tokens"`
 
-	// reveal fetches one token's secrets for backends that load them
-	// lazily; nil when the secrets are inline (the age vault).
-	reveal func(*Token) error
+	// Unread is set by Update only: the scope of each token whose secrets
+	// could not be read (a keyring item deleted outside adopat), with the
+	// reason. Such a token reaches fn Stripped.
+	Unread map[string]error `json:"-"`
 }
 
-// Reveal makes sure t.Secret and t.OAuthRefreshToken hold the token's
-// secrets. A keyring backend fetches them only here, so that `list` and a
-// `get` for one organisation never touch the other tokens' keyring items.
-// t must point into d.Tokens.
-func (d *Data) Reveal(t *Token) error {
-	if !t.secretPending || d.reveal == nil {
-		return nil
+// StripSecrets strips every token (see Token.StripSecrets).
+func (d *Data) StripSecrets() {
+	for i := range d.Tokens {
+		d.Tokens[i].StripSecrets()
 	}
-	if err := d.reveal(t); err != nil {
-		return err
-	}
-	t.secretPending = false
-	return nil
 }
 
 // Store is what the helper and the CLI need from a storage backend.
-// Load returns a snapshot whose secrets may need Data.Reveal; Update runs fn
-// on the current content, every secret revealed, under an exclusive lock
-// and persists the result only when fn reports a change.
+//
+// Load returns the tokens' metadata only: every token is Stripped, its
+// Secret and OAuthRefreshToken empty, whatever the backend. Secret reads
+// the secrets of the one token whose Scope() is scope, when they are
+// needed: the keyring backend reads that token's items alone, so `list`
+// and a `get` for one organisation never touch the other tokens' items;
+// the vault answers from the content its last Load decrypted, so a `get`
+// decrypts once. A scope no token has is a *ScopeNotFoundError.
+//
+// Update runs fn on the current content under an exclusive lock and
+// persists the result only when fn reports a change. fn gets every token
+// with its secrets (writers need them: a token rewritten without them would
+// lose its PAT), except a token whose secrets cannot be read, which comes
+// Stripped and is listed in d.Unread; fn may replace or remove it, and left
+// as it is it keeps its secrets. A Stripped token fn puts in that Update
+// did not hand out (a copy of a Load result) is refused, never stored as
+// an empty PAT.
 type Store interface {
 	Load() (*Data, error)
+	Secret(scope string) (pat, refresh string, err error)
 	Update(fn func(d *Data) (changed bool, err error)) error
 }
 
 // MetadataUpdater is implemented by stores that can change metadata without
-// reading any secret (the keyring); Update serves for the others.
+// reading any secret (the keyring); Update serves for the others. fn gets
+// every token Stripped, and each keeps its secrets.
 type MetadataUpdater interface {
 	UpdateMetadata(fn func(d *Data) (changed bool, err error)) error
+}
+
+// RefuseStripped returns NeverReadError for the first Stripped token in
+// d, nil when there is none: what an Update that handed fn no Stripped
+// token refuses to store.
+func (d *Data) RefuseStripped() error {
+	for i := range d.Tokens {
+		if d.Tokens[i].Stripped() {
+			return NeverReadError(&d.Tokens[i])
+		}
+	}
+	return nil
+}
+
+// SameTime reports whether two optional times are both unset or the same
+// instant.
+func SameTime(a, b *time.Time) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return a.Equal(*b)
+}
+
+// Find returns the index of the token named by scope, as Token.HasScope
+// compares it, and whether there is one.
+func (d *Data) Find(scope string) (int, bool) {
+	i := slices.IndexFunc(d.Tokens, func(t Token) bool { return t.HasScope(scope) })
+	return i, i >= 0
+}
+
+// Put stores tok in the slot it occupies (Token.SameScope): the token
+// there is replaced and returned as old, with replaced true; with none,
+// tok is appended.
+func (d *Data) Put(tok Token) (old Token, replaced bool) {
+	i := slices.IndexFunc(d.Tokens, func(t Token) bool { return t.SameScope(&tok) })
+	if i < 0 {
+		d.Tokens = append(d.Tokens, tok)
+		return Token{}, false
+	}
+	old, d.Tokens[i] = d.Tokens[i], tok
+	return old, true
+}
+
+// Remove deletes the token named by scope, as Find compares it, and
+// reports whether there was one.
+func (d *Data) Remove(scope string) bool {
+	i, ok := d.Find(scope)
+	if ok {
+		d.Tokens = slices.Delete(d.Tokens, i, i+1)
+	}
+	return ok
 }

@@ -1,0 +1,176 @@
+// Package fsx reads and writes adopat's own files safely: whole-file
+// reads that refuse links, FIFOs, files others can access and oversized
+// files; atomic writes and exclusive creation; advisory locks with a
+// timeout; the directory checks of ssh's StrictModes; removal of
+// temporary files a killed write left; and the RAM file system check for
+// the unlocked key. It knows nothing of tokens.
+package fsx
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"github.com/adopat/git-credential-adopat/internal/store"
+)
+
+// ReadPrivate reads a whole secret file (what names it in messages:
+// "vault", "identity", ...), refusing symbolic links, non-regular files
+// (without blocking on a FIFO), files other users can access, and files
+// larger than limit. Checks are made on the opened file, not on the path,
+// so they apply to what is actually read. A missing file yields an error
+// satisfying errors.Is(err, fs.ErrNotExist).
+func ReadPrivate(what, path string, limit int64) ([]byte, error) {
+	return readOwnFile(what, path, limit, true)
+}
+
+// readOwnFile is ReadPrivate; private says whether group or other
+// access is refused too (not for the config, which holds no secret).
+func readOwnFile(what, path string, limit int64, private bool) ([]byte, error) {
+	f, err := OpenOwn(what, path, os.O_RDONLY, 0)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("cannot read %s %s: %w", what, path, err)
+	}
+	if private {
+		if err := checkPrivate(what, path, fi); err != nil {
+			return nil, err
+		}
+	}
+	tooLarge := store.NewError(fmt.Sprintf("%s %s is larger than %d MiB, which no %s should be; check that the path is right",
+		what, path, max(limit>>20, 1), what), store.ErrCorrupted)
+	if fi.Size() > limit { // cheap early refusal; the LimitReader is the real cap
+		return nil, tooLarge
+	}
+	data, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, fmt.Errorf("cannot read %s %s: %w", what, path, err)
+	}
+	if int64(len(data)) > limit {
+		return nil, tooLarge
+	}
+	return data, nil
+}
+
+// WriteAtomic replaces path with data so that readers see either the old
+// or the new content, never a mix, and a crash leaves one of the two: write a
+// private temp file in the same directory (rename is only atomic within a
+// file system), fsync it, rename it over path, then fsync the directory so
+// the rename itself is durable.
+//
+// A symbolic link or other non-regular file at path is refused, not
+// replaced: it was not put there by adopat, and the user should see it.
+// After a successful write, temp files a killed earlier write left behind
+// (they may hold secrets) are removed; holdsLock says the caller holds the
+// lock that serialises writers of path, so every such file is stale (see
+// SweepTemps).
+func WriteAtomic(what, path string, data []byte, holdsLock bool) (err error) {
+	dir := filepath.Dir(path)
+	if err := CheckOwn(what, path); err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(dir, tempPattern(path)) // mode 0600, O_EXCL: never follows a link
+	if err != nil {
+		return fmt.Errorf("cannot write %s %s: %w", what, path, err)
+	}
+	defer func() {
+		if err != nil {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	if _, err = tmp.Write(data); err != nil {
+		return fmt.Errorf("cannot write %s %s: %w", what, path, err)
+	}
+	if err = tmp.Sync(); err != nil {
+		return fmt.Errorf("cannot write %s %s: %w", what, path, err)
+	}
+	if err = tmp.Close(); err != nil {
+		return fmt.Errorf("cannot write %s %s: %w", what, path, err)
+	}
+	if err = os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("cannot replace %s %s: %w", what, path, err)
+	}
+	if err := syncDir(dir); err != nil {
+		return fmt.Errorf("%s %s was written but its directory could not be synced: %w", what, path, err)
+	}
+	SweepTemps(path, holdsLock)
+	return nil
+}
+
+// CreateExclusive writes a new file that must not exist yet, for the
+// identity: an existing key is never overwritten, even by a process that
+// ignores the lock. The content is written to a temp file first and then
+// hard-linked into place, which fails if path exists (like O_EXCL) and never
+// shows a half-written key, even after a crash. File systems without hard
+// links fall back to O_EXCL on the path itself. The caller holds the lock
+// serialising writers of path (the vault lock, for the identity), so stale
+// temp files of path are swept afterwards.
+func CreateExclusive(what, path string, data []byte) error {
+	dir := filepath.Dir(path)
+	tmp, err := os.CreateTemp(dir, tempPattern(path)) // mode 0600
+	if err != nil {
+		return fmt.Errorf("cannot create %s %s: %w", what, path, err)
+	}
+	defer os.Remove(tmp.Name())
+	_, err = tmp.Write(data)
+	if err == nil {
+		err = tmp.Sync()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("cannot write %s %s: %w", what, path, err)
+	}
+	if err := os.Link(tmp.Name(), path); errors.Is(err, fs.ErrExist) {
+		return fmt.Errorf("cannot create %s %s: it already exists", what, path)
+	} else if err != nil {
+		if err := writeExclusive(path, data); err != nil {
+			return fmt.Errorf("cannot create %s %s: %w", what, path, err)
+		}
+	}
+	if err := syncDir(dir); err != nil {
+		return fmt.Errorf("%s %s was written but its directory could not be synced: %w", what, path, err)
+	}
+	SweepTemps(path, true)
+	return nil
+}
+
+// writeExclusive is CreateExclusive's fallback: O_EXCL, removing the file
+// again if writing fails.
+func writeExclusive(path string, data []byte) (err error) {
+	f, err := OpenOwn("new file", path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			os.Remove(path)
+		}
+	}()
+	_, err = f.Write(data)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// MkdirPrivate creates dir and its missing parents as 0700: only the owner
+// may list which vaults and keys exist.
+func MkdirPrivate(what, dir string) error {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("cannot create %s directory %s: %w", what, dir, err)
+	}
+	return nil
+}

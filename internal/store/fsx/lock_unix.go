@@ -1,0 +1,28 @@
+//go:build !windows
+
+package fsx
+
+import (
+	"os"
+
+	"golang.org/x/sys/unix"
+)
+
+// lockFile uses flock(2): locks belong to the open file description, so two
+// opens in one process exclude each other just like two processes do.
+func lockFile(f *os.File, exclusive bool) error {
+	how := unix.LOCK_SH
+	if exclusive {
+		how = unix.LOCK_EX
+	}
+	for {
+		err := unix.Flock(int(f.Fd()), how)
+		if err != unix.EINTR {
+			return err
+		}
+	}
+}
+
+func unlockFile(f *os.File) error {
+	return unix.Flock(int(f.Fd()), unix.LOCK_UN)
+}

@@ -1,0 +1,133 @@
+package journal
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/adopat/git-credential-adopat/internal/store"
+	"github.com/adopat/git-credential-adopat/internal/store/storetest"
+
+	"github.com/adopat/git-credential-adopat/internal/store/vault"
+)
+
+// Many git processes answer at once while list folds the journal: no use
+// may be lost or counted twice.
+func TestUsageJournalLosesNothingUnderConcurrentFolds(t *testing.T) {
+	v := newTestVault(t)
+	mustAdd(t, v, "fabrikam", storetest.RandSecret(t))
+	log := New(v.Path())
+
+	const writers, each = 20, 10
+	var wg sync.WaitGroup
+	errs := make(chan error, writers*each+10)
+	for w := 0; w < writers; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for i := 0; i < each; i++ {
+				errs <- log.Record(store.Use{At: time.Now(), Scope: "fabrikam", Path: fmt.Sprintf("dev.azure.com/fabrikam/p/_git/r%d", w%3)})
+			}
+		}(w)
+	}
+	for f := 0; f < 5; f++ {
+		wg.Add(1)
+		go func() { defer wg.Done(); errs <- log.Fold(v) }()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := log.Fold(v); err != nil {
+		t.Fatal(err)
+	}
+	d, err := v.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok := d.Tokens[0]
+	if tok.Uses != writers*each || tok.LastUsed == nil || len(tok.Repos) != 3 {
+		t.Fatalf("uses %d (want %d), last used %v, repos %+v", tok.Uses, writers*each, tok.LastUsed, tok.Repos)
+	}
+	sum := 0
+	for _, r := range tok.Repos {
+		sum += r.Uses
+	}
+	if sum != writers*each {
+		t.Errorf("repository counts add up to %d, want %d", sum, writers*each)
+	}
+}
+
+// A use of a token removed since is dropped, and a journal with a line cut
+// short by a crash still folds.
+func TestUsageFoldSkipsUnknownScopesAndTornLines(t *testing.T) {
+	v := newTestVault(t)
+	mustAdd(t, v, "fabrikam", storetest.RandSecret(t))
+	log := New(v.Path())
+	for _, scope := range []string{"fabrikam", "gone", "FABRIKAM"} {
+		if err := log.Record(store.Use{At: time.Now(), Scope: scope}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := appendRaw(log.path, `{"at":"2026-11-26T`); err != nil {
+		t.Fatal(err)
+	}
+	if err := log.Fold(v); err != nil {
+		t.Fatal(err)
+	}
+	d, _ := v.Load()
+	if d.Tokens[0].Uses != 2 {
+		t.Errorf("uses %d, want 2", d.Tokens[0].Uses)
+	}
+}
+
+func appendRaw(path, s string) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0o600)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	_, err = f.WriteString(s)
+	return err
+}
+
+// BenchmarkUsageRecord is what each answered `get` adds to its run.
+func BenchmarkUsageRecord(b *testing.B) {
+	v := newTestVault(b)
+	mustAdd(b, v, "fabrikam", storetest.RandSecret(b))
+	log := New(v.Path())
+	u := store.Use{At: time.Now(), Scope: "fabrikam", Path: "dev.azure.com/fabrikam/Website/_git/web"}
+	for b.Loop() {
+		if err := log.Record(u); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// newTestVault returns an age vault two directory levels below a fresh
+// temp dir: the store the journal folds into.
+func newTestVault(t testing.TB) *vault.Store {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "data", "adopat", "vault.age")
+	return vault.New(p, vault.DefaultIdentityPath(p))
+}
+
+// mustAdd stores a cloud token for org.
+func mustAdd(t testing.TB, v *vault.Store, org, secret string) {
+	t.Helper()
+	err := v.Update(func(d *store.Data) (bool, error) {
+		d.Tokens = append(d.Tokens, store.Token{Org: org, Username: "pat", Secret: secret, Created: time.Now().UTC()})
+		return true, nil
+	})
+	if err != nil {
+		t.Fatalf("storing a token: %v", err)
+	}
+}
+
+func TestMain(m *testing.M) { os.Exit(storetest.Main(m, nil)) }

@@ -1,0 +1,217 @@
+//go:build (dragonfly && cgo) || (freebsd && cgo) || linux || netbsd || openbsd
+
+package keyring
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/godbus/dbus/v5"
+
+	"github.com/adopat/git-credential-adopat/internal/store"
+)
+
+const (
+	secretsName     = "org.freedesktop.secrets"
+	secretsPath     = dbus.ObjectPath("/org/freedesktop/secrets")
+	secretsService  = "org.freedesktop.Secret.Service"
+	secretsColl     = "org.freedesktop.Secret.Collection"
+	loginCollection = dbus.ObjectPath("/org/freedesktop/secrets/collection/login")
+)
+
+// Secret Service attributes compare exactly: "Fabrikam" and "fabrikam"
+// are two items, so the old one may be deleted after the new one is set.
+const accountsFoldCase = false
+
+// secretService is what the session bus says about the Secret Service.
+type secretService struct {
+	owner       string          // unique bus name of the running service; "" if none
+	activatable bool            // the bus could start one (adopat never asks it to)
+	program     string          // the owner's executable, best effort, for people
+	collection  dbus.ObjectPath // what go-keyring will use; "" if none
+	locked      bool
+}
+
+// inspectSecretService asks the bus, on a private connection bounded by
+// ctx, everything the preflight needs. It addresses the service by the
+// owner's unique name, never by org.freedesktop.secrets, so that none of
+// these calls can make the bus activate a Secret Service.
+func inspectSecretService(ctx context.Context) (*secretService, error) {
+	addr, err := sessionBusAddress()
+	if err != nil {
+		return nil, err
+	}
+	conn, err := dbus.Connect(addr, dbus.WithContext(ctx)) // ctx's end closes it, unblocking auth
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		return nil, unavailableError("cannot connect to the D-Bus session bus (%s): %s; %s", addr, oneLine(err), useFileBackend)
+	}
+	defer conn.Close()
+	bus := conn.BusObject()
+	s := &secretService{}
+	err = bus.CallWithContext(ctx, "org.freedesktop.DBus.GetNameOwner", 0, secretsName).Store(&s.owner)
+	if dbusErrorName(err) == "org.freedesktop.DBus.Error.NameHasNoOwner" {
+		var names []string
+		_ = bus.CallWithContext(ctx, "org.freedesktop.DBus.ListActivatableNames", 0).Store(&names)
+		s.owner, s.activatable = "", slices.Contains(names, secretsName)
+		return s, ctx.Err()
+	}
+	if err != nil {
+		return nil, busError(ctx, err)
+	}
+	var pid uint32
+	if bus.CallWithContext(ctx, "org.freedesktop.DBus.GetConnectionUnixProcessID", 0, s.owner).Store(&pid) == nil {
+		s.program = programName(pid)
+	}
+	svc := conn.Object(s.owner, secretsPath)
+	// go-keyring's GetLoginCollection: collection/login if the service
+	// lists it, else the alias "default" (read here rather than addressed).
+	var colls []dbus.ObjectPath
+	if err := getProperty(ctx, svc, secretsService, "Collections", &colls); err != nil {
+		return nil, busError(ctx, err)
+	}
+	s.collection = loginCollection
+	if !slices.Contains(colls, loginCollection) {
+		if err := svc.CallWithContext(ctx, secretsService+".ReadAlias", 0, "default").Store(&s.collection); err != nil {
+			return nil, busError(ctx, err)
+		}
+		if s.collection == "/" {
+			s.collection = ""
+			return s, nil
+		}
+	}
+	if err := getProperty(ctx, conn.Object(s.owner, s.collection), secretsColl, "Locked", &s.locked); err != nil {
+		return nil, busError(ctx, err)
+	}
+	return s, nil
+}
+
+func getProperty(ctx context.Context, obj dbus.BusObject, iface, name string, into any) error {
+	var v dbus.Variant
+	if err := obj.CallWithContext(ctx, "org.freedesktop.DBus.Properties.Get", 0, iface, name).Store(&v); err != nil {
+		return err
+	}
+	return v.Store(into)
+}
+
+// platformPreflight refuses, before go-keyring is called, every state in
+// which go-keyring would spawn, activate or prompt: no bus (godbus would
+// run dbus-launch), no running Secret Service (the call would activate
+// one), no default collection (go-keyring's Unlock of the alias fails or
+// prompts) and a locked collection (go-keyring calls Service.Unlock and
+// then waits forever for the prompt's Completed signal).
+//
+// Decision on activation: adopat does not start a Secret Service that is
+// merely activatable. An activated gnome-keyring has no login password, so
+// its login collection is locked or missing and every use would end at a
+// prompt anyway, and the daemon would outlive the git operation. Desktop
+// sessions start their keyring at login, which is when it owns the name.
+func platformPreflight(ctx context.Context) error {
+	s, err := inspectSecretService(ctx)
+	if err != nil {
+		return err
+	}
+	switch {
+	case s.owner == "" && s.activatable:
+		return unavailableError("no Secret Service is running on the D-Bus session bus (org.freedesktop.secrets could be activated, but adopat does not start services); log in to a desktop session or start your keyring (e.g. gnome-keyring-daemon --start --components=secrets), %s", useFileBackend)
+	case s.owner == "":
+		return unavailableError("no Secret Service (keyring daemon such as gnome-keyring or KWallet) on the D-Bus session bus; start one, %s", useFileBackend)
+	case s.collection == "":
+		return unavailableError("the Secret Service%s has no login or default keyring; create one (e.g. in Seahorse), %s", s.named(), useFileBackend)
+	case s.locked:
+		return store.NewError(fmt.Sprintf("the keyring %s is locked; unlock it (log in to the desktop, or open Seahorse / your keyring manager) and try again, %s",
+			s.collection, useFileBackend), store.ErrKeyringLocked)
+	}
+	return nil
+}
+
+func (s *secretService) named() string {
+	if s.program == "" {
+		return ""
+	}
+	return " (" + s.program + ")"
+}
+
+// Probe reports whether the OS keyring can serve as the default
+// backend: here, whether a Secret Service owns org.freedesktop.secrets on a
+// session bus found without autolaunch and answers. It spawns nothing,
+// activates nothing and returns within timeout. A locked collection still
+// counts as available (the user can unlock it); the reason says so.
+func Probe(timeout time.Duration) (ok bool, reason string) {
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	s, err := bounded(timeout, "probing the Secret Service", func() (*secretService, error) { return inspectSecretService(ctx) })
+	switch {
+	case errors.Is(err, errNoSessionBus):
+		return false, "no D-Bus session bus"
+	case errors.Is(err, errAutolaunch):
+		return false, "the D-Bus session bus address is autolaunch: (adopat never starts a bus)"
+	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, store.ErrKeyringTimeout):
+		return false, fmt.Sprintf("the D-Bus session bus or Secret Service did not answer within %s", timeout)
+	case err != nil:
+		return false, "the D-Bus session bus or Secret Service failed: " + oneLine(err)
+	case s.owner == "" && s.activatable:
+		return false, "no Secret Service running on the session bus (one is activatable, but adopat does not start it)"
+	case s.owner == "":
+		return false, "no Secret Service on the session bus"
+	case s.collection == "":
+		return true, "Secret Service" + s.named() + " on the session bus, but it has no default keyring"
+	case s.locked:
+		return true, "Secret Service" + s.named() + " on the session bus (keyring locked)"
+	}
+	return true, "Secret Service" + s.named() + " on the session bus"
+}
+
+// classifyPlatform recognises the D-Bus errors that mean locked or gone.
+func classifyPlatform(err error) error {
+	switch name := dbusErrorName(err); {
+	case name == "org.freedesktop.Secret.Error.IsLocked",
+		strings.HasPrefix(err.Error(), "failed to unlock correct collection"): // go-keyring's Unlock, prompt dismissed
+		return store.NewError("the keyring is locked; unlock it and try again, "+useFileBackend, store.ErrKeyringLocked, err)
+	case name == "org.freedesktop.DBus.Error.ServiceUnknown", name == "org.freedesktop.DBus.Error.NameHasNoOwner",
+		name == "org.freedesktop.DBus.Error.Disconnected", errors.Is(err, dbus.ErrClosed):
+		return unavailableError("the Secret Service went away (%s); start your keyring again, %s", oneLine(err), useFileBackend)
+	}
+	return nil
+}
+
+func dbusErrorName(err error) string {
+	var de dbus.Error
+	if errors.As(err, &de) {
+		return de.Name
+	}
+	var dp *dbus.Error
+	if errors.As(err, &dp) {
+		return dp.Name
+	}
+	return ""
+}
+
+// busError turns a failed preflight call into a timeout or unavailable.
+func busError(ctx context.Context, err error) error {
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	return unavailableError("the Secret Service on the D-Bus session bus does not answer as expected (%s); %s", oneLine(err), useFileBackend)
+}
+
+// programName is the base name of a process's executable, from /proc
+// where there is one; "" elsewhere.
+func programName(pid uint32) string {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))
+	if err != nil || len(b) == 0 {
+		return ""
+	}
+	if i := strings.IndexByte(string(b), 0); i >= 0 {
+		b = b[:i]
+	}
+	return filepath.Base(string(b))
+}

@@ -1,0 +1,158 @@
+// Package storetest holds what the store packages' tests share: an
+// isolated environment for TestMain, unique secrets, and checks on errors
+// and files. It is imported by tests only.
+package storetest
+
+import (
+	"bytes"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/adopat/git-credential-adopat/internal/store"
+)
+
+// Main runs a store package's tests, m, never touching the real user's
+// files: HOME and XDG_CACHE_HOME, XDG_CONFIG_HOME, XDG_DATA_HOME point
+// into a fresh temporary home (the default paths and the legacy
+// unlocked-key cleanup look there), and XDG_RUNTIME_DIR at a fresh
+// directory, in /dev/shm (tmpfs on Linux) where that exists, since the
+// unlocked key is only ever written to RAM. setup, when not nil, runs
+// before the tests with the runtime directory. Main returns the exit code.
+func Main(m *testing.M, setup func(runtimeDir string)) int {
+	rt, err := os.MkdirTemp("/dev/shm", "adopat-store-runtime-")
+	if err != nil {
+		rt, err = os.MkdirTemp("", "adopat-store-runtime-")
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 2
+	}
+	defer os.RemoveAll(rt)
+	home, err := os.MkdirTemp("", "adopat-store-home-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 2
+	}
+	defer os.RemoveAll(home)
+	for k, v := range map[string]string{"XDG_RUNTIME_DIR": rt, "HOME": home, "XDG_CACHE_HOME": home + "/.cache",
+		"XDG_CONFIG_HOME": home + "/.config", "XDG_DATA_HOME": home + "/.local/share"} {
+		os.Setenv(k, v)
+	}
+	if setup != nil {
+		setup(rt)
+	}
+	return m.Run()
+}
+
+// RandSecret returns a secret unique to this run, so a leak cannot be
+// masked by a constant that happens to be absent.
+func RandSecret(t testing.TB) string {
+	t.Helper()
+	b := make([]byte, 18)
+	if _, err := rand.Read(b); err != nil {
+		t.Fatal(err)
+	}
+	return "pat" + hex.EncodeToString(b)
+}
+
+// ReadFile returns the content of path.
+func ReadFile(t testing.TB, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// AssertNoLeak fails if a secret shows up in plaintext in a file or message.
+func AssertNoLeak(t testing.TB, what string, content []byte, secrets ...string) {
+	t.Helper()
+	for _, s := range secrets {
+		if bytes.Contains(content, []byte(s)) {
+			t.Errorf("%s contains a secret in plaintext", what)
+		}
+	}
+}
+
+// WantErr checks that err matches target and its message names what the
+// user needs (file paths, remedies).
+func WantErr(t testing.TB, err, target error, parts ...string) {
+	t.Helper()
+	if err == nil {
+		t.Fatalf("got no error, want %v", target)
+	}
+	if target != nil && !errors.Is(err, target) {
+		t.Errorf("error %q does not match %v", err, target)
+	}
+	for _, p := range parts {
+		if !strings.Contains(err.Error(), p) {
+			t.Errorf("error %q does not mention %q", err, p)
+		}
+	}
+}
+
+// SkipOnWindows skips a test of what Windows does not have (Unix modes).
+func SkipOnWindows(t testing.TB, why string) {
+	t.Helper()
+	if runtime.GOOS == "windows" {
+		t.Skip(why)
+	}
+}
+
+// WriteFuzzFile puts raw where the file readers expect a private file.
+func WriteFuzzFile(t *testing.T, dir string, raw []byte) string {
+	p := filepath.Join(dir, "f")
+	if err := os.WriteFile(p, raw, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// OutsideFile is a file outside the directory under test that a planted
+// link points to; the tests check that it is never written.
+func OutsideFile(t testing.TB) (path string, content []byte) {
+	t.Helper()
+	path = filepath.Join(t.TempDir(), "precious")
+	content = []byte("not adopat's\n")
+	if err := os.WriteFile(path, content, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path, content
+}
+
+// WantPermission checks that err carries a *store.PermissionError for
+// path (a directory when dir): the facts the CLI builds its chmod or chown
+// advice from. It returns the error for further checks.
+func WantPermission(t testing.TB, err error, path string, dir bool) *store.PermissionError {
+	t.Helper()
+	var pe *store.PermissionError
+	if !errors.As(err, &pe) {
+		t.Fatalf("error %v is not a *store.PermissionError", err)
+	}
+	if pe.Path != path || pe.Dir != dir {
+		t.Errorf("PermissionError for %s (directory: %v), want %s (directory: %v)", pe.Path, pe.Dir, path, dir)
+	}
+	return pe
+}
+
+// WantNotRegular checks that err carries a *store.NotRegularError for
+// path with kind ("a symbolic link", "a FIFO (named pipe)", ...): the
+// facts the CLI builds its "remove it" advice from.
+func WantNotRegular(t testing.TB, err error, path, kind string) {
+	t.Helper()
+	var nr *store.NotRegularError
+	if !errors.As(err, &nr) {
+		t.Fatalf("error %v is not a *store.NotRegularError", err)
+	}
+	if nr.Path != path || nr.Kind() != kind {
+		t.Errorf("NotRegularError for %s, %s; want %s, %s", nr.Path, nr.Kind(), path, kind)
+	}
+}

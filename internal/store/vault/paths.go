@@ -1,0 +1,96 @@
+package vault
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/adopat/git-credential-adopat/internal/store"
+	"github.com/adopat/git-credential-adopat/internal/store/fsx"
+)
+
+// DefaultPath is $XDG_DATA_HOME/adopat/vault.age, falling back to
+// ~/.local/share/adopat/vault.age. The XDG base directory spec says relative
+// values must be ignored, so they are.
+func DefaultPath() (string, error) {
+	if dir := os.Getenv("XDG_DATA_HOME"); filepath.IsAbs(dir) {
+		return filepath.Join(dir, "adopat", "vault.age"), nil
+	}
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return "", fmt.Errorf("cannot locate the vault: %w (set XDG_DATA_HOME, ADOPAT_VAULT or --vault)", err)
+	}
+	return filepath.Join(home, ".local", "share", "adopat", "vault.age"), nil
+}
+
+// DefaultIdentityPath is identity.txt next to the vault, so that a vault
+// and its key move together unless the user deliberately separates them.
+func DefaultIdentityPath(vaultPath string) string {
+	return filepath.Join(filepath.Dir(vaultPath), "identity.txt")
+}
+
+// noRuntimeAdvice says what to do instead, for store.ErrNoRuntimeDir messages.
+const noRuntimeAdvice = "log in through a session that provides one (systemd-logind sets XDG_RUNTIME_DIR=/run/user/UID, a tmpfs), " +
+	"or keep tokens in the OS keyring (git-credential-adopat migrate --to keyring), " +
+	"or drop the passphrase (git-credential-adopat passphrase --remove) and rely on the identity file's 0600 mode"
+
+// runtimeDir holds unlocked identity copies: $XDG_RUNTIME_DIR/adopat, and
+// only if $XDG_RUNTIME_DIR is on a RAM file system. A decrypted key must
+// never be written to persistent storage, where it would outlive the
+// unlock period in the disk's blocks, backups and snapshots whatever
+// expiry the file claims; so there is deliberately no fallback to the
+// cache directory, and without a RAM-backed runtime directory unlock is
+// refused.
+func runtimeDir() (string, error) {
+	dir := os.Getenv("XDG_RUNTIME_DIR")
+	if !filepath.IsAbs(dir) {
+		return "", store.NewError("XDG_RUNTIME_DIR is not set (or not an absolute path), so there is no RAM-backed place to keep the unlocked key; "+noRuntimeAdvice,
+			store.ErrNoRuntimeDir)
+	}
+	ok, fsType, err := checkRAM(dir)
+	if err != nil {
+		return "", store.NewError(fmt.Sprintf("cannot check XDG_RUNTIME_DIR %s: %v; %s", dir, err, noRuntimeAdvice), store.ErrNoRuntimeDir, err)
+	}
+	if !ok {
+		return "", store.NewError(fmt.Sprintf("XDG_RUNTIME_DIR %s is not RAM-backed (%s, not tmpfs or ramfs), and the unlocked key must never be written to disk; %s",
+			dir, fsType, noRuntimeAdvice), store.ErrNoRuntimeDir)
+	}
+	return filepath.Join(dir, "adopat"), nil
+}
+
+// checkRAM is fsx.RAMBacked; store tests replace it only where the machine has
+// no tmpfs to run them on.
+var checkRAM = fsx.RAMBacked
+
+// legacyUnlockedPath is where versions before the RAM-only rule put the
+// unlocked key when XDG_RUNTIME_DIR was unset: the user cache directory,
+// on disk. It is only ever deleted now (see Store.removeLegacyUnlocked).
+func legacyUnlockedPath(absIdentity string) (string, error) {
+	cache, err := os.UserCacheDir()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(cache, "adopat", "run", unlockedName(absIdentity)), nil
+}
+
+// unlockedPath names the unlocked copy after a hash of the absolute identity
+// path, so several vaults (identities) can be unlocked side by side without
+// the file name revealing where they live.
+func unlockedPath(identityPath string) (string, error) {
+	dir, err := runtimeDir()
+	if err != nil {
+		return "", err
+	}
+	abs, err := filepath.Abs(identityPath)
+	if err != nil {
+		return "", fmt.Errorf("cannot resolve identity path %s: %w", identityPath, err)
+	}
+	return filepath.Join(dir, unlockedName(abs)), nil
+}
+
+func unlockedName(absIdentity string) string {
+	sum := sha256.Sum256([]byte(absIdentity))
+	return "identity-" + hex.EncodeToString(sum[:16]) + ".unlocked"
+}
