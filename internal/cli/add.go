@@ -46,34 +46,17 @@ func (p *patFlags) register(fs *pflag.FlagSet, u patFlagUsage) {
 // addCmd is `add`.
 func addCmd() *command {
 	opts := &addOptions{}
-	return &command{
-		name: "add", summary: "store a PAT (read from stdin, or a no-echo prompt)",
-		usage: "--org ORG [--project PROJECT] | --server URL [--username NAME]  [--label TEXT] [--expires 30d|YYYY-MM-DD] [--scopes vso.code,...]",
-		about: `Stores a PAT for an organisation (or one project of it), or for a
-		declared Azure DevOps Server. The PAT is read from stdin when stdin is not a
-		terminal, else from a prompt that does not echo; never from an argument. A
-		second add for the same scope replaces the token. --expires and --scopes
-		record what you chose in Azure DevOps, so that get, list and doctor can warn
-		before expiry and flag broad scopes.`,
-		examples: []string{
-			"git-credential-adopat add --org fabrikam --expires 30d --scopes vso.code",
-			"pass show ado/fabrikam | git-credential-adopat add --org fabrikam --label laptop",
-			"git-credential-adopat add --server https://tfs.example.com --username jdoe",
-		},
-		common: serverAndStoreFlags,
-		flags: func(fs *pflag.FlagSet) {
-			fs.StringVar(&opts.org, "org", "", "Azure DevOps organisation, e.g. fabrikam")
-			fs.StringVar(&opts.project, "project", "", "limit the token to one project of the organisation")
-			fs.StringVar(&opts.username, "username", "", "username git sends with the PAT (Azure DevOps ignores it)")
-			opts.patFlags.register(fs, patFlagUsage{
-				label:    `a note for yourself, e.g. "laptop, read-only"`,
-				expires:  "when the PAT expires, as set in Azure DevOps: 30d, 12w, 36h or 2026-12-31 (at most one year)",
-				scopes:   "the scopes granted to the PAT, e.g. vso.code (comma-separated)",
-				noVerify: "store the PAT without asking Azure DevOps whether it accepts it",
-			})
-		},
-		run: withOptions(opts, runAdd),
-	}
+	return newCommand("add", serverAndStoreFlags, withOptions(opts, runAdd), func(fs *pflag.FlagSet) {
+		fs.StringVar(&opts.org, "org", "", "Azure DevOps organisation, e.g. fabrikam")
+		fs.StringVar(&opts.project, "project", "", "limit the token to one project of the organisation")
+		fs.StringVar(&opts.username, "username", "", "username git sends with the PAT (Azure DevOps ignores it)")
+		opts.patFlags.register(fs, patFlagUsage{
+			label:    `a note for yourself, e.g. "laptop, read-only"`,
+			expires:  "when the PAT expires, as set in Azure DevOps: 30d, 12w, 36h or 2026-12-31 (at most one year)",
+			scopes:   "the scopes granted to the PAT, e.g. vso.code (comma-separated)",
+			noVerify: "store the PAT without asking Azure DevOps whether it accepts it",
+		})
+	})
 }
 
 // runAdd stores a PAT: o are the common flags, opts add's own.

@@ -4,19 +4,7 @@ import "fmt"
 
 // auditCmd is `audit`.
 func auditCmd() *command {
-	return &command{
-		name: "audit", summary: "when and where git used each token (no secrets)",
-		usage: "[SCOPE]",
-		about: `Shows, for every token or the one SCOPE, when git was last answered
-		with it, how many times and for which repositories, and the refusals erase
-		recorded while it kept the token in service.`,
-		examples: []string{
-			"git-credential-adopat audit",
-			"git-credential-adopat audit fabrikam",
-		},
-		common: storeFlags,
-		run:    runAudit,
-	}
+	return newCommand("audit", storeFlags, runAudit, nil)
 }
 
 // runAudit shows, per token, when git was last answered with it, how often,

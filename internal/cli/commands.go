@@ -8,7 +8,8 @@ import (
 // flags and run function. Each command's constructor (addCmd in add.go,
 // listCmd in list.go, ...) binds its own flags to an options value of its
 // own (addOptions, ...) that its run function reads, so a command, its
-// flags, its help and what it does are found in one file.
+// flags and what it does are found in one file; newCommand (help.go) takes
+// its help from help/NAME.txt.
 type command struct {
 	name     string
 	summary  string

@@ -14,18 +14,7 @@ import (
 
 // doctorCmd is `doctor`.
 func doctorCmd() *command {
-	return &command{
-		name: "doctor", summary: "check the setup: backend and why, files, git config, tokens",
-		about: `Checks the setup and says what to fix: the backend and why it was
-		chosen, the store's files and their permissions, each token's expiry, state
-		and scopes, that git finds the helper on PATH, and git's configuration.
-		Exits 2 when it finds a problem.`,
-		examples: []string{
-			"git-credential-adopat doctor",
-		},
-		common: storeFlags,
-		run:    runDoctor,
-	}
+	return newCommand("doctor", storeFlags, runDoctor, nil)
 }
 
 // runDoctor checks what usually goes wrong, one line per check, and exits 2

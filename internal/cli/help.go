@@ -1,9 +1,90 @@
 package cli
 
 import (
+	"embed"
 	"fmt"
 	"strings"
+	"sync"
+
+	"github.com/spf13/pflag"
 )
+
+// helpFiles hold each command's help, help/NAME.txt: a line "summary: ...",
+// an optional line "usage: ..." (the arguments after the command name), a
+// blank line, the paragraph of its --help (wrapped when shown), a blank
+// line, and "Examples:" followed by one example a line, indented.
+//
+//go:embed help/*.txt
+var helpFiles embed.FS
+
+// commandHelp is the help of one command, from its help file.
+type commandHelp struct {
+	summary, usage, about string
+	examples              []string
+}
+
+// helpTexts are the parsed help files by command name, read once.
+var helpTexts = sync.OnceValue(func() map[string]commandHelp {
+	entries, err := helpFiles.ReadDir("help")
+	if err != nil {
+		panic(err)
+	}
+	texts := map[string]commandHelp{}
+	for _, e := range entries {
+		raw, err := helpFiles.ReadFile("help/" + e.Name())
+		if err != nil {
+			panic(err)
+		}
+		name := strings.TrimSuffix(e.Name(), ".txt")
+		h, err := parseHelp(string(raw))
+		if err != nil {
+			panic(fmt.Sprintf("help/%s: %v", e.Name(), err))
+		}
+		texts[name] = h
+	}
+	return texts
+})
+
+// parseHelp parses one help file.
+func parseHelp(text string) (commandHelp, error) {
+	var h commandHelp
+	parts := strings.Split(strings.TrimSpace(text), "\n\n")
+	if len(parts) != 3 {
+		return h, fmt.Errorf("want a header, a paragraph and examples separated by blank lines, got %d parts", len(parts))
+	}
+	for _, line := range strings.Split(parts[0], "\n") {
+		key, value, _ := strings.Cut(line, ": ")
+		switch key {
+		case "summary":
+			h.summary = value
+		case "usage":
+			h.usage = value
+		default:
+			return h, fmt.Errorf("unknown header line %q", line)
+		}
+	}
+	h.about = parts[1]
+	examples, ok := strings.CutPrefix(parts[2], "Examples:\n")
+	if !ok || h.summary == "" {
+		return h, fmt.Errorf("want a summary line and an Examples: block")
+	}
+	for _, ex := range strings.Split(examples, "\n") {
+		h.examples = append(h.examples, strings.TrimSpace(ex))
+	}
+	return h, nil
+}
+
+// newCommand is the command called name, with its help from
+// help/NAME.txt, the common flags it takes, its run function and its own
+// flags (nil for none).
+func newCommand(name string, common []string, run func(a *App, o *options, args []string) error, flags func(fs *pflag.FlagSet)) *command {
+	h, ok := helpTexts()[name]
+	if !ok {
+		panic("no help/" + name + ".txt")
+	}
+	return &command{name: name, summary: h.summary, usage: h.usage, about: h.about, examples: h.examples,
+		common: common, flags: flags, run: run}
+}
 
 const exitCodesHelp = `Exit codes:
   0  success (for get: also "no answer", so git asks the next helper)

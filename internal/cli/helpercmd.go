@@ -16,53 +16,22 @@ import (
 )
 
 // getCmd, storeCmd and eraseCmd are git's helper actions.
-func getCmd() *command {
-	return helperActionCmd("get", "git helper action: print the credential for a request",
-		`git runs this action with a request (protocol, host, path) on stdin;
-		it prints the matching credential, or nothing so that git asks the next
-		helper. You need not run it yourself; ADOPAT_TRACE=1 shows what it
-		decides, never a secret.`)
-}
+func getCmd() *command { return helperActionCmd("get") }
 
-func storeCmd() *command {
-	return helperActionCmd("store", "git helper action: remember a credential that worked",
-		`git runs this action after a credential worked. When it is the PAT
-		adopat gave, nothing changes (a withdrawn token goes back into service); a
-		new PAT, typed at git's prompt, replaces the token that would have answered
-		or is stored for the organisation or server. You need not run it yourself.`)
-}
+func storeCmd() *command { return helperActionCmd("store") }
 
-func eraseCmd() *command {
-	return helperActionCmd("erase", "git helper action: withdraw a rejected credential (kept, restorable)",
-		`git runs this action after a server refused a credential. For
-		Azure DevOps cloud adopat first asks Azure DevOps about the PAT and withdraws
-		it only when it is invalid (restore brings it back); the token is never
-		deleted. You need not run it yourself.`)
-}
+func eraseCmd() *command { return helperActionCmd("erase") }
 
 // helperActionCmd is one of git's helper actions. git passes the helper
 // string's own flags (--server, --backend...) before the action, so they
 // take every common flag.
-func helperActionCmd(action, summary, about string) *command {
-	return &command{name: action, summary: summary, about: about,
-		examples: []string{"ADOPAT_TRACE=1 git fetch"},
-		common:   serverAndStoreFlags,
-		run:      helperAction(action),
-	}
+func helperActionCmd(action string) *command {
+	return newCommand(action, serverAndStoreFlags, helperAction(action), nil)
 }
 
 // versionCmd is `version`.
 func versionCmd() *command {
-	return &command{
-		name: "version", summary: "print the version",
-		about: `Prints the version of this build.`,
-		examples: []string{
-			"git-credential-adopat version",
-			"git-credential-adopat --version",
-		},
-		common: []string{},
-		run:    runVersion,
-	}
+	return newCommand("version", []string{}, runVersion, nil)
 }
 
 // helperAction runs one of git's helper actions. stdout carries only

@@ -18,44 +18,17 @@ type installOptions struct {
 // installCmd is `install`.
 func installCmd() *command {
 	opts := &installOptions{}
-	return &command{
-		name: "install", summary: "make git ask adopat for Azure DevOps URLs (global git config)",
-		usage: "[--system] [--server URL]...",
-		about: `Makes git ask adopat, and only adopat, for dev.azure.com and
-		*.visualstudio.com URLs, in your global git config (--system: the system
-		one, for all users). Each --server declares an Azure DevOps Server too.
-		Running it again changes nothing; uninstall undoes it.`,
-		examples: []string{
-			"git-credential-adopat install",
-			"git-credential-adopat install --server https://tfs.example.com",
-		},
-		common: []string{"server"},
-		flags: func(fs *pflag.FlagSet) {
-			fs.BoolVar(&opts.system, "system", false, "write the system git config (all users) instead of the global one")
-		},
-		run: withOptions(opts, runInstall),
-	}
+	return newCommand("install", []string{"server"}, withOptions(opts, runInstall), func(fs *pflag.FlagSet) {
+		fs.BoolVar(&opts.system, "system", false, "write the system git config (all users) instead of the global one")
+	})
 }
 
 // uninstallCmd is `uninstall`.
 func uninstallCmd() *command {
 	opts := &installOptions{}
-	return &command{
-		name: "uninstall", summary: "remove what install set, leaving other settings alone",
-		usage: "[--system] [--server URL]...",
-		about: `Removes exactly what install set, puts back the helper settings
-		install replaced, and leaves the rest of your git configuration alone.
-		Give the same --server URLs as to install.`,
-		examples: []string{
-			"git-credential-adopat uninstall",
-			"git-credential-adopat uninstall --server https://tfs.example.com",
-		},
-		common: []string{"server"},
-		flags: func(fs *pflag.FlagSet) {
-			fs.BoolVar(&opts.system, "system", false, "edit the system git config instead of the global one")
-		},
-		run: withOptions(opts, runUninstall),
-	}
+	return newCommand("uninstall", []string{"server"}, withOptions(opts, runUninstall), func(fs *pflag.FlagSet) {
+		fs.BoolVar(&opts.system, "system", false, "edit the system git config instead of the global one")
+	})
 }
 
 // cloudURLs are the credential contexts install configures. git matches

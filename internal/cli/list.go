@@ -23,23 +23,9 @@ type listOptions struct {
 // listCmd is `list`.
 func listCmd() *command {
 	opts := &listOptions{}
-	return &command{
-		name: "list", summary: "show stored tokens, never their secrets",
-		usage: "[--json]",
-		about: `Shows one line per stored token: scope, label, username, created,
-		expiry and days left, last use, recorded PAT scopes and status (active,
-		expired, withdrawn), after a line naming the backend and why it was chosen.
-		Never a secret. --json gives the same as a stable document for scripts.`,
-		examples: []string{
-			"git-credential-adopat list",
-			"git-credential-adopat list --json | jq -r '.tokens[] | select(.status != \"active\") | .scope'",
-		},
-		common: storeFlags,
-		flags: func(fs *pflag.FlagSet) {
-			fs.BoolVar(&opts.json, "json", false, "machine-readable output")
-		},
-		run: withOptions(opts, runList),
-	}
+	return newCommand("list", storeFlags, withOptions(opts, runList), func(fs *pflag.FlagSet) {
+		fs.BoolVar(&opts.json, "json", false, "machine-readable output")
+	})
 }
 
 // listedToken is one token in `list --json`. The field names are a stable

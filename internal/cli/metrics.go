@@ -22,22 +22,9 @@ type metricsOptions struct {
 // metricsCmd is `metrics`.
 func metricsCmd() *command {
 	opts := &metricsOptions{}
-	return &command{
-		name: "metrics", summary: "token expiry, use and state in Prometheus text format",
-		usage: "[--output FILE]",
-		about: `Prints each token's expiry, last use, use count, state and
-		privilege in the Prometheus text format; with --output FILE it replaces
-		FILE atomically instead, for node_exporter's textfile collector.`,
-		examples: []string{
-			"git-credential-adopat metrics",
-			"git-credential-adopat metrics --output /var/lib/node_exporter/textfile/adopat.prom",
-		},
-		common: storeFlags,
-		flags: func(fs *pflag.FlagSet) {
-			fs.StringVar(&opts.output, "output", "", "write to FILE (replaced atomically, for node_exporter's textfile collector) instead of stdout")
-		},
-		run: withOptions(opts, runMetrics),
-	}
+	return newCommand("metrics", storeFlags, withOptions(opts, runMetrics), func(fs *pflag.FlagSet) {
+		fs.StringVar(&opts.output, "output", "", "write to FILE (replaced atomically, for node_exporter's textfile collector) instead of stdout")
+	})
 }
 
 // runMetrics writes the tokens' state in the Prometheus text exposition

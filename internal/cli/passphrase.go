@@ -23,59 +23,22 @@ type unlockOptions struct {
 // passphraseCmd is `passphrase`.
 func passphraseCmd() *command {
 	opts := &passphraseOptions{}
-	return &command{
-		name: "passphrase", summary: "protect the vault key with a passphrase (or --remove it)",
-		usage: "[--remove]",
-		about: `Encrypts the age vault's key with a passphrase, asked twice at
-		the terminal. git is then answered only while the key is unlocked (see
-		unlock); commands you run at a terminal ask for the passphrase. --remove
-		stores the key without a passphrase again.`,
-		examples: []string{
-			"git-credential-adopat passphrase",
-			"git-credential-adopat passphrase --remove",
-		},
-		common: vaultFlags,
-		flags: func(fs *pflag.FlagSet) {
-			fs.BoolVar(&opts.remove, "remove", false, "store the key without a passphrase again")
-		},
-		run: withOptions(opts, runPassphrase),
-	}
+	return newCommand("passphrase", vaultFlags, withOptions(opts, runPassphrase), func(fs *pflag.FlagSet) {
+		fs.BoolVar(&opts.remove, "remove", false, "store the key without a passphrase again")
+	})
 }
 
 // unlockCmd is `unlock`.
 func unlockCmd() *command {
 	opts := &unlockOptions{}
-	return &command{
-		name: "unlock", summary: "unlock a passphrase-protected vault for git for a while",
-		usage: "[--for 8h]",
-		about: `Asks for the vault key's passphrase at the terminal (never on
-		stdin) and keeps the decrypted key in $XDG_RUNTIME_DIR, in RAM only, for
-		--for, so that git is answered meanwhile. Without a RAM-backed runtime
-		directory it refuses before asking.`,
-		examples: []string{
-			"git-credential-adopat unlock",
-			"git-credential-adopat unlock --for 30m",
-		},
-		common: vaultFlags,
-		flags: func(fs *pflag.FlagSet) {
-			fs.StringVar(&opts.duration, "for", "8h", "how long the vault stays unlocked")
-		},
-		run: withOptions(opts, runUnlock),
-	}
+	return newCommand("unlock", vaultFlags, withOptions(opts, runUnlock), func(fs *pflag.FlagSet) {
+		fs.StringVar(&opts.duration, "for", "8h", "how long the vault stays unlocked")
+	})
 }
 
 // lockCmd is `lock`.
 func lockCmd() *command {
-	return &command{
-		name: "lock", summary: "forget the unlocked key now",
-		about: `Deletes the unlocked key now: git gets no answers until the next
-		unlock.`,
-		examples: []string{
-			"git-credential-adopat lock",
-		},
-		common: vaultFlags,
-		run:    runLock,
-	}
+	return newCommand("lock", vaultFlags, runLock, nil)
 }
 
 // runPassphrase protects the vault's key with a passphrase (age scrypt).

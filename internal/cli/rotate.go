@@ -18,29 +18,14 @@ type rotateOptions struct {
 // rotateCmd is `rotate`.
 func rotateCmd() *command {
 	opts := &rotateOptions{}
-	return &command{
-		name: "rotate", summary: "replace a token's PAT after Azure DevOps accepted the new one",
-		usage: "SCOPE [--expires 30d] [--scopes ...] [--label ...] [--no-verify]",
-		about: `Replaces the PAT of SCOPE with a new one, read like add's (stdin, or
-		a prompt that does not echo). Azure DevOps is asked about the new PAT first
-		and only a PAT it accepts is written; label, expiry, scopes and history are
-		kept unless you give new ones. Revoke the old PAT in Azure DevOps
-		afterwards.`,
-		examples: []string{
-			"git-credential-adopat rotate fabrikam --expires 30d",
-			"pass show ado/fabrikam-new | git-credential-adopat rotate fabrikam",
-		},
-		common: serverAndStoreFlags,
-		flags: func(fs *pflag.FlagSet) {
-			opts.patFlags.register(fs, patFlagUsage{
-				label:    "a new label (default: keep)",
-				expires:  "the new PAT's expiry: 30d or 2026-12-31 (default: keep, unless it has passed)",
-				scopes:   "the new PAT's scopes (default: keep)",
-				noVerify: "store the new PAT without asking Azure DevOps first",
-			})
-		},
-		run: withOptions(opts, runRotate),
-	}
+	return newCommand("rotate", serverAndStoreFlags, withOptions(opts, runRotate), func(fs *pflag.FlagSet) {
+		opts.patFlags.register(fs, patFlagUsage{
+			label:    "a new label (default: keep)",
+			expires:  "the new PAT's expiry: 30d or 2026-12-31 (default: keep, unless it has passed)",
+			scopes:   "the new PAT's scopes (default: keep)",
+			noVerify: "store the new PAT without asking Azure DevOps first",
+		})
+	})
 }
 
 // runRotate replaces a token's PAT: the new one is read like add's, checked

@@ -192,6 +192,15 @@ func TestCommandHelpShowsItsFlagsAndAnExample(t *testing.T) {
 	}
 }
 
+// Every help file is some command's.
+func TestEveryHelpFileIsACommands(t *testing.T) {
+	for name := range helpTexts() {
+		if _, ok := findCommand(name); !ok {
+			t.Errorf("help/%s.txt belongs to no command", name)
+		}
+	}
+}
+
 // At a terminal remove asks first, on the terminal (never stdout): only y
 // removes; --yes skips the question; without a terminal it removes as it
 // always did.

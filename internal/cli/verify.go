@@ -23,23 +23,9 @@ type verifyOptions struct {
 // verifyCmd is `verify`.
 func verifyCmd() *command {
 	opts := &verifyOptions{}
-	return &command{
-		name: "verify", summary: "ask Azure DevOps whether each PAT (or one) is valid, and whose it is",
-		usage: "[SCOPE] [--json]",
-		about: `Asks Azure DevOps whether each stored PAT (or the one for SCOPE) is
-		valid and whose it is, and puts a withdrawn token it accepts back into
-		service. Exits 2 when a PAT is invalid or could not be checked, so that a
-		timer or a CI job notices.`,
-		examples: []string{
-			"git-credential-adopat verify",
-			"git-credential-adopat verify fabrikam --json",
-		},
-		common: serverAndStoreFlags,
-		flags: func(fs *pflag.FlagSet) {
-			fs.BoolVar(&opts.json, "json", false, "machine-readable output")
-		},
-		run: withOptions(opts, runVerify),
-	}
+	return newCommand("verify", serverAndStoreFlags, withOptions(opts, runVerify), func(fs *pflag.FlagSet) {
+		fs.BoolVar(&opts.json, "json", false, "machine-readable output")
+	})
 }
 
 // verification is one line of `verify`, and its --json form.
