@@ -14,8 +14,7 @@ func TestCloneDevAzurePathForm(t *testing.T) {
 	t.Parallel()
 	srv, pat := fabrikamServer(t)
 
-	u := newUser(t, srv)
-	u.install()
+	u := installedUser(t, srv)
 	u.addPAT(pat, "--org", "fabrikam")
 	before := u.readVault()
 	dst := u.mustClone(webURL)
@@ -53,8 +52,7 @@ func TestCloneDevAzureOrgAtForm(t *testing.T) {
 			t.Parallel()
 			srv, pat := fabrikamServer(t)
 
-			u := newUser(t, srv)
-			u.install()
+			u := installedUser(t, srv)
 			if !useHTTPPath {
 				u.mustGit("", "config", "--global", "credential.https://dev.azure.com.useHttpPath", "false")
 			}
@@ -87,8 +85,7 @@ func TestCloneWithoutPathOrUsernameAsksForInstall(t *testing.T) {
 	t.Parallel()
 	srv, pat := fabrikamServer(t)
 
-	u := newUser(t, srv)
-	u.install()
+	u := installedUser(t, srv)
 	u.mustGit("", "config", "--global", "credential.https://dev.azure.com.useHttpPath", "false")
 	u.addPAT(pat, "--org", "fabrikam", "--no-verify") // no credential may reach the stand-in
 	stderr := u.mustFailClone(webURL)
@@ -111,11 +108,9 @@ func TestCloneWithoutPathOrUsernameAsksForInstall(t *testing.T) {
 func TestCloneVisualStudioUsesOrgPAT(t *testing.T) {
 	t.Parallel()
 	srv := startServer(t, adotest.Options{}, "https://fabrikam.visualstudio.com/Website/_git/web")
-	pat := adotest.NewPAT()
-	srv.SetPAT("fabrikam", pat)
+	pat := acceptNewPAT(srv, "fabrikam")
 
-	u := newUser(t, srv)
-	u.install()
+	u := installedUser(t, srv)
 	u.addPAT(pat, "--org", "fabrikam")
 	u.mustClone("https://fabrikam.visualstudio.com/Website/_git/web")
 	u.mustClone("https://fabrikam.visualstudio.com/DefaultCollection/Website/_git/web")
@@ -131,12 +126,9 @@ func TestTwoOrganisationsGetTheirOwnPAT(t *testing.T) {
 	t.Parallel()
 	const contosoURL = "https://dev.azure.com/contoso/Shop/_git/shop"
 	srv := startServer(t, adotest.Options{}, webURL, contosoURL)
-	fab, con := adotest.NewPAT(), adotest.NewPAT()
-	srv.SetPAT("fabrikam", fab)
-	srv.SetPAT("contoso", con)
+	fab, con := acceptNewPAT(srv, "fabrikam"), acceptNewPAT(srv, "contoso")
 
-	u := newUser(t, srv)
-	u.install()
+	u := installedUser(t, srv)
 	u.addPAT(fab, "--org", "fabrikam")
 	u.addPAT(con, "--org", "contoso")
 	u.mustClone(webURL)
@@ -159,8 +151,7 @@ func TestProjectTokenWinsOverOrgToken(t *testing.T) {
 	srv := startServer(t, adotest.Options{}, websiteURL, defaultRepo, intranetURL)
 	orgPAT, projectPAT := adotest.NewPAT(), adotest.NewPAT()
 
-	u := newUser(t, srv)
-	u.install()
+	u := installedUser(t, srv)
 	u.addPAT(orgPAT, "--org", "fabrikam", "--no-verify") // the stand-in accepts neither yet
 	u.addPAT(projectPAT, "--org", "fabrikam", "--project", "Website", "--no-verify")
 

@@ -17,11 +17,10 @@ import (
 func TestWrongPATIsWithdrawnNotDestroyed(t *testing.T) {
 	t.Parallel()
 	srv := startServer(t, adotest.Options{}, webURL)
-	stored, serverSide := adotest.NewPAT(), adotest.NewPAT()
-	srv.SetPAT("fabrikam", serverSide)
+	stored := adotest.NewPAT()
+	acceptNewPAT(srv, "fabrikam") // another PAT than the stored one
 
-	u := newUser(t, srv)
-	u.install()
+	u := installedUser(t, srv)
 	u.addPAT(stored, "--org", "fabrikam", "--no-verify") // a PAT the server refuses
 
 	// Azure DevOps, asked about the stored PAT itself, refuses it too:
@@ -67,8 +66,7 @@ func TestMissingPATFailsWithOneLine(t *testing.T) {
 	t.Parallel()
 	const contosoURL = "https://dev.azure.com/contoso/Shop/_git/shop"
 	srv := startServer(t, adotest.Options{}, webURL, contosoURL)
-	fab := adotest.NewPAT()
-	srv.SetPAT("fabrikam", fab)
+	fab := acceptNewPAT(srv, "fabrikam")
 	srv.SetPAT("contoso", adotest.NewPAT())
 	assertMissingLine := func(t *testing.T, stderr, org string) {
 		t.Helper()
@@ -80,8 +78,7 @@ func TestMissingPATFailsWithOneLine(t *testing.T) {
 
 	t.Run("other organisation stored", func(t *testing.T) {
 		t.Parallel()
-		u := newUser(t, srv)
-		u.install()
+		u := installedUser(t, srv)
 		u.addPAT(fab, "--org", "fabrikam", "--no-verify")
 		assertMissingLine(t, u.mustFailClone(contosoURL), "contoso")
 		// Once a day: the next failure is git's alone.
@@ -92,8 +89,7 @@ func TestMissingPATFailsWithOneLine(t *testing.T) {
 	})
 	t.Run("empty vault", func(t *testing.T) {
 		t.Parallel()
-		u := newUser(t, srv)
-		u.install()
+		u := installedUser(t, srv)
 		// Nowhere to remember it without creating files: the line comes
 		// every time.
 		for i := 0; i < 2; i++ {

@@ -66,8 +66,7 @@ func TestVerifyAndRotateFollowGitsProxyAndCA(t *testing.T) {
 		serverRepo = collection + "/Website/_git/web"
 	)
 	srv := startServer(t, adotest.Options{ExtraHosts: []string{host}}, webURL, serverRepo)
-	cloudPAT := adotest.NewPAT()
-	srv.SetPAT("fabrikam", cloudPAT)
+	cloudPAT := acceptNewPAT(srv, "fabrikam")
 
 	setups := map[string]func(u *user) *user{
 		// As the stand-in's GitEnv sets it up: GIT_SSL_CAINFO, and

@@ -40,9 +40,14 @@ func startServer(t *testing.T, opts adotest.Options, repoURLs ...string) *adotes
 func fabrikamServer(t *testing.T) (*adotest.Server, string) {
 	t.Helper()
 	srv := startServer(t, adotest.Options{}, webURL)
+	return srv, acceptNewPAT(srv, "fabrikam")
+}
+
+// acceptNewPAT makes srv accept a fresh random PAT for org, and returns it.
+func acceptNewPAT(srv *adotest.Server, org string) string {
 	pat := adotest.NewPAT()
-	srv.SetPAT("fabrikam", pat)
-	return srv, pat
+	srv.SetPAT(org, pat)
+	return pat
 }
 
 // result is what one subprocess did.
@@ -94,6 +99,15 @@ func newUser(t *testing.T, srv *adotest.Server) *user {
 		)
 	}
 	u.env = append(u.env, "ADOPAT_VAULT="+u.vault)
+	return u
+}
+
+// installedUser is newUser after `git-credential-adopat install`, where
+// most tests start.
+func installedUser(t *testing.T, srv *adotest.Server) *user {
+	t.Helper()
+	u := newUser(t, srv)
+	u.install()
 	return u
 }
 

@@ -20,11 +20,9 @@ const contosoURL = "https://dev.azure.com/contoso/Shop/_git/shop"
 func hostileServer(t *testing.T) (*adotest.Server, *user, string) {
 	t.Helper()
 	srv := startServer(t, adotest.Options{}, webURL, contosoURL)
-	pat := adotest.NewPAT()
-	srv.SetPAT("fabrikam", pat)
+	pat := acceptNewPAT(srv, "fabrikam")
 	srv.SetPAT("contoso", adotest.NewPAT())
-	u := newUser(t, srv)
-	u.install()
+	u := installedUser(t, srv)
 	u.addPAT(pat, "--org", "fabrikam", "--no-verify") // the tests count every credential the stand-in sees
 	return srv, u, pat
 }
@@ -102,10 +100,8 @@ func TestProjectTokenStaysInItsProject(t *testing.T) {
 	t.Parallel()
 	const other = "https://dev.azure.com/fabrikam/Intranet/_git/intranet"
 	srv := startServer(t, adotest.Options{}, webURL, other)
-	pat := adotest.NewPAT()
-	srv.SetPAT("fabrikam", pat)
-	u := newUser(t, srv)
-	u.install()
+	pat := acceptNewPAT(srv, "fabrikam")
+	u := installedUser(t, srv)
 	u.addPAT(pat, "--org", "fabrikam", "--project", "Website", "--no-verify")
 	r := u.git("", "ls-remote", "https://dev.azure.com/fabrikam/Website/%2e%2e/Intranet/_git/intranet")
 	if r.code == 0 || !strings.Contains(r.stderr, "not answering for") {
@@ -163,8 +159,7 @@ func TestHostileSubmoduleURL(t *testing.T) {
 		t.Fatal(err)
 	}
 	// contoso's shop is public to this user through a second PAT.
-	shop := adotest.NewPAT()
-	srv.SetPAT("contoso", shop)
+	shop := acceptNewPAT(srv, "contoso")
 	u.addPAT(shop, "--org", "contoso")
 	dst, err := u.exec("", "", "git", "clone", "--recurse-submodules", contosoURL, u.home+"/super")
 	if err != nil {
@@ -219,8 +214,7 @@ func TestVerifyHealsAWithdrawnToken(t *testing.T) {
 func TestEnvTokenFailsClosed(t *testing.T) {
 	t.Parallel()
 	srv := startServer(t, adotest.Options{}, webURL, contosoURL)
-	job := adotest.NewPAT()
-	srv.SetPAT("fabrikam", job)
+	job := acceptNewPAT(srv, "fabrikam")
 	srv.SetPAT("contoso", adotest.NewPAT())
 
 	ci := newUser(t, srv).with("SYSTEM_ACCESSTOKEN="+job, "ADOPAT_ENV_ORG=fabrikam")

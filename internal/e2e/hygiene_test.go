@@ -26,11 +26,8 @@ func TestExpiredPATRefusedAndNearExpiryWarnedOnce(t *testing.T) {
 	t.Parallel()
 	soonURL, goneURL := "https://dev.azure.com/soon/Web/_git/web", "https://dev.azure.com/gone/Web/_git/web"
 	srv := startServer(t, adotest.Options{}, soonURL, goneURL)
-	soon, gone := adotest.NewPAT(), adotest.NewPAT()
-	srv.SetPAT("soon", soon)
-	srv.SetPAT("gone", gone)
-	u := newUser(t, srv)
-	u.install()
+	soon, gone := acceptNewPAT(srv, "soon"), acceptNewPAT(srv, "gone")
+	u := installedUser(t, srv)
 	u.addPAT(soon, "--org", "soon", "--expires", "3d")
 	if r := u.adopat(gone+"\n", "add", "--org", "gone", "--expires", "2026-01-31"); r.code != 0 || !strings.Contains(r.stderr, "will not be sent") {
 		t.Fatalf("add of an expired PAT:\n%s", r)
@@ -60,8 +57,7 @@ func TestExpiredPATRefusedAndNearExpiryWarnedOnce(t *testing.T) {
 func TestVerifyAndRotateAgainstServerAcceptingOnlyTheNewPAT(t *testing.T) {
 	t.Parallel()
 	srv := startServer(t, adotest.Options{}, webURL)
-	oldPAT, newPATValue := adotest.NewPAT(), adotest.NewPAT()
-	srv.SetPAT("fabrikam", newPATValue)
+	oldPAT, newPATValue := adotest.NewPAT(), acceptNewPAT(srv, "fabrikam")
 	u := newUser(t, srv)
 	u = u.with(srv.GoClientEnv()...) // verify is a Go HTTP client: HTTPS_PROXY, SSL_CERT_FILE
 	u.install()

@@ -18,8 +18,7 @@ import (
 // auto, with nothing stored yet and no vault named: a running Secret
 // Service makes it the keyring, and `list`, `doctor` and `add` say so.
 func TestKeyringAutoChoosesRunningSecretService(t *testing.T) {
-	keyringtest.Require(t, "secret-tool")
-	s := keyringtest.Start(t)
+	s := startKeyring(t, "secret-tool")
 	pat := adotest.NewPAT()
 	u := onKeyringBus(newUser(t, nil), s).withoutEnv("ADOPAT_VAULT")
 

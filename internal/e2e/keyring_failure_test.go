@@ -25,8 +25,7 @@ import (
 // or a prompt, the collection stays locked, no daemon was started, and
 // once the user unlocks it the same clone works.
 func TestKeyringLockedFailsCleanlyWithoutPromptOrLeftovers(t *testing.T) {
-	keyringtest.Require(t)
-	s := keyringtest.Start(t)
+	s := startKeyring(t)
 	srv, pat := fabrikamServer(t)
 
 	u := newKeyringUser(t, srv, s).with("ADOPAT_KEYRING_TIMEOUT=10min")
@@ -76,8 +75,7 @@ func TestKeyringLockedFailsCleanlyWithoutPromptOrLeftovers(t *testing.T) {
 // answers nothing and prints one line saying the keyring did not answer.
 // Once the daemon answers again, the same clone works.
 func TestKeyringUnresponsiveSecretServiceIsBoundedByTimeout(t *testing.T) {
-	keyringtest.Require(t)
-	s := keyringtest.Start(t)
+	s := startKeyring(t)
 	srv, pat := fabrikamServer(t)
 	u := newKeyringUser(t, srv, s).with("ADOPAT_KEYRING_TIMEOUT=1s")
 	u.install()

@@ -32,6 +32,14 @@ type keyringUser struct {
 	*user
 }
 
+// startKeyring starts a session with a running Secret Service, after
+// skipping t where the harness or one of the extra tools is missing.
+func startKeyring(t *testing.T, extraTools ...string) *keyringtest.Session {
+	t.Helper()
+	keyringtest.Require(t, extraTools...)
+	return keyringtest.Start(t)
+}
+
 // newKeyringUser is newUser (with srv, may be nil) using the OS keyring
 // backend explicitly (ADOPAT_BACKEND=keyring), on s's session bus.
 func newKeyringUser(t *testing.T, srv *adotest.Server, s *keyringtest.Session) keyringUser {

@@ -12,7 +12,6 @@ import (
 	"testing"
 
 	"github.com/adopat/git-credential-adopat/internal/adotest"
-	"github.com/adopat/git-credential-adopat/internal/keyringtest"
 )
 
 // migrate --to keyring moves three tokens (organisation, project, declared
@@ -21,8 +20,7 @@ import (
 // clones keep working. migrate --to file brings back exactly the same,
 // and leaves no item in the keyring.
 func TestKeyringMigrateBothWaysLosesNothing(t *testing.T) {
-	keyringtest.Require(t, "secret-tool")
-	s := keyringtest.Start(t)
+	s := startKeyring(t, "secret-tool")
 	const (
 		server  = "https://tfs.example.test"
 		tfsURL  = server + "/tfs/DefaultCollection/Website/_git/web"
@@ -111,8 +109,7 @@ func TestKeyringMigrateBothWaysLosesNothing(t *testing.T) {
 // tokens too, including those recorded since the last `list`: a clone
 // right before each migrate is counted after it.
 func TestKeyringMigrateKeepsUsesRecordedSinceLastList(t *testing.T) {
-	keyringtest.Require(t)
-	s := keyringtest.Start(t)
+	s := startKeyring(t)
 	srv, pat := fabrikamServer(t)
 	u := onKeyringBus(newUser(t, srv), s)
 	u.install()
@@ -135,8 +132,7 @@ func TestKeyringMigrateKeepsUsesRecordedSinceLastList(t *testing.T) {
 // nothing half-written to the destination, the config file unchanged. Both
 // directions; once unlocked, the migration to the keyring goes through.
 func TestKeyringMigrateThatCannotCompleteKeepsSource(t *testing.T) {
-	keyringtest.Require(t, "secret-tool")
-	s := keyringtest.Start(t)
+	s := startKeyring(t, "secret-tool")
 	u := onKeyringBus(newUser(t, nil), s)
 	pats := map[string]string{"fabrikam": adotest.NewPAT(), "contoso/Shop": adotest.NewPAT()}
 	u.addPAT(pats["fabrikam"], "--org", "fabrikam", "--label", "laptop")

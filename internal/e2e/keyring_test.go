@@ -25,7 +25,6 @@ import (
 	"testing"
 
 	"github.com/adopat/git-credential-adopat/internal/adotest"
-	"github.com/adopat/git-credential-adopat/internal/keyringtest"
 )
 
 // `add` under ADOPAT_BACKEND=keyring puts each PAT in its own keyring item,
@@ -34,8 +33,7 @@ import (
 // does exist, and no vault is created); `list` says which backend is used
 // and why.
 func TestKeyringAddPutsPATInSecretServiceAndNowhereElse(t *testing.T) {
-	keyringtest.Require(t, "secret-tool")
-	s := keyringtest.Start(t)
+	s := startKeyring(t, "secret-tool")
 	fab, proj := adotest.NewPAT(), adotest.NewPAT()
 
 	u := newKeyringUser(t, nil, s)
@@ -84,8 +82,7 @@ func TestKeyringAddPutsPATInSecretServiceAndNowhereElse(t *testing.T) {
 // withdraws the token without destroying it: the item stays in the keyring,
 // `restore` brings it back, and the clone works again.
 func TestKeyringCloneAndWrongPATIsWithdrawnNotDestroyed(t *testing.T) {
-	keyringtest.Require(t, "secret-tool")
-	s := keyringtest.Start(t)
+	s := startKeyring(t, "secret-tool")
 	srv, pat := fabrikamServer(t)
 
 	u := newKeyringUser(t, srv, s)
@@ -129,13 +126,10 @@ func TestKeyringCloneAndWrongPATIsWithdrawnNotDestroyed(t *testing.T) {
 // working; `list` shows it missing; and running the suggested command
 // repairs it.
 func TestKeyringItemDeletedBehindOurBack(t *testing.T) {
-	keyringtest.Require(t, "secret-tool")
-	s := keyringtest.Start(t)
+	s := startKeyring(t, "secret-tool")
 	const contosoURL = "https://dev.azure.com/contoso/Shop/_git/shop"
 	srv := startServer(t, adotest.Options{}, webURL, contosoURL)
-	fab, con := adotest.NewPAT(), adotest.NewPAT()
-	srv.SetPAT("fabrikam", fab)
-	srv.SetPAT("contoso", con)
+	fab, con := acceptNewPAT(srv, "fabrikam"), acceptNewPAT(srv, "contoso")
 
 	u := newKeyringUser(t, srv, s)
 	u.install()
@@ -180,8 +174,7 @@ func TestKeyringItemDeletedBehindOurBack(t *testing.T) {
 // end. With the keyring, erase keeps the items (withdrawn, not
 // destroyed), `remove` deletes them, and a clone is answered from them.
 func TestKeyringGitCredentialActionsMatchFileBackend(t *testing.T) {
-	keyringtest.Require(t, "secret-tool")
-	s := keyringtest.Start(t)
+	s := startKeyring(t, "secret-tool")
 	const (
 		server = "https://tfs.example.test"
 		tfsURL = server + "/tfs/DefaultCollection/Website/_git/web"

@@ -60,8 +60,7 @@ func TestExpiredPATRotatedByFollowingTheAdviceClonesAgain(t *testing.T) {
 	t.Parallel()
 	srv, oldPAT := fabrikamServer(t)
 	srv.SetIdentity("fabrikam", "Jane Doe", "jane@example.com")
-	u := newUser(t, srv)
-	u.install()
+	u := installedUser(t, srv)
 	if r := u.adopat(oldPAT+"\n", "add", "--org", "fabrikam", "--label", "laptop", "--scopes", "vso.code", "--expires", "2026-01-31"); r.code != 0 || !strings.Contains(r.stderr, "will not be sent") {
 		t.Fatalf("add of a PAT whose expiry has passed:\n%s", r)
 	}
@@ -77,8 +76,7 @@ func TestExpiredPATRotatedByFollowingTheAdviceClonesAgain(t *testing.T) {
 	}
 
 	// The new PAT, created in Azure DevOps; the old one is revoked there.
-	newPAT := adotest.NewPAT()
-	srv.SetPAT("fabrikam", newPAT)
+	newPAT := acceptNewPAT(srv, "fabrikam")
 	// Without --expires, piped: refused with the exact flag, nothing changed.
 	if r := u.adopat(newPAT+"\n", "rotate", "fabrikam"); r.code != 1 || !strings.Contains(r.stderr, "git-credential-adopat rotate fabrikam --expires 30d") {
 		t.Errorf("rotate of the expired token without --expires:\n%s", r)
@@ -100,8 +98,7 @@ func TestExpiredPATRotatedByFollowingTheAdviceClonesAgain(t *testing.T) {
 func TestAddRefusesAPATItsOrganisationDoesNotAccept(t *testing.T) {
 	t.Parallel()
 	srv, pat := fabrikamServer(t)
-	u := newUser(t, srv)
-	u.install()
+	u := installedUser(t, srv)
 	wrong := adotest.NewPAT() // e.g. created in another organisation
 	r := u.adopat(wrong+"\n", "add", "--org", "fabrikam")
 	if r.code != 2 || !strings.Contains(r.stderr, "did not accept this PAT for fabrikam") || !strings.Contains(r.stderr, "is fabrikam the organisation the PAT was created in?") || r.stdout != "" {
@@ -134,8 +131,7 @@ func TestAddRefusesAPATItsOrganisationDoesNotAccept(t *testing.T) {
 // PAT and says in one line it could not check it.
 func TestAddUnreachableStoresWithANote(t *testing.T) {
 	t.Parallel()
-	u := newUser(t, nil)
-	u.install()
+	u := installedUser(t, nil)
 	pat := adotest.NewPAT()
 	r := u.adopat(pat+"\n", "add", "--org", "fabrikam")
 	if r.code != 0 || !strings.HasPrefix(r.stdout, "stored PAT for fabrikam") {
@@ -154,8 +150,7 @@ func TestAddUnreachableStoresWithANote(t *testing.T) {
 func TestSecondAddKeepsLabelScopesAndExpiry(t *testing.T) {
 	t.Parallel()
 	srv, pat := fabrikamServer(t)
-	u := newUser(t, srv)
-	u.install()
+	u := installedUser(t, srv)
 	u.addPAT(pat, "--org", "fabrikam", "--label", "laptop", "--scopes", "vso.code", "--expires", "30d")
 	out := u.mustAdopat(pat+"\n", "add", "--org", "fabrikam")
 	if !strings.HasPrefix(out, "replaced PAT for fabrikam") || !strings.Contains(out, `kept label "laptop", scopes vso.code, expiry `) {

@@ -17,8 +17,7 @@ func TestPATAppearsNowhere(t *testing.T) {
 	t.Parallel()
 	srv, pat := fabrikamServer(t)
 
-	u := newUser(t, srv)
-	u.install()
+	u := installedUser(t, srv)
 	u.addPAT(pat, "--org", "fabrikam")
 
 	traced := u.with("GIT_TRACE=1", "GIT_CURL_VERBOSE=1", "GIT_TRACE_CURL=1")
