@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bytes"
 	"errors"
 	"os"
 	"path/filepath"
@@ -9,9 +8,8 @@ import (
 	"strings"
 	"testing"
 
-	"filippo.io/age"
-
 	"github.com/adopat/git-credential-adopat/internal/adotest"
+	"github.com/adopat/git-credential-adopat/internal/store/storetest"
 )
 
 // readSpy records whether a command read its stdin.
@@ -276,29 +274,7 @@ func TestRemoveConfirmsAtATerminal(t *testing.T) {
 func protectIdentity(t *testing.T, ta *testApp, pass string) {
 	t.Helper()
 	path := filepath.Join(filepath.Dir(ta.env["ADOPAT_VAULT"]), "identity.txt")
-	text, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := age.NewScryptRecipient(pass)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r.SetWorkFactor(10)
-	var buf bytes.Buffer
-	w, err := age.Encrypt(&buf, r)
-	if err == nil {
-		_, err = w.Write(text)
-	}
-	if err == nil {
-		err = w.Close()
-	}
-	if err == nil {
-		err = os.WriteFile(path, buf.Bytes(), 0o600)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
+	storetest.ProtectIdentity(t, path, pass)
 }
 
 // Each message says what happened and a next step that works from where

@@ -3,7 +3,6 @@
 package e2e_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -16,39 +15,17 @@ import (
 	"testing"
 	"time"
 
-	"filippo.io/age"
 	"golang.org/x/sys/unix"
+
+	"github.com/adopat/git-credential-adopat/internal/store/storetest"
 )
 
 // protectIdentity encrypts the user's identity file with pass, as
-// `passphrase` would but with a low scrypt cost so the tests stay fast (the
-// helper accepts any cost up to age's maximum).
+// `passphrase` would but with a low scrypt cost.
 func (u *user) protectIdentity(pass string) {
 	u.t.Helper()
 	path := filepath.Join(filepath.Dir(u.vault), "identity.txt")
-	text, err := os.ReadFile(path)
-	if err != nil {
-		u.t.Fatal(err)
-	}
-	r, err := age.NewScryptRecipient(pass)
-	if err != nil {
-		u.t.Fatal(err)
-	}
-	r.SetWorkFactor(10)
-	var buf bytes.Buffer
-	w, err := age.Encrypt(&buf, r)
-	if err == nil {
-		_, err = w.Write(text)
-	}
-	if err == nil {
-		err = w.Close()
-	}
-	if err == nil {
-		err = os.WriteFile(path, buf.Bytes(), 0o600)
-	}
-	if err != nil {
-		u.t.Fatal(err)
-	}
+	storetest.ProtectIdentity(u.t, path, pass)
 }
 
 // adopatOnTTY runs the helper with a pseudo-terminal as its controlling

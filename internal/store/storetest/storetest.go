@@ -1,6 +1,7 @@
 // Package storetest holds what the store packages' tests share: an
 // isolated environment for TestMain, unique secrets, and checks on errors
-// and files. It is imported by tests only.
+// and files; the cli and e2e tests use it too to protect a vault key with
+// a passphrase. It is imported by tests only.
 package storetest
 
 import (
@@ -14,6 +15,8 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+
+	"filippo.io/age"
 
 	"github.com/adopat/git-credential-adopat/internal/store"
 )
@@ -154,5 +157,32 @@ func WantNotRegular(t testing.TB, err error, path, kind string) {
 	}
 	if nr.Path != path || nr.Kind() != kind {
 		t.Errorf("NotRegularError for %s, %s; want %s, %s", nr.Path, nr.Kind(), path, kind)
+	}
+}
+
+// ProtectIdentity encrypts the identity file at path with pass, as
+// `passphrase` does but with a low scrypt cost so tests stay fast (the
+// helper accepts any cost up to age's maximum).
+func ProtectIdentity(t testing.TB, path, pass string) {
+	t.Helper()
+	text := ReadFile(t, path)
+	r, err := age.NewScryptRecipient(pass)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.SetWorkFactor(10)
+	var buf bytes.Buffer
+	w, err := age.Encrypt(&buf, r)
+	if err == nil {
+		_, err = w.Write(text)
+	}
+	if err == nil {
+		err = w.Close()
+	}
+	if err == nil {
+		err = os.WriteFile(path, buf.Bytes(), 0o600)
+	}
+	if err != nil {
+		t.Fatal(err)
 	}
 }
