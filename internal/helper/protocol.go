@@ -100,40 +100,36 @@ func (c *Credential) setLine(line string) error {
 		return errors.New("no '=' (expected key=value)")
 	}
 	switch key {
-	case "protocol":
-		c.Protocol = value
-	case "host":
-		c.Host = value
-	case "path":
-		c.Path = value // as sent: git's credential_read keeps it verbatim
 	case "username":
 		c.Username, c.HasUsername = value, true
 	case "password":
 		c.Password, c.HasPassword = value, true
 	case "url":
 		return c.setURL(value)
-	case "password_expiry_utc":
-		c.PasswordExpiryUTC = value
-	case "oauth_refresh_token":
-		c.OAuthRefreshToken = value
-	case "authtype":
-		c.AuthType = value
-	case "credential":
-		c.Credential = value
-	case "ephemeral":
-		c.Ephemeral = value
-	case "continue":
-		c.Continue = value
-	case "quit":
-		c.Quit = value
-	case "wwwauth[]":
-		c.WWWAuth = appendMulti(c.WWWAuth, value)
-	case "capability[]":
-		c.Capability = appendMulti(c.Capability, value)
-	case "state[]":
-		c.State = appendMulti(c.State, value)
+	}
+	if attr, ok := c.textAttrs()[key]; ok {
+		*attr = value
+	} else if list, ok := c.listAttrs()[key]; ok {
+		*list = appendMulti(*list, value)
 	}
 	return nil
+}
+
+// textAttrs are the single-valued attributes other than username and
+// password, by key: each holds the value as sent (git's credential_read
+// keeps a path verbatim too).
+func (c *Credential) textAttrs() map[string]*string {
+	return map[string]*string{
+		"protocol": &c.Protocol, "host": &c.Host, "path": &c.Path,
+		"password_expiry_utc": &c.PasswordExpiryUTC, "oauth_refresh_token": &c.OAuthRefreshToken,
+		"authtype": &c.AuthType, "credential": &c.Credential, "ephemeral": &c.Ephemeral,
+		"continue": &c.Continue, "quit": &c.Quit,
+	}
+}
+
+// listAttrs are the multi-valued attributes (`key[]`), by key.
+func (c *Credential) listAttrs() map[string]*[]string {
+	return map[string]*[]string{"wwwauth[]": &c.WWWAuth, "capability[]": &c.Capability, "state[]": &c.State}
 }
 
 // appendMulti adds a value to a multi-valued attribute; an empty value
