@@ -51,10 +51,7 @@ func (l *Log) Record(u store.Use) error {
 	if err != nil {
 		return err
 	}
-	if err := fsx.CheckDirOf("usage journal", l.path); err != nil {
-		return err
-	}
-	lk, err := fsx.Acquire(l.path+".lock", false)
+	lk, err := l.lock(false)
 	if err != nil {
 		return err
 	}
@@ -70,6 +67,15 @@ func (l *Log) Record(u store.Use) error {
 	return err
 }
 
+// lock checks the journal's directory and takes its lock: shared while a
+// use is appended, exclusive to fold.
+func (l *Log) lock(exclusive bool) (*fsx.Lock, error) {
+	if err := fsx.CheckDirOf("usage journal", l.path); err != nil {
+		return nil, err
+	}
+	return fsx.Acquire(l.path+".lock", exclusive)
+}
+
 // Fold moves the journal into the store: each token's LastUsed, Uses and
 // Repos. The journal is set aside before folding and removed only after the
 // store was written, so a failure keeps the uses for the next Fold.
@@ -79,10 +85,7 @@ func (l *Log) Fold(s store.Store) error {
 			return nil // nothing recorded since the last fold
 		}
 	}
-	if err := fsx.CheckDirOf("usage journal", l.path); err != nil {
-		return err
-	}
-	lk, err := fsx.Acquire(l.path+".lock", true)
+	lk, err := l.lock(true)
 	if err != nil {
 		return err
 	}

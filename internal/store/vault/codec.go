@@ -1,7 +1,6 @@
 package vault
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -24,18 +23,7 @@ func encodeVault(d *store.Data, r age.Recipient) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("cannot encode vault: %w", err)
 	}
-	var buf bytes.Buffer
-	w, err := age.Encrypt(&buf, r)
-	if err != nil {
-		return nil, fmt.Errorf("cannot encrypt vault: %w", err)
-	}
-	if _, err := w.Write(js); err != nil {
-		return nil, fmt.Errorf("cannot encrypt vault: %w", err)
-	}
-	if err := w.Close(); err != nil {
-		return nil, fmt.Errorf("cannot encrypt vault: %w", err)
-	}
-	return buf.Bytes(), nil
+	return encryptTo(r, js, "vault")
 }
 
 // decodeVault decrypts and parses a vault file, turning each way it can fail

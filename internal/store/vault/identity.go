@@ -89,16 +89,22 @@ func encryptIdentity(text []byte, pass string) ([]byte, error) {
 	if scryptWorkFactor != 0 {
 		r.SetWorkFactor(scryptWorkFactor)
 	}
+	return encryptTo(r, text, "identity")
+}
+
+// encryptTo encrypts plain to r as an age file; what names the content
+// (vault, identity) in an error.
+func encryptTo(r age.Recipient, plain []byte, what string) ([]byte, error) {
 	var buf bytes.Buffer
 	w, err := age.Encrypt(&buf, r)
 	if err != nil {
-		return nil, fmt.Errorf("cannot encrypt identity: %w", err)
+		return nil, fmt.Errorf("cannot encrypt %s: %w", what, err)
 	}
-	if _, err := w.Write(text); err != nil {
-		return nil, fmt.Errorf("cannot encrypt identity: %w", err)
+	if _, err := w.Write(plain); err != nil {
+		return nil, fmt.Errorf("cannot encrypt %s: %w", what, err)
 	}
 	if err := w.Close(); err != nil {
-		return nil, fmt.Errorf("cannot encrypt identity: %w", err)
+		return nil, fmt.Errorf("cannot encrypt %s: %w", what, err)
 	}
 	return buf.Bytes(), nil
 }
@@ -175,6 +181,13 @@ func (v *Store) identity() (*keys, error) {
 	}
 	v.cached = k
 	return k, nil
+}
+
+// setCached keeps k as this Store's key (nil: forgets it).
+func (v *Store) setCached(k *keys) {
+	v.mu.Lock()
+	v.cached = k
+	v.mu.Unlock()
 }
 
 // unlockFirst obtains a passphrase-protected key (cache, unlocked copy or

@@ -68,9 +68,7 @@ func (v *Store) SetPassphrase(pass string) error {
 	if err := fsx.WriteAtomic("identity", v.identityPath, ct, true); err != nil {
 		return err
 	}
-	v.mu.Lock()
-	v.cached = k
-	v.mu.Unlock()
+	v.setCached(k)
 	return nil
 }
 

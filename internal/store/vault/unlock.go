@@ -60,9 +60,7 @@ func (v *Store) Unlock(pass string, ttl time.Duration) error {
 	if err := fsx.WriteAtomic("unlocked identity", path, buf.Bytes(), false); err != nil {
 		return err
 	}
-	v.mu.Lock()
-	v.cached = k
-	v.mu.Unlock()
+	v.setCached(k)
 	return nil
 }
 
@@ -109,9 +107,7 @@ func (v *Store) removeLegacyUnlocked(absIdentity string) {
 // Lock deletes the unlocked copy and forgets the passphrase-decrypted key
 // held by this Store. Locking a locked vault is not an error.
 func (v *Store) Lock() error {
-	v.mu.Lock()
-	v.cached = nil
-	v.mu.Unlock()
+	v.setCached(nil)
 	path, abs, err := v.unlockedLocation()
 	if abs != "" {
 		v.removeLegacyUnlocked(abs)
