@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/spf13/pflag"
+
+	"github.com/adopat/git-credential-adopat/internal/azdo"
 )
 
 // installOptions are the own flags of install and uninstall.
@@ -55,11 +57,9 @@ func (c credContext) display() string {
 	return c.url
 }
 
-func contexts(o *options) ([]credContext, error) {
-	servers, err := o.parseServers()
-	if err != nil {
-		return nil, err
-	}
+// contexts are the credential URLs install sets for the cloud and the
+// declared servers.
+func contexts(servers []azdo.Server) []credContext {
 	var out []credContext
 	for _, u := range cloudURLs {
 		out = append(out, credContext{url: u, helper: helperName, cloud: true})
@@ -70,19 +70,28 @@ func contexts(o *options) ([]credContext, error) {
 	for _, s := range servers {
 		out = append(out, credContext{url: s.CredentialURL(), helper: serverHelper(s)})
 	}
-	return out, nil
+	return out
+}
+
+// installTargets checks the arguments of install or uninstall (name) and
+// returns the git config file it edits and the declared servers.
+func (a *App) installTargets(name string, o *options, opts *installOptions, args []string) (gitConfig, []azdo.Server, error) {
+	if len(args) > 0 {
+		return gitConfig{}, nil, usagef("%s takes no arguments", name)
+	}
+	servers, err := o.parseServers()
+	if err != nil {
+		return gitConfig{}, nil, err
+	}
+	return a.gitConfigFile(opts.system), servers, nil
 }
 
 func runInstall(a *App, o *options, opts *installOptions, args []string) error {
-	if len(args) > 0 {
-		return usagef("install takes no arguments")
-	}
-	ctxs, err := contexts(o)
+	g, servers, err := a.installTargets("install", o, opts, args)
 	if err != nil {
 		return err
 	}
-	g := a.gitConfigFile(opts.system)
-	for _, c := range ctxs {
+	for _, c := range contexts(servers) {
 		if err := g.saveOriginal(c); err != nil {
 			return err
 		}
@@ -127,18 +136,11 @@ func (g gitConfig) setHelper(key, helper string) error {
 }
 
 func runUninstall(a *App, o *options, opts *installOptions, args []string) error {
-	if len(args) > 0 {
-		return usagef("uninstall takes no arguments")
-	}
-	ctxs, err := contexts(o)
+	g, servers, err := a.installTargets("uninstall", o, opts, args)
 	if err != nil {
 		return err
 	}
-	g := a.gitConfigFile(opts.system)
-	legacy, err := legacyContexts(o)
-	if err != nil {
-		return err
-	}
+	ctxs, legacy := contexts(servers), legacyContexts(servers)
 	// Every server install declared in this file goes too, --server given
 	// or not: once the binary is gone no entry may still name it.
 	found, orphans, err := g.installedServers(append(legacy, ctxs...))
@@ -181,11 +183,7 @@ func runUninstall(a *App, o *options, opts *installOptions, args []string) error
 // They differ from today's only for collection names with characters git
 // encodes differently or the shell reads (R&D, it's), which never worked;
 // uninstall removes them too, so upgrading leaves nothing behind.
-func legacyContexts(o *options) ([]credContext, error) {
-	servers, err := o.parseServers()
-	if err != nil {
-		return nil, err
-	}
+func legacyContexts(servers []azdo.Server) []credContext {
 	var out []credContext
 	for _, s := range servers {
 		c := credContext{url: s.String(), helper: helperName + " --server " + s.String(), name: s.CredentialURL()}
@@ -193,7 +191,7 @@ func legacyContexts(o *options) ([]credContext, error) {
 			out = append(out, c)
 		}
 	}
-	return out, nil
+	return out
 }
 
 // removeIfEmpty drops a section install left empty, but keeps it when the

@@ -91,11 +91,8 @@ func runUnlock(a *App, o *options, opts *unlockOptions, args []string) error {
 	if err != nil {
 		return usagef("%v", err)
 	}
-	v, err := a.openVault(o, true)
+	v, err := a.openProtectedVault(o, true)
 	if err != nil {
-		return err
-	}
-	if err := requirePassphrase(v); err != nil {
 		return err
 	}
 	// Before the prompt: without a RAM-backed XDG_RUNTIME_DIR the key is
@@ -131,11 +128,8 @@ func runLock(a *App, o *options, args []string) error {
 	if len(args) > 0 {
 		return usagef("lock takes no arguments")
 	}
-	v, err := a.openVault(o, false)
+	v, err := a.openProtectedVault(o, false)
 	if err != nil {
-		return err
-	}
-	if err := requirePassphrase(v); err != nil {
 		return err
 	}
 	if err := v.Lock(); err != nil {
@@ -145,15 +139,20 @@ func runLock(a *App, o *options, args []string) error {
 	return nil
 }
 
-// requirePassphrase refuses unlock and lock for a key without passphrase:
-// there is nothing to unlock, and "locked" would be a false promise.
-func requirePassphrase(v *vault.Store) error {
+// openProtectedVault is openVault for unlock and lock, refusing a key
+// without passphrase: there is nothing to unlock, and "locked" would be a
+// false promise.
+func (a *App) openProtectedVault(o *options, interactive bool) (*vault.Store, error) {
+	v, err := a.openVault(o, interactive)
+	if err != nil {
+		return nil, err
+	}
 	protected, err := v.IsPassphraseProtected()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if !protected {
-		return fmt.Errorf("%s has no passphrase, so there is nothing to unlock or lock; set one with: git-credential-adopat passphrase", v.IdentityPath())
+		return nil, fmt.Errorf("%s has no passphrase, so there is nothing to unlock or lock; set one with: git-credential-adopat passphrase", v.IdentityPath())
 	}
-	return nil
+	return v, nil
 }
