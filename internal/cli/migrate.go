@@ -83,11 +83,11 @@ func runMigrate(a *App, o *options, opts *migrateOptions, args []string) error {
 		return fmt.Errorf("%s: %w; the source %s is untouched", dst.describe(), err, src.describe())
 	}
 	err = src.Store.Update(func(d *store.Data) (bool, error) {
-		n := len(d.Tokens)
-		d.Tokens = slices.DeleteFunc(d.Tokens, func(t store.Token) bool {
-			return slices.ContainsFunc(tokens, func(m store.Token) bool { return m.SameScope(&t) })
-		})
-		return len(d.Tokens) != n, nil
+		changed := false
+		for _, t := range tokens {
+			changed = d.Remove(t.Scope()) || changed
+		}
+		return changed, nil
 	})
 	if err != nil {
 		return fmt.Errorf("the tokens are in %s, but clearing %s failed: %w", dst.describe(), src.describe(), err)
@@ -158,10 +158,10 @@ func revealAll(s store.Store) ([]store.Token, error) {
 func mergeInto(d *store.Data, tokens []store.Token) (bool, error) {
 	changed := false
 	for _, t := range tokens {
-		i := slices.IndexFunc(d.Tokens, func(have store.Token) bool { return have.SameScope(&t) })
+		i, ok := d.Find(t.Scope())
 		switch {
-		case i < 0:
-			d.Tokens = append(d.Tokens, t)
+		case !ok:
+			d.Put(t)
 			changed = true
 		case !sameToken(&d.Tokens[i], &t):
 			return false, fmt.Errorf("it already holds a different token for %s; remove one of them first", t.Scope())
@@ -176,9 +176,10 @@ func verifyCopied(s store.Store, want []store.Token) error {
 	if err != nil {
 		return fmt.Errorf("reading back: %w", err)
 	}
+	have := store.Data{Tokens: got}
 	for i := range want {
-		j := slices.IndexFunc(got, func(g store.Token) bool { return g.SameScope(&want[i]) })
-		if j < 0 || !sameToken(&got[j], &want[i]) {
+		j, ok := have.Find(want[i].Scope())
+		if !ok || !sameToken(&got[j], &want[i]) {
 			return fmt.Errorf("verification failed for %s", want[i].Scope())
 		}
 	}
