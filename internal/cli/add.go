@@ -82,7 +82,7 @@ func runAdd(a *App, o *options, opts *addOptions, args []string) error {
 	}
 	// A second add for a scope replaces its PAT; an expired token's date
 	// must not be kept for the new PAT (it would never be sent).
-	if i := sameScope(d, &tok); i >= 0 && tok.Expires == nil && expired(&d.Tokens[i], a.Now()) {
+	if i, ok := d.Find(tok.Scope()); ok && tok.Expires == nil && expired(&d.Tokens[i], a.Now()) {
 		if tok.Expires, err = a.newExpiry(&d.Tokens[i], addCommand(&tok)); err != nil {
 			return err
 		}
@@ -96,12 +96,10 @@ func runAdd(a *App, o *options, opts *addOptions, args []string) error {
 	}
 	var old *store.Token
 	err = b.Store.Update(func(d *store.Data) (bool, error) {
-		if i := sameScope(d, &tok); i >= 0 {
-			prev := d.Tokens[i]
-			old, d.Tokens[i] = &prev, keepUnsaid(&prev, tok, opts)
-			return true, nil
+		if prev, replaced := d.Put(tok); replaced {
+			old = &prev
+			d.Put(keepUnsaid(&prev, tok, opts))
 		}
-		d.Tokens = append(d.Tokens, tok)
 		return true, nil
 	})
 	if err != nil {
@@ -122,16 +120,6 @@ func runAdd(a *App, o *options, opts *addOptions, args []string) error {
 		printf(a.Stderr, "%s\n", note)
 	}
 	return nil
-}
-
-// sameScope is the index of the token in d that tok would replace, or -1.
-func sameScope(d *store.Data, tok *store.Token) int {
-	for i := range d.Tokens {
-		if d.Tokens[i].SameScope(tok) {
-			return i
-		}
-	}
-	return -1
 }
 
 // keepUnsaid is the token a second add leaves: the new PAT with what the

@@ -18,13 +18,17 @@ func runAudit(a *App, o *options, args []string) error {
 	if err != nil {
 		return err
 	}
-	now, shown := a.Now(), 0
-	for i := range d.Tokens {
-		if len(args) == 1 && !d.Tokens[i].HasScope(args[0]) {
-			continue
+	tokens := d.Tokens
+	if len(args) == 1 {
+		i, ok := d.Find(args[0])
+		if !ok {
+			return scopeNotFound(args[0], b)
 		}
-		t := describe(&d.Tokens[i], now)
-		shown++
+		tokens = d.Tokens[i : i+1]
+	}
+	now := a.Now()
+	for i := range tokens {
+		t := describe(&tokens[i], now)
 		printf(a.Stdout, "%s  [%s] created %s, expires %s\n", t.Scope, t.Status, t.Created.Local().Format("2006-01-02"), expiresColumn(t))
 		for _, r := range t.Refusals {
 			printf(a.Stdout, "  refused %s for %s; kept in service (Azure DevOps said: %s)\n", r.At.Local().Format("2006-01-02 15:04"), r.Path, r.Verdict)
@@ -37,9 +41,6 @@ func runAudit(a *App, o *options, args []string) error {
 		for _, r := range t.Repos {
 			printf(a.Stdout, "    %-60s %5d×  last %s\n", r.Path, r.Uses, r.LastUsed.Local().Format("2006-01-02 15:04"))
 		}
-	}
-	if len(args) == 1 && shown == 0 {
-		return scopeNotFound(args[0], b)
 	}
 	return nil
 }

@@ -34,7 +34,7 @@ func runDoctor(a *App, o *options, args []string) error {
 		report("FAIL", "backend: %s", withHint(err))
 		return errors.New("doctor found problems")
 	}
-	if strings.Contains(b.Reason, bothBackends) {
+	if b.ambiguous {
 		report("FAIL", "backend: %s (%s)", b.describe(), b.Reason)
 	} else {
 		report("ok", "backend: %s (%s)", b.describe(), b.Reason)
@@ -42,7 +42,7 @@ func runDoctor(a *App, o *options, args []string) error {
 	reportFiles(b, report)
 	ok, why := probeKeyring(a, o)
 	switch {
-	case b.Name == "file":
+	case !b.kind.needsKeyring:
 		report("info", "OS keyring: %s", map[bool]string{true: "available, " + why, false: "not available, " + why}[ok])
 	case !ok || strings.Contains(why, "locked"):
 		report("FAIL", "OS keyring: %s; git gets no answers until it is fixed (or `migrate --to file`)", why)
@@ -123,8 +123,8 @@ func probeKeyring(a *App, o *options) (bool, string) {
 // planted usage journal silently, so doctor is where that shows.
 func reportFiles(b *backend, report func(status, format string, args ...any)) {
 	var errs []error
-	if b.Vault != nil {
-		errs = append(errs, b.Vault.CheckFiles()...)
+	if b.kind.checkFiles != nil {
+		errs = append(errs, b.kind.checkFiles(b.Store)...)
 	}
 	errs = append(errs, journal.New(b.Path).CheckFiles()...)
 	seen := map[string]bool{}

@@ -57,7 +57,7 @@ type listedToken struct {
 }
 
 type listing struct {
-	Backend string        `json:"backend"` // "file" or "keyring"
+	Backend string        `json:"backend"` // the backend's name: "file" or "keyring"
 	Store   string        `json:"store"`   // the vault file or the keyring index
 	Reason  string        `json:"backend_reason"`
 	Tokens  []listedToken `json:"tokens"`

@@ -3,7 +3,7 @@ package cli
 import (
 	"fmt"
 	"slices"
-	"time"
+	"strings"
 
 	"github.com/spf13/pflag"
 
@@ -43,12 +43,9 @@ func migrateCmd() *command {
 // token verified, so an interrupted or failed migration loses nothing: at
 // worst the tokens are in both places.
 func runMigrate(a *App, o *options, opts *migrateOptions, args []string) error {
-	if len(args) > 0 || (opts.to != "keyring" && opts.to != "file") {
-		return usagef("say where to: migrate --to keyring|file")
-	}
-	from := "file"
-	if opts.to == "file" {
-		from = "keyring"
+	to, ok := findBackend(opts.to)
+	if len(args) > 0 || !ok {
+		return usagef("say where to: migrate --to %s", strings.Join(backendNames(), "|"))
 	}
 	cfg, err := a.readConfig()
 	if err != nil {
@@ -58,11 +55,15 @@ func runMigrate(a *App, o *options, opts *migrateOptions, args []string) error {
 	if err != nil {
 		return err
 	}
-	src, err := a.named(o, from, timeout)
+	from, err := a.migrateSource(o, to)
 	if err != nil {
 		return err
 	}
-	dst, err := a.named(o, opts.to, timeout)
+	src, err := a.openBackend(from, o, true, timeout, "migrate")
+	if err != nil {
+		return err
+	}
+	dst, err := a.openBackend(to, o, true, timeout, "migrate")
 	if err != nil {
 		return err
 	}
@@ -82,11 +83,11 @@ func runMigrate(a *App, o *options, opts *migrateOptions, args []string) error {
 		return fmt.Errorf("%s: %w; the source %s is untouched", dst.describe(), err, src.describe())
 	}
 	err = src.Store.Update(func(d *store.Data) (bool, error) {
-		n := len(d.Tokens)
-		d.Tokens = slices.DeleteFunc(d.Tokens, func(t store.Token) bool {
-			return slices.ContainsFunc(tokens, func(m store.Token) bool { return m.SameScope(&t) })
-		})
-		return len(d.Tokens) != n, nil
+		changed := false
+		for _, t := range tokens {
+			changed = d.Remove(t.Scope()) || changed
+		}
+		return changed, nil
 	})
 	if err != nil {
 		return fmt.Errorf("the tokens are in %s, but clearing %s failed: %w", dst.describe(), src.describe(), err)
@@ -100,12 +101,40 @@ func runMigrate(a *App, o *options, opts *migrateOptions, args []string) error {
 	return nil
 }
 
-// named opens one backend by name regardless of the usual choice.
-func (a *App) named(o *options, name string, timeout time.Duration) (*backend, error) {
-	if name == "keyring" {
-		return a.keyringBackend(timeout, "migrate")
+// migrateSource is the backend migrate --to moves from: the one in use.
+// When that is already to (auto took the vault although a keyring index
+// lists tokens too, or the config names to), it is the other backend
+// holding tokens here, else the only other backend that can.
+func (a *App) migrateSource(o *options, to *backendKind) (*backendKind, error) {
+	current, err := a.currentBackend(o)
+	if err != nil {
+		return nil, err
 	}
-	return a.fileBackend(o, true, "migrate")
+	if current != to {
+		return current, nil
+	}
+	holders, err := a.holding(o)
+	if err != nil {
+		return nil, err
+	}
+	others := slices.DeleteFunc(holders, func(k *backendKind) bool { return k == to })
+	if len(others) == 0 {
+		others = slices.DeleteFunc(slices.Clone(backends), func(k *backendKind) bool { return k == to || k.exists == nil })
+	}
+	if len(others) != 1 {
+		return nil, usagef("%s is the backend in use and no other one holds tokens here; nothing to migrate", to.name)
+	}
+	return others[0], nil
+}
+
+// currentBackend is the row openStore chooses; its store is set up, not
+// read.
+func (a *App) currentBackend(o *options) (*backendKind, error) {
+	b, err := a.openStore(o, true)
+	if err != nil {
+		return nil, err
+	}
+	return b.kind, nil
 }
 
 // revealAll loads every token with its secrets.
@@ -129,10 +158,10 @@ func revealAll(s store.Store) ([]store.Token, error) {
 func mergeInto(d *store.Data, tokens []store.Token) (bool, error) {
 	changed := false
 	for _, t := range tokens {
-		i := slices.IndexFunc(d.Tokens, func(have store.Token) bool { return have.SameScope(&t) })
+		i, ok := d.Find(t.Scope())
 		switch {
-		case i < 0:
-			d.Tokens = append(d.Tokens, t)
+		case !ok:
+			d.Put(t)
 			changed = true
 		case !sameToken(&d.Tokens[i], &t):
 			return false, fmt.Errorf("it already holds a different token for %s; remove one of them first", t.Scope())
@@ -147,9 +176,10 @@ func verifyCopied(s store.Store, want []store.Token) error {
 	if err != nil {
 		return fmt.Errorf("reading back: %w", err)
 	}
+	have := store.Data{Tokens: got}
 	for i := range want {
-		j := slices.IndexFunc(got, func(g store.Token) bool { return g.SameScope(&want[i]) })
-		if j < 0 || !sameToken(&got[j], &want[i]) {
+		j, ok := have.Find(want[i].Scope())
+		if !ok || !sameToken(&got[j], &want[i]) {
 			return fmt.Errorf("verification failed for %s", want[i].Scope())
 		}
 	}

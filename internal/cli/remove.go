@@ -53,11 +53,15 @@ func restoreCmd() *command {
 	}
 }
 
-// findScope returns the index of the token named by scope as `list` shows
-// it; cloud scopes compare case-insensitively like Azure DevOps names.
-// scopeNotFound is the usage error for a SCOPE argument no token has.
+// scopeNotFound is the usage error for a SCOPE argument no token has
+// (store.Data.Find compares scopes as `list` shows them).
 func scopeNotFound(scope string, b *backend) error {
-	return usagef("%v; see `git-credential-adopat list`", &store.ScopeNotFoundError{Scope: scope, Where: b.describe()})
+	return usagef("%v; see `git-credential-adopat list`", b.notFound(scope))
+}
+
+// notFound is the store's error for a scope no token in b has.
+func (b *backend) notFound(scope string) *store.ScopeNotFoundError {
+	return &store.ScopeNotFoundError{Scope: scope, Where: b.describe()}
 }
 
 // editScope runs edit on the token named by the single SCOPE argument.
@@ -91,7 +95,7 @@ func (a *App) confirmEditScope(o *options, args []string, confirm func(t *store.
 	err = b.Store.Update(func(d *store.Data) (bool, error) {
 		i, ok := d.Find(args[0])
 		if !ok {
-			return false, fmt.Errorf("%w; see `git-credential-adopat list`", &store.ScopeNotFoundError{Scope: args[0], Where: b.describe()})
+			return false, fmt.Errorf("%w; see `git-credential-adopat list`", b.notFound(args[0]))
 		}
 		scope = d.Tokens[i].Scope()
 		return true, edit(d, i)

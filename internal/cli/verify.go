@@ -62,13 +62,18 @@ func runVerify(a *App, o *options, opts *verifyOptions, args []string) error {
 	// Secrets are read here, one at a time (a keyring may prompt nothing
 	// but is still one call each); the questions to Azure DevOps then go out
 	// together, so a hanging server costs one timeout, not one per token.
+	tokens := d.Tokens
+	if len(args) == 1 {
+		i, ok := d.Find(args[0])
+		if !ok {
+			return scopeNotFound(args[0], b)
+		}
+		tokens = d.Tokens[i : i+1]
+	}
 	var results []verification
 	var asks []*store.Token // parallel to results; nil when not asked
-	for i := range d.Tokens {
-		tok := &d.Tokens[i]
-		if len(args) == 1 && !tok.HasScope(args[0]) {
-			continue
-		}
+	for i := range tokens {
+		tok := &tokens[i]
 		v := verification{Scope: tok.Scope()}
 		if tok.Secret, _, err = b.Store.Secret(tok.Scope()); err != nil {
 			v.Error, tok = withHint(err), nil
@@ -86,9 +91,6 @@ func runVerify(a *App, o *options, opts *verifyOptions, args []string) error {
 		}
 	}
 	wg.Wait()
-	if len(args) == 1 && len(results) == 0 {
-		return scopeNotFound(args[0], b)
-	}
 	if err := restoreAccepted(b, results, asks); err != nil {
 		return err
 	}

@@ -31,6 +31,12 @@ func (h *Helper) update(fn func(d *store.Data, s *secrets) bool) error {
 // cloud it replaces the token of the scope that would answer (or adds one
 // for the organisation); for declared servers it follows credential-store:
 // the entry with the same protocol, host, path and username is replaced.
+//
+// It matches as git does, not with store.Data's Find/Put/Remove: git names
+// a request (protocol, host, path, username), never a scope, so the token
+// to replace is the one that answered (the most specific match, or the one
+// holding the PAT), and a server's entries are replaced the way
+// credential-store replaces them, newest first.
 func (h *Helper) store(c *Credential, t azdo.Target, _ io.Writer) error {
 	// git-credential-store ignores a store without username or password.
 	if !c.HasUsername || !c.HasPassword {

@@ -172,3 +172,91 @@ func (e *NotRegularError) Error() string {
 }
 
 func (e *NotRegularError) Is(target error) bool { return target == ErrNotRegularFile }
+
+// KeyringState is what is wrong with the OS keyring, for a KeyringError:
+// the CLI says what to do about each.
+type KeyringState int
+
+const (
+	// KeyringFailed: unusable for a reason no step in the keyring fixes
+	// (the bus refused the connection, the service answered nonsense).
+	KeyringFailed KeyringState = iota
+	// KeyringUnsupported: there is no OS keyring adopat can use here.
+	KeyringUnsupported
+	// KeyringAutolaunch: the session bus address would start a bus.
+	KeyringAutolaunch
+	// KeyringNoBus: there is no session bus.
+	KeyringNoBus
+	// KeyringNotStarted: no Secret Service runs, one could be activated.
+	KeyringNotStarted
+	// KeyringNoService: no Secret Service on the bus.
+	KeyringNoService
+	// KeyringNoCollection: the service has no login or default keyring.
+	KeyringNoCollection
+	// KeyringCollectionLocked: the keyring's collection is locked, found
+	// before any call.
+	KeyringCollectionLocked
+	// KeyringLocked: a call found the keyring locked.
+	KeyringLocked
+	// KeyringGone: the service went away during the call.
+	KeyringGone
+	// KeyringTimedOut: a call did not return in time.
+	KeyringTimedOut
+)
+
+// KeyringError: the OS keyring cannot serve now. Its text says what is
+// wrong; what to do is the CLI's to say (State). It matches
+// ErrKeyringLocked, ErrKeyringTimeout or ErrKeyringUnavailable, as State
+// says, and Err.
+type KeyringError struct {
+	State KeyringState
+	Msg   string
+	Err   error // the cause, when there is one
+}
+
+func (e *KeyringError) Error() string { return e.Msg }
+func (e *KeyringError) Unwrap() error { return e.Err }
+
+func (e *KeyringError) Is(target error) bool {
+	switch e.State {
+	case KeyringLocked, KeyringCollectionLocked:
+		return target == ErrKeyringLocked
+	case KeyringTimedOut:
+		return target == ErrKeyringTimeout
+	}
+	return target == ErrKeyringUnavailable
+}
+
+// SecretMissingError: the keyring item of Token is gone, typically deleted
+// in the keyring's own UI. It matches ErrSecretMissing.
+type SecretMissingError struct {
+	Token Token // the token's metadata, Stripped
+}
+
+func (e *SecretMissingError) Error() string {
+	return fmt.Sprintf("the keyring item for %s is missing (deleted outside adopat?)", e.Token.Scope())
+}
+
+func (e *SecretMissingError) Is(target error) bool { return target == ErrSecretMissing }
+
+// NoRuntimeDirError: XDG_RUNTIME_DIR (Dir; "" when unset or relative)
+// cannot hold the unlocked key: it is not RAM-backed (FSType names what it
+// is) or could not be checked (Err). It matches ErrNoRuntimeDir and Err.
+type NoRuntimeDirError struct {
+	Dir, FSType string
+	Err         error
+}
+
+func (e *NoRuntimeDirError) Error() string {
+	switch {
+	case e.Dir == "":
+		return "XDG_RUNTIME_DIR is not set (or not an absolute path), so there is no RAM-backed place to keep the unlocked key"
+	case e.Err != nil:
+		return fmt.Sprintf("cannot check XDG_RUNTIME_DIR %s: %v", e.Dir, e.Err)
+	}
+	return fmt.Sprintf("XDG_RUNTIME_DIR %s is not RAM-backed (%s, not tmpfs or ramfs), and the unlocked key must never be written to disk", e.Dir, e.FSType)
+}
+
+func (e *NoRuntimeDirError) Unwrap() error { return e.Err }
+
+func (e *NoRuntimeDirError) Is(target error) bool { return target == ErrNoRuntimeDir }

@@ -3,15 +3,11 @@ package keyring
 import (
 	"errors"
 	"fmt"
-	"regexp"
 	"strings"
 	"time"
 
 	"github.com/adopat/git-credential-adopat/internal/store"
 )
-
-// useFileBackend ends the messages of conditions adopat cannot fix itself.
-const useFileBackend = "or use --backend file"
 
 // Finer reasons behind store.ErrKeyringUnavailable, for Probe.
 var (
@@ -19,48 +15,23 @@ var (
 	errAutolaunch   = errors.New("session bus address is autolaunch:")
 )
 
-func unavailableError(format string, args ...any) error {
-	return store.NewError(fmt.Sprintf(format, args...), store.ErrKeyringUnavailable)
+// keyringError is a store.KeyringError: what is wrong, never what to do.
+func keyringError(state store.KeyringState, cause error, format string, args ...any) error {
+	return &store.KeyringError{State: state, Msg: fmt.Sprintf(format, args...), Err: cause}
 }
 
 // oneLine is err's text with every run of white space made one space.
 func oneLine(err error) string { return strings.Join(strings.Fields(err.Error()), " ") }
 
 func timeoutError(what string, d time.Duration) error {
-	return store.NewError(fmt.Sprintf("the OS keyring did not answer within %s while %s (locked, waiting for a confirmation dialog, or stuck); unlock it and try again, %s",
-		d, what, useFileBackend), store.ErrKeyringTimeout)
+	return keyringError(store.KeyringTimedOut, nil, "the OS keyring did not answer within %s while %s (locked, waiting for a confirmation dialog, or stuck)", d, what)
 }
 
-// missingError names the scope and the command that stores the PAT again.
+// missingError says that t's item is gone.
 func missingError(t *store.Token) error {
-	return store.NewError(fmt.Sprintf("the keyring item for %s is missing (deleted outside adopat?); store it again with: %s",
-		t.Scope(), addCommand(t)), store.ErrSecretMissing)
-}
-
-// addCommand is the `add` invocation that recreates t's scope.
-func addCommand(t *store.Token) string {
-	args := []string{"git-credential-adopat", "add"}
-	if !t.IsServer() {
-		args = append(args, "--org", shellQuote(t.Org))
-		if t.Project != "" {
-			args = append(args, "--project", shellQuote(t.Project))
-		}
-		return strings.Join(args, " ")
-	}
-	args = append(args, "--server", shellQuote(t.Protocol+"://"+t.Host))
-	if t.Username != "" {
-		args = append(args, "--username", shellQuote(t.Username))
-	}
-	return strings.Join(args, " ")
-}
-
-var shellSafe = regexp.MustCompile(`^[A-Za-z0-9._/:@%+=,-]+$`)
-
-func shellQuote(s string) string {
-	if shellSafe.MatchString(s) {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+	e := &store.SecretMissingError{Token: *t}
+	e.Token.StripSecrets()
+	return e
 }
 
 // keyringFailure wraps an error of the underlying keyring library that no

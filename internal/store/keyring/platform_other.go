@@ -6,6 +6,8 @@ import (
 	"context"
 	"runtime"
 	"time"
+
+	"github.com/adopat/git-credential-adopat/internal/store"
 )
 
 const accountsFoldCase = false
@@ -13,7 +15,7 @@ const accountsFoldCase = false
 // platformPreflight: go-keyring has no provider here (its fallback returns
 // ErrUnsupportedPlatform), so say so before any call.
 func platformPreflight(context.Context) error {
-	return unavailableError("there is no OS keyring adopat can use on %s; use --backend file", runtime.GOOS)
+	return keyringError(store.KeyringUnsupported, nil, "there is no OS keyring adopat can use on %s", runtime.GOOS)
 }
 
 func Probe(time.Duration) (ok bool, reason string) {

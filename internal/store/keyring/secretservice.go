@@ -52,7 +52,7 @@ func inspectSecretService(ctx context.Context) (*secretService, error) {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
-		return nil, unavailableError("cannot connect to the D-Bus session bus (%s): %s; %s", addr, oneLine(err), useFileBackend)
+		return nil, keyringError(store.KeyringFailed, nil, "cannot connect to the D-Bus session bus (%s): %s", addr, oneLine(err))
 	}
 	defer conn.Close()
 	bus := conn.BusObject()
@@ -121,14 +121,13 @@ func platformPreflight(ctx context.Context) error {
 	}
 	switch {
 	case s.owner == "" && s.activatable:
-		return unavailableError("no Secret Service is running on the D-Bus session bus (org.freedesktop.secrets could be activated, but adopat does not start services); log in to a desktop session or start your keyring (e.g. gnome-keyring-daemon --start --components=secrets), %s", useFileBackend)
+		return keyringError(store.KeyringNotStarted, nil, "no Secret Service is running on the D-Bus session bus (org.freedesktop.secrets could be activated, but adopat does not start services)")
 	case s.owner == "":
-		return unavailableError("no Secret Service (keyring daemon such as gnome-keyring or KWallet) on the D-Bus session bus; start one, %s", useFileBackend)
+		return keyringError(store.KeyringNoService, nil, "no Secret Service (keyring daemon such as gnome-keyring or KWallet) on the D-Bus session bus")
 	case s.collection == "":
-		return unavailableError("the Secret Service%s has no login or default keyring; create one (e.g. in Seahorse), %s", s.named(), useFileBackend)
+		return keyringError(store.KeyringNoCollection, nil, "the Secret Service%s has no login or default keyring", s.named())
 	case s.locked:
-		return store.NewError(fmt.Sprintf("the keyring %s is locked; unlock it (log in to the desktop, or open Seahorse / your keyring manager) and try again, %s",
-			s.collection, useFileBackend), store.ErrKeyringLocked)
+		return keyringError(store.KeyringCollectionLocked, nil, "the keyring %s is locked", s.collection)
 	}
 	return nil
 }
@@ -175,10 +174,10 @@ func classifyPlatform(err error) error {
 	switch name := dbusErrorName(err); {
 	case name == "org.freedesktop.Secret.Error.IsLocked",
 		strings.HasPrefix(err.Error(), "failed to unlock correct collection"): // go-keyring's Unlock, prompt dismissed
-		return store.NewError("the keyring is locked; unlock it and try again, "+useFileBackend, store.ErrKeyringLocked, err)
+		return keyringError(store.KeyringLocked, err, "the keyring is locked")
 	case name == "org.freedesktop.DBus.Error.ServiceUnknown", name == "org.freedesktop.DBus.Error.NameHasNoOwner",
 		name == "org.freedesktop.DBus.Error.Disconnected", errors.Is(err, dbus.ErrClosed):
-		return unavailableError("the Secret Service went away (%s); start your keyring again, %s", oneLine(err), useFileBackend)
+		return keyringError(store.KeyringGone, nil, "the Secret Service went away (%s)", oneLine(err))
 	}
 	return nil
 }
@@ -200,7 +199,7 @@ func busError(ctx context.Context, err error) error {
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}
-	return unavailableError("the Secret Service on the D-Bus session bus does not answer as expected (%s); %s", oneLine(err), useFileBackend)
+	return keyringError(store.KeyringFailed, nil, "the Secret Service on the D-Bus session bus does not answer as expected (%s)", oneLine(err))
 }
 
 // programName is the base name of a process's executable, from /proc

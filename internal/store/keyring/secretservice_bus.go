@@ -30,19 +30,18 @@ import (
 func sessionBusAddress() (string, error) {
 	if addr := os.Getenv("DBUS_SESSION_BUS_ADDRESS"); addr != "" {
 		if strings.HasPrefix(addr, "autolaunch:") {
-			return "", store.NewError(fmt.Sprintf("DBUS_SESSION_BUS_ADDRESS is %q, which would start a new D-Bus daemon, and adopat never starts one; run inside a desktop session, %s",
-				addr, useFileBackend), store.ErrKeyringUnavailable, errAutolaunch)
+			return "", keyringError(store.KeyringAutolaunch, errAutolaunch, "DBUS_SESSION_BUS_ADDRESS is %q, which would start a new D-Bus daemon, and adopat never starts one", addr)
 		}
 		return addr, nil
 	}
 	sock := runtimeBusSocket()
 	if sock == "" {
-		return "", store.NewError(fmt.Sprintf("no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is unset and there is no %s), so no Secret Service keyring is reachable; log in to a desktop session, %s",
-			filepath.Join(userRuntimeDir(), "bus"), useFileBackend), store.ErrKeyringUnavailable, errNoSessionBus)
+		return "", keyringError(store.KeyringNoBus, errNoSessionBus, "no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is unset and there is no %s), so no Secret Service keyring is reachable",
+			filepath.Join(userRuntimeDir(), "bus"))
 	}
 	addr := "unix:path=" + dbus.EscapeBusAddressValue(sock)
 	if err := os.Setenv("DBUS_SESSION_BUS_ADDRESS", addr); err != nil {
-		return "", unavailableError("cannot use the D-Bus session bus at %s: %v; %s", sock, err, useFileBackend)
+		return "", keyringError(store.KeyringFailed, nil, "cannot use the D-Bus session bus at %s: %v", sock, err)
 	}
 	return addr, nil
 }

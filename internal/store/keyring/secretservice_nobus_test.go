@@ -41,7 +41,8 @@ func TestSecretServiceNotRunning(t *testing.T) {
 		t.Fatalf("Load (list) must work without a keyring: %v", err)
 	}
 	_, _, err = k.Secret(d.Tokens[0].Scope())
-	storetest.WantErr(t, err, store.ErrKeyringUnavailable, "no Secret Service is running", "--backend file")
+	storetest.WantErr(t, err, store.ErrKeyringUnavailable, "no Secret Service is running")
+	storetest.WantKeyringState(t, err, store.KeyringNotStarted) // the CLI adds: ..., or use --backend file
 	err = k.Update(func(d *store.Data) (bool, error) {
 		d.Tokens = append(d.Tokens, cloudToken("contoso", storetest.RandSecret(t)))
 		return true, nil
@@ -89,7 +90,8 @@ func TestSecretServiceNoBusSpawnsNothing(t *testing.T) {
 	before := busProcesses(t)
 
 	_, err := revealed(t, k, "fabrikam")
-	storetest.WantErr(t, err, store.ErrKeyringUnavailable, "no D-Bus session bus", "--backend file")
+	storetest.WantErr(t, err, store.ErrKeyringUnavailable, "no D-Bus session bus")
+	storetest.WantKeyringState(t, err, store.KeyringNoBus) // the CLI adds: log in to a desktop session, or use --backend file
 	err = k.Update(func(d *store.Data) (bool, error) { return true, nil })
 	storetest.WantErr(t, err, store.ErrKeyringUnavailable, "no D-Bus session bus")
 	if ok, reason := Probe(5 * time.Second); ok || reason != "no D-Bus session bus" {
@@ -198,7 +200,8 @@ func TestSecretServiceSilentBusTimesOut(t *testing.T) {
 		_, revealErr = reveal(k, "fabrikam")
 		ok, reason = Probe(300 * time.Millisecond)
 	})
-	storetest.WantErr(t, revealErr, store.ErrKeyringTimeout, "did not answer within 300ms", "--backend file")
+	storetest.WantErr(t, revealErr, store.ErrKeyringTimeout, "did not answer within 300ms")
+	storetest.WantKeyringState(t, revealErr, store.KeyringTimedOut)
 	if ok || !strings.Contains(reason, "did not answer within 300ms") {
 		t.Errorf("Probe = %v, %q; want false, did not answer", ok, reason)
 	}

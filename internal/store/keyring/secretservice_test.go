@@ -111,7 +111,8 @@ func TestSecretServiceLocked(t *testing.T) {
 		updateErr = k.Update(func(d *store.Data) (bool, error) { return true, nil })
 		ok, reason = Probe(5 * time.Second)
 	})
-	storetest.WantErr(t, revealErr, store.ErrKeyringLocked, "is locked", "unlock it", "--backend file")
+	storetest.WantErr(t, revealErr, store.ErrKeyringLocked, "is locked")
+	storetest.WantKeyringState(t, revealErr, store.KeyringCollectionLocked) // the CLI adds: unlock it (...) and try again, or use --backend file
 	storetest.AssertNoLeak(t, "error", []byte(revealErr.Error()), secret)
 	storetest.WantErr(t, updateErr, store.ErrKeyringLocked)
 	if !ok || !strings.Contains(reason, "locked") {
@@ -151,7 +152,8 @@ func TestSecretServiceItemDeletedBehindOurBack(t *testing.T) {
 	}
 	for _, org := range []string{"fabrikam", "contoso"} {
 		_, err := revealed(t, k, org)
-		storetest.WantErr(t, err, store.ErrSecretMissing, "the keyring item for "+org+" is missing", "git-credential-adopat add --org "+org)
+		storetest.WantErr(t, err, store.ErrSecretMissing, "the keyring item for "+org+" is missing")
+		storetest.WantMissing(t, err, org) // the CLI adds: store it again with: git-credential-adopat add --org ORG
 		storetest.AssertNoLeak(t, "error", []byte(err.Error()), secrets[org])
 	}
 	if tok, err := revealed(t, k, "tailspin"); err != nil || tok.Secret != secrets["tailspin"] {

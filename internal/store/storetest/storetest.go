@@ -186,3 +186,29 @@ func ProtectIdentity(t testing.TB, path, pass string) {
 		t.Fatal(err)
 	}
 }
+
+// WantKeyringState fails unless err is a *store.KeyringError in state:
+// the CLI's advice for the state is what the user reads after its text.
+func WantKeyringState(t testing.TB, err error, state store.KeyringState) {
+	t.Helper()
+	var ke *store.KeyringError
+	if !errors.As(err, &ke) || ke.State != state {
+		t.Errorf("error %v is not a KeyringError in state %d", err, state)
+	}
+}
+
+// WantMissing fails unless err is a *store.SecretMissingError for scope,
+// carrying the token's metadata alone (the CLI builds the add command
+// from it).
+func WantMissing(t testing.TB, err error, scope string) {
+	t.Helper()
+	var me *store.SecretMissingError
+	switch {
+	case !errors.As(err, &me):
+		t.Errorf("error %v is not a SecretMissingError", err)
+	case me.Token.Scope() != scope:
+		t.Errorf("SecretMissingError for %s, want %s", me.Token.Scope(), scope)
+	case me.Token.Secret != "" || me.Token.OAuthRefreshToken != "":
+		t.Errorf("SecretMissingError for %s carries a secret", scope)
+	}
+}

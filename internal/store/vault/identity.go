@@ -169,7 +169,7 @@ func (v *Store) identity() (*keys, error) {
 		return k, nil
 	}
 	if v.Passphrase == nil {
-		return nil, store.NewError(store.ErrLocked.Error()+"; run: git-credential-adopat unlock", store.ErrLocked)
+		return nil, store.ErrLocked
 	}
 	pass, err := v.Passphrase()
 	if err != nil {

@@ -43,10 +43,11 @@ func TestPassphraseLifecycle(t *testing.T) {
 		t.Errorf("IsPassphraseProtected = %v, %v", p, err)
 	}
 
-	// Locked: the git helper (no callback) gets store.ErrLocked with the remedy.
+	// Locked: the git helper (no callback) gets store.ErrLocked; the CLI
+	// adds the remedy ("; run: git-credential-adopat unlock").
 	helper := New(v.Path(), v.IdentityPath())
 	_, err := helper.Load()
-	storetest.WantErr(t, err, store.ErrLocked, "vault is passphrase-protected and locked; run: git-credential-adopat unlock")
+	storetest.WantErr(t, err, store.ErrLocked, "vault is passphrase-protected and locked")
 	if locked, err := helper.Locked(); err != nil || !locked {
 		t.Errorf("Locked = %v, %v; want true", locked, err)
 	}

@@ -31,11 +31,6 @@ func DefaultIdentityPath(vaultPath string) string {
 	return filepath.Join(filepath.Dir(vaultPath), "identity.txt")
 }
 
-// noRuntimeAdvice says what to do instead, for store.ErrNoRuntimeDir messages.
-const noRuntimeAdvice = "log in through a session that provides one (systemd-logind sets XDG_RUNTIME_DIR=/run/user/UID, a tmpfs), " +
-	"or keep tokens in the OS keyring (git-credential-adopat migrate --to keyring), " +
-	"or drop the passphrase (git-credential-adopat passphrase --remove) and rely on the identity file's 0600 mode"
-
 // runtimeDir holds unlocked identity copies: $XDG_RUNTIME_DIR/adopat, and
 // only if $XDG_RUNTIME_DIR is on a RAM file system. A decrypted key must
 // never be written to persistent storage, where it would outlive the
@@ -46,16 +41,14 @@ const noRuntimeAdvice = "log in through a session that provides one (systemd-log
 func runtimeDir() (string, error) {
 	dir := os.Getenv("XDG_RUNTIME_DIR")
 	if !filepath.IsAbs(dir) {
-		return "", store.NewError("XDG_RUNTIME_DIR is not set (or not an absolute path), so there is no RAM-backed place to keep the unlocked key; "+noRuntimeAdvice,
-			store.ErrNoRuntimeDir)
+		return "", &store.NoRuntimeDirError{}
 	}
 	ok, fsType, err := checkRAM(dir)
 	if err != nil {
-		return "", store.NewError(fmt.Sprintf("cannot check XDG_RUNTIME_DIR %s: %v; %s", dir, err, noRuntimeAdvice), store.ErrNoRuntimeDir, err)
+		return "", &store.NoRuntimeDirError{Dir: dir, Err: err}
 	}
 	if !ok {
-		return "", store.NewError(fmt.Sprintf("XDG_RUNTIME_DIR %s is not RAM-backed (%s, not tmpfs or ramfs), and the unlocked key must never be written to disk; %s",
-			dir, fsType, noRuntimeAdvice), store.ErrNoRuntimeDir)
+		return "", &store.NoRuntimeDirError{Dir: dir, FSType: fsType}
 	}
 	return filepath.Join(dir, "adopat"), nil
 }

@@ -1,6 +1,7 @@
 package vault
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"testing"
@@ -49,11 +50,18 @@ func TestRuntimeDir(t *testing.T) {
 	}
 	t.Setenv("XDG_RUNTIME_DIR", disk)
 	_, err := runtimeDir()
-	storetest.WantErr(t, err, store.ErrNoRuntimeDir, disk, "not RAM-backed", "migrate --to keyring", "passphrase --remove")
+	storetest.WantErr(t, err, store.ErrNoRuntimeDir, disk, "not RAM-backed")
+	var nr *store.NoRuntimeDirError // the CLI adds what to do instead (migrate --to keyring, passphrase --remove)
+	if !errors.As(err, &nr) || nr.Dir != disk || nr.FSType == "" {
+		t.Errorf("runtimeDir on disk: %#v", err)
+	}
 
 	for _, v := range []string{"", "relative/dir"} {
 		t.Setenv("XDG_RUNTIME_DIR", v)
 		_, err := runtimeDir()
-		storetest.WantErr(t, err, store.ErrNoRuntimeDir, "XDG_RUNTIME_DIR is not set", "log in through a session")
+		storetest.WantErr(t, err, store.ErrNoRuntimeDir, "XDG_RUNTIME_DIR is not set")
+		if !errors.As(err, &nr) || nr.Dir != "" {
+			t.Errorf("runtimeDir with XDG_RUNTIME_DIR %q: %#v", v, err)
+		}
 	}
 }

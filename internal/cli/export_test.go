@@ -1,0 +1,16 @@
+package cli
+
+import (
+	"slices"
+	"testing"
+)
+
+// registerBackend adds row k to the backend table for the rest of test
+// t: adding a backend is one package and one row, and the CLI must need
+// nothing else to use it.
+func registerBackend(t *testing.T, k *backendKind) {
+	t.Helper()
+	saved := slices.Clone(backends)
+	backends = append(backends, k)
+	t.Cleanup(func() { backends = saved })
+}
