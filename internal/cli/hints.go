@@ -38,6 +38,14 @@ func advice(err error) (about error, sep, h string) {
 		return noRuntime, "; ", noRuntimeAdvice
 	case errors.Is(err, store.ErrLocked):
 		return store.ErrLocked, "; ", "run: git-credential-adopat unlock"
+	case errors.Is(err, store.ErrNewerFormat):
+		return err, "; ", "upgrade git-credential-adopat"
+	case errors.Is(err, store.ErrLockTimeout):
+		return err, "; ", "if no git or git-credential-adopat process is stuck, try again"
+	case errors.Is(err, store.ErrSharedItem):
+		return err, "; ", "remove one of them with git-credential-adopat remove"
+	case errors.Is(err, store.ErrNotPassphraseProtected):
+		return err, " ", "(set one with: git-credential-adopat passphrase)"
 	}
 	return nil, "", ""
 }

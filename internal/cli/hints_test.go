@@ -92,6 +92,14 @@ func TestHintsCompleteKeyringAndVaultErrors(t *testing.T) {
 		{&store.NoRuntimeDirError{Dir: "/var/tmp/x", FSType: "ext4"},
 			"XDG_RUNTIME_DIR /var/tmp/x is not RAM-backed (ext4, not tmpfs or ramfs), and the unlocked key must never be written to disk; log in through a session that provides one (systemd-logind sets XDG_RUNTIME_DIR=/run/user/UID, a tmpfs), " +
 				"or keep tokens in the OS keyring (git-credential-adopat migrate --to keyring), or drop the passphrase (git-credential-adopat passphrase --remove) and rely on the identity file's 0600 mode"},
+		{store.NewError("vault V has format version 2 but this git-credential-adopat reads only version 1", store.ErrNewerFormat),
+			"vault V has format version 2 but this git-credential-adopat reads only version 1; upgrade git-credential-adopat"},
+		{store.NewError("V.lock has been locked by another process for 10s", store.ErrLockTimeout),
+			"V.lock has been locked by another process for 10s; if no git or git-credential-adopat process is stuck, try again"},
+		{store.NewError(`the tokens for a and b would share the keyring item "x"`, store.ErrSharedItem),
+			`the tokens for a and b would share the keyring item "x"; remove one of them with git-credential-adopat remove`},
+		{store.NewError("identity I is not passphrase-protected; there is nothing to unlock or remove", store.ErrNotPassphraseProtected),
+			"identity I is not passphrase-protected; there is nothing to unlock or remove (set one with: git-credential-adopat passphrase)"},
 		{&store.NoRuntimeDirError{},
 			"XDG_RUNTIME_DIR is not set (or not an absolute path), so there is no RAM-backed place to keep the unlocked key; log in through a session that provides one"},
 	} {

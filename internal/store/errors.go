@@ -65,6 +65,15 @@ var (
 	// ErrSecretMissing: the index lists a token whose keyring item is gone,
 	// typically deleted in the keyring's own UI.
 	ErrSecretMissing = errors.New("keyring item is missing")
+
+	// ErrNewerFormat: a vault or index written by a newer version.
+	ErrNewerFormat = errors.New("written by a newer version")
+
+	// ErrLockTimeout: another process held a store's lock too long.
+	ErrLockTimeout = errors.New("locked by another process")
+
+	// ErrSharedItem: two tokens would be kept in one keyring item.
+	ErrSharedItem = errors.New("two tokens would share one keyring item")
 )
 
 // storeError pairs a complete, human-oriented message with the sentinel and

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"os"
 	"time"
+
+	"github.com/adopat/git-credential-adopat/internal/store"
 )
 
 // LockTimeout bounds the wait for another process's lock. Each holder keeps
@@ -46,7 +48,7 @@ func Acquire(path string, exclusive bool) (*Lock, error) {
 			}
 			f.Close()
 		}()
-		return nil, fmt.Errorf("%s has been locked by another process for %s; if no git or git-credential-adopat process is stuck, try again", path, LockTimeout)
+		return nil, store.NewError(fmt.Sprintf("%s has been locked by another process for %s", path, LockTimeout), store.ErrLockTimeout)
 	}
 }
 

@@ -84,8 +84,8 @@ func readIndex(path string) ([]indexEntry, []byte, error) {
 	}
 	switch {
 	case doc.Version > indexVersion:
-		return nil, nil, fmt.Errorf("keyring index %s has format version %d but this git-credential-adopat reads only version %d; upgrade git-credential-adopat",
-			path, doc.Version, indexVersion)
+		return nil, nil, store.NewError(fmt.Sprintf("keyring index %s has format version %d but this git-credential-adopat reads only version %d",
+			path, doc.Version, indexVersion), store.ErrNewerFormat)
 	case doc.Version < indexVersion:
 		return nil, nil, store.NewError(fmt.Sprintf("keyring index %s is corrupted: missing or invalid format version %d%s", path, doc.Version, restore), store.ErrCorrupted)
 	}

@@ -64,7 +64,7 @@ func planUpdate(b *keyringBefore, tokens []store.Token) (*keyringPlan, error) {
 				continue
 			}
 			if other, ok := usedBy(inUse, a); ok {
-				return nil, fmt.Errorf("the tokens for %s and %s would share the keyring item %q; remove one of them with git-credential-adopat remove", other, scope, a)
+				return nil, store.NewError(fmt.Sprintf("the tokens for %s and %s would share the keyring item %q", other, scope, a), store.ErrSharedItem)
 			}
 			inUse[a] = scope
 		}

@@ -64,8 +64,8 @@ func decodeVault(raw []byte, k *keys, path, identityPath string) (*store.Data, e
 	}
 	switch {
 	case d.Version > store.DataVersion:
-		return nil, fmt.Errorf("vault %s has format version %d but this git-credential-adopat reads only version %d; upgrade git-credential-adopat",
-			path, d.Version, store.DataVersion)
+		return nil, store.NewError(fmt.Sprintf("vault %s has format version %d but this git-credential-adopat reads only version %d",
+			path, d.Version, store.DataVersion), store.ErrNewerFormat)
 	case d.Version < store.DataVersion:
 		return nil, store.NewError(fmt.Sprintf("vault %s is corrupted: missing or invalid format version %d%s", path, d.Version, restore), store.ErrCorrupted)
 	}

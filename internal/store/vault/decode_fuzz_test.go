@@ -58,7 +58,7 @@ func checkVaultDecode(t *testing.T, k *keys, raw []byte) {
 		if d != nil {
 			t.Fatalf("error %v came with data", err)
 		}
-		if !errors.Is(err, store.ErrCorrupted) && !errors.Is(err, store.ErrWrongIdentity) && !strings.Contains(err.Error(), "upgrade git-credential-adopat") {
+		if !errors.Is(err, store.ErrCorrupted) && !errors.Is(err, store.ErrWrongIdentity) && !errors.Is(err, store.ErrNewerFormat) {
 			t.Fatalf("unclassified error: %v", err)
 		}
 		return

@@ -155,7 +155,7 @@ func (v *Store) readProtectedIdentity() ([]byte, error) {
 		return nil, err
 	}
 	if _, protected := ageContent(raw); !protected {
-		return nil, store.NewError(fmt.Sprintf("identity %s is not passphrase-protected; there is nothing to unlock or remove (set one with: git-credential-adopat passphrase)", v.identityPath),
+		return nil, store.NewError(fmt.Sprintf("identity %s is not passphrase-protected; there is nothing to unlock or remove", v.identityPath),
 			store.ErrNotPassphraseProtected)
 	}
 	return raw, nil

@@ -342,7 +342,7 @@ func TestNewerVaultVersion(t *testing.T) {
 	w.Close()
 	os.WriteFile(v.Path(), buf.Bytes(), 0o600)
 	_, err := v.Load()
-	storetest.WantErr(t, err, nil, "format version 2", "upgrade git-credential-adopat", v.Path())
+	storetest.WantErr(t, err, store.ErrNewerFormat, "format version 2", v.Path()) // the CLI adds: upgrade git-credential-adopat
 }
 
 func TestExistingVaultMissingIdentity(t *testing.T) {
