@@ -119,3 +119,64 @@ func TestPullTimerSchedule(t *testing.T) {
 		}
 	}
 }
+
+// The cron.d recipe runs adopat-pull as the service does: the same
+// environment (but for what only systemd provides), base directory, list,
+// limits and textfile names.
+func TestPullCronMatchesService(t *testing.T) {
+	t.Parallel()
+	root, err := moduleRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	read := func(rel string) string {
+		b, err := os.ReadFile(filepath.Join(root, rel))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	service, cron := read("install/systemd/adopat-pull.service"), read("install/cron/adopat-pull")
+	cronEnv := map[string]string{}
+	var job string
+	for _, line := range strings.Split(cron, "\n") {
+		switch {
+		case line == "" || strings.HasPrefix(line, "#"):
+		case strings.HasPrefix(line, "*/15 * * * * "):
+			job = strings.TrimPrefix(line, "*/15 * * * * ")
+		default:
+			k, v, ok := strings.Cut(line, "=")
+			if !ok {
+				t.Fatalf("cron.d line neither a variable nor the job: %q", line)
+			}
+			cronEnv[k] = v
+		}
+	}
+	for _, line := range strings.Split(service, "\n") {
+		kv, ok := strings.CutPrefix(line, "Environment=")
+		if !ok {
+			continue
+		}
+		k, v, _ := strings.Cut(kv, "=")
+		if k == "GIT_ASKPASS" { // adopat-pull empties it itself
+			continue
+		}
+		if got, ok := cronEnv[k]; !ok || got != v {
+			t.Errorf("cron.d sets %s=%q, the service %q", k, got, v)
+		}
+	}
+	user, cmd, _ := strings.Cut(job, " ")
+	if user != "adopat" || !strings.HasPrefix(cmd, "adopat-pull ") {
+		t.Fatalf("cron.d job %q: want user adopat running adopat-pull", job)
+	}
+	var serviceCmd string
+	for _, line := range strings.Split(service, "\n") {
+		if c, ok := strings.CutPrefix(line, "ExecStart=/usr/local/bin/"); ok {
+			serviceCmd = c
+		}
+	}
+	norm := strings.NewReplacer("/run/adopat/", "METRICS/", "/var/lib/adopat/metrics/", "METRICS/")
+	if norm.Replace(cmd) != norm.Replace(serviceCmd) {
+		t.Errorf("cron.d runs\n\t%s\nthe service\n\t%s", cmd, serviceCmd)
+	}
+}
