@@ -255,6 +255,20 @@ func TestCloudExpiredTokenIsNotSent(t *testing.T) {
 				f.noStderr()
 			case len(lines) != 1 || !strings.Contains(lines[0], " "+tt.warnScope+" "):
 				t.Errorf("stderr %q, want one line naming %q", lines, tt.warnScope)
+			default:
+				// The line says what is wrong with that token: withdrawn
+				// first (that is what the user must act on), else expired.
+				for _, tok := range tt.tokens {
+					if tok.Scope() != tt.warnScope {
+						continue
+					}
+					switch {
+					case tok.Withdrawn != nil && (!strings.Contains(lines[0], "was withdrawn on") || strings.Contains(lines[0], "expired")):
+						t.Errorf("stderr %q, want the withdrawal and not the expiry", lines[0])
+					case tok.Withdrawn == nil && !strings.Contains(lines[0], "expired on "+tok.Expires.Format("2006-01-02")):
+						t.Errorf("stderr %q, want the expiry date", lines[0])
+					}
+				}
 			}
 			if strings.Contains(f.stderr.String(), "s3cret") {
 				t.Errorf("stderr %q repeats the secret", f.stderr.String())

@@ -76,9 +76,14 @@ func WriteAtomic(what, path string, data []byte, holdsLock bool) (err error) {
 	if err := CheckOwn(what, path); err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(dir, tempPattern(path)) // mode 0600, O_EXCL: never follows a link
+	// Until the rename, path still holds its previous content, and every
+	// error says so.
+	unchanged := func(err error) error {
+		return fmt.Errorf("cannot write %s %s (it is unchanged): %w", what, path, err)
+	}
+	tmp, err := ops.CreateTemp(dir, tempPattern(path)) // mode 0600, O_EXCL: never follows a link
 	if err != nil {
-		return fmt.Errorf("cannot write %s %s: %w", what, path, err)
+		return unchanged(err)
 	}
 	defer func() {
 		if err != nil {
@@ -86,17 +91,23 @@ func WriteAtomic(what, path string, data []byte, holdsLock bool) (err error) {
 			os.Remove(tmp.Name())
 		}
 	}()
-	if _, err = tmp.Write(data); err != nil {
-		return fmt.Errorf("cannot write %s %s: %w", what, path, err)
+	if _, err = ops.Write(tmp, data); err != nil {
+		return unchanged(err)
 	}
-	if err = tmp.Sync(); err != nil {
-		return fmt.Errorf("cannot write %s %s: %w", what, path, err)
+	// Without this fsync a crash soon after the rename can leave path
+	// naming an empty or partly written file: the rename may reach the
+	// disk before the data does.
+	if err = ops.Sync(tmp); err != nil {
+		return unchanged(err)
 	}
 	if err = tmp.Close(); err != nil {
-		return fmt.Errorf("cannot write %s %s: %w", what, path, err)
+		return unchanged(err)
 	}
-	if err = os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("cannot replace %s %s: %w", what, path, err)
+	// The rename, never a write into path itself: a reader (which takes no
+	// lock, see ReadersNeedLock) or a crash sees the old file or the new
+	// one, whole.
+	if err = ops.Rename(tmp.Name(), path); err != nil {
+		return unchanged(err)
 	}
 	if err := syncDir(dir); err != nil {
 		return fmt.Errorf("%s %s was written but its directory could not be synced: %w", what, path, err)
@@ -115,14 +126,14 @@ func WriteAtomic(what, path string, data []byte, holdsLock bool) (err error) {
 // temp files of path are swept afterwards.
 func CreateExclusive(what, path string, data []byte) error {
 	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, tempPattern(path)) // mode 0600
+	tmp, err := ops.CreateTemp(dir, tempPattern(path)) // mode 0600
 	if err != nil {
 		return fmt.Errorf("cannot create %s %s: %w", what, path, err)
 	}
 	defer os.Remove(tmp.Name())
-	_, err = tmp.Write(data)
+	_, err = ops.Write(tmp, data)
 	if err == nil {
-		err = tmp.Sync()
+		err = ops.Sync(tmp)
 	}
 	if cerr := tmp.Close(); err == nil {
 		err = cerr
@@ -130,10 +141,14 @@ func CreateExclusive(what, path string, data []byte) error {
 	if err != nil {
 		return fmt.Errorf("cannot write %s %s: %w", what, path, err)
 	}
-	if err := os.Link(tmp.Name(), path); errors.Is(err, fs.ErrExist) {
+	// link(2), like O_EXCL, fails on an existing path: a key already there
+	// is never replaced, whichever way the file gets created.
+	if err := ops.Link(tmp.Name(), path); errors.Is(err, fs.ErrExist) {
 		return fmt.Errorf("cannot create %s %s: it already exists", what, path)
 	} else if err != nil {
-		if err := writeExclusive(path, data); err != nil {
+		if err := writeExclusive(path, data); errors.Is(err, fs.ErrExist) {
+			return fmt.Errorf("cannot create %s %s: it already exists", what, path)
+		} else if err != nil {
 			return fmt.Errorf("cannot create %s %s: %w", what, path, err)
 		}
 	}
@@ -156,9 +171,9 @@ func writeExclusive(path string, data []byte) (err error) {
 			os.Remove(path)
 		}
 	}()
-	_, err = f.Write(data)
+	_, err = ops.Write(f, data)
 	if err == nil {
-		err = f.Sync()
+		err = ops.Sync(f)
 	}
 	if cerr := f.Close(); err == nil {
 		err = cerr

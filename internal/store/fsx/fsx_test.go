@@ -14,7 +14,12 @@ import (
 	"github.com/adopat/git-credential-adopat/internal/store/storetest"
 )
 
-func TestMain(m *testing.M) { os.Exit(storetest.Main(m, nil)) }
+func TestMain(m *testing.M) {
+	if mode := os.Getenv(helperEnv); mode != "" {
+		os.Exit(runHelper(mode))
+	}
+	os.Exit(storetest.Main(m, nil))
+}
 
 // A writer that does not hold the target's lock (unlock, the config) only
 // removes temp files old enough that no live writer can own them.

@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -164,8 +165,15 @@ func TestSecretServiceItemDeletedBehindOurBack(t *testing.T) {
 	if d, err := k.Load(); err != nil || len(d.Tokens) != 3 {
 		t.Fatalf("the index lost tokens: %v", err)
 	}
-	if out, _ := secretTool(t, s, "search", "--all", "service", DefaultService, "username", "fabrikam"); strings.Contains(out, "fabrikam") {
+	// secret-tool search exits 1, silent, when nothing matches; any other
+	// failure (no bus, no daemon) must not pass for "not there".
+	if out, err := secretTool(t, s, "search", "--all", "service", DefaultService, "username", "fabrikam"); strings.Contains(out, "fabrikam") {
 		t.Errorf("an Update recreated the deleted item:\n%s", out)
+	} else if exit := (*exec.ExitError)(nil); err != nil && (!errors.As(err, &exit) || exit.ExitCode() != 1 || out != "") {
+		t.Fatalf("secret-tool search: %v: %s", err, out)
+	}
+	if out, err := secretTool(t, s, "search", "--all", "service", DefaultService, "username", "tailspin"); err != nil || !strings.Contains(out, "attribute.username = tailspin") {
+		t.Errorf("secret-tool search does not find the remaining item (so cannot vouch for the deleted one's absence): %v: %s", err, out)
 	}
 	fresh := storetest.RandSecret(t)
 	addTo(t, k, cloudToken("fabrikam", fresh))

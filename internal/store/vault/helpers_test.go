@@ -41,6 +41,9 @@ func acceptAsRAM(dir string) {
 	}
 }
 
+// moreHelpers are helper modes of platform-specific tests.
+var moreHelpers = map[string]func() int{}
+
 // runHelper is the body of a re-executed test binary.
 func runHelper(mode string) int {
 	switch mode {
@@ -51,6 +54,9 @@ func runHelper(mode string) int {
 			return 1
 		}
 		return 0
+	}
+	if h, ok := moreHelpers[mode]; ok {
+		return h()
 	}
 	fmt.Fprintf(os.Stderr, "unknown helper mode %q\n", mode)
 	return 2

@@ -1,37 +1,53 @@
 package vault
 
 import (
+	"errors"
+	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/adopat/git-credential-adopat/internal/store"
 	"github.com/adopat/git-credential-adopat/internal/store/fsx"
 	"github.com/adopat/git-credential-adopat/internal/store/storetest"
 )
 
 // A process stuck while holding the vault lock must not hang git forever:
-// after fsx.LockTimeout the helper gets a clear error, and the vault works
-// again once the lock is released.
+// a writer waits for a live holder up to fsx.LockCeiling, then gets a clear
+// error naming the holder, and the vault works again once the lock is
+// released. Readers (git's get) do not wait at all where they need no
+// lock.
 func TestStuckLockHolderGivesClearErrorNotHang(t *testing.T) {
 	v := newTestVault(t)
 	mustAdd(t, v, "fabrikam", storetest.RandSecret(t))
 
-	old := fsx.LockTimeout
-	fsx.LockTimeout = 100 * time.Millisecond
-	t.Cleanup(func() { fsx.LockTimeout = old })
+	oldStall, oldCeiling := fsx.LockStall, fsx.LockCeiling
+	fsx.LockStall, fsx.LockCeiling = 50*time.Millisecond, 500*time.Millisecond
+	t.Cleanup(func() { fsx.LockStall, fsx.LockCeiling = oldStall, oldCeiling })
 
 	held, err := fsx.Acquire(v.lockPath(), true)
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = v.Load()
-	if err == nil || !strings.Contains(err.Error(), "locked by another process") {
-		t.Fatalf("Load under a held lock: %v", err)
+	if !fsx.ReadersNeedLock {
+		if d, err := v.Load(); err != nil || len(d.Tokens) != 1 {
+			t.Errorf("Load under a held lock: %v; a reader needs no lock here", err)
+		}
+	}
+	start := time.Now()
+	err = addToken(v, "contoso", storetest.RandSecret(t))
+	if !errors.Is(err, store.ErrLockTimeout) || !strings.Contains(err.Error(), "locked by process "+strconv.Itoa(os.Getpid())) {
+		t.Fatalf("Update under a held lock: %v", err)
+	}
+	if waited := time.Since(start); waited < fsx.LockCeiling {
+		t.Errorf("gave up on a live holder after %v, before the ceiling %v", waited, fsx.LockCeiling)
 	}
 	held.Release()
 
-	fsx.LockTimeout = old
-	if d, err := v.Load(); err != nil || len(d.Tokens) != 1 {
+	fsx.LockStall, fsx.LockCeiling = oldStall, oldCeiling
+	mustAdd(t, v, "contoso", storetest.RandSecret(t))
+	if d, err := v.Load(); err != nil || len(d.Tokens) != 2 {
 		t.Fatalf("Load after release: %v, %+v", err, d)
 	}
 }

@@ -53,7 +53,7 @@ func TestPlantedSymlinksAreRefused(t *testing.T) {
 		{"usage journal", usage.Path(), func() error { return usage.Record(store.Use{At: time.Now(), Scope: "fabrikam"}) }},
 		{"usage journal", usage.Path(), func() error { return usage.Fold(v) }},
 		{"lock file", usage.Path() + ".lock", func() error { return usage.Record(store.Use{At: time.Now(), Scope: "fabrikam"}) }},
-		{"lock file", v.lockPath(), func() error { _, err := v.Load(); return err }},
+		{"lock file", v.lockPath(), func() error { return addToken(v, "contoso", storetest.RandSecret(t)) }}, // Load takes no lock
 		{"identity", v.IdentityPath(), func() error { _, err := New(v.Path(), v.IdentityPath()).Load(); return err }},
 		{"vault", v.Path(), func() error { return addToken(v, "contoso", storetest.RandSecret(t)) }},
 	} {
@@ -96,7 +96,7 @@ func TestPlantedFIFOsNeverHang(t *testing.T) {
 		{"usage journal", usage.Path(), record},
 		{"usage journal", usage.Path(), func() error { return usage.Fold(v) }},
 		{"lock file", usage.Path() + ".lock", record},
-		{"lock file", v.lockPath(), func() error { _, err := v.Load(); return err }},
+		{"lock file", v.lockPath(), func() error { return addToken(v, "contoso", storetest.RandSecret(t)) }}, // Load takes no lock
 		{"identity", v.IdentityPath(), func() error { _, err := New(v.Path(), v.IdentityPath()).Load(); return err }},
 		{"vault", v.Path(), func() error { return addToken(v, "contoso", storetest.RandSecret(t)) }},
 	} {

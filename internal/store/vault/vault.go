@@ -117,7 +117,15 @@ func (v *Store) Secret(scope string) (pat, refresh string, err error) {
 	return d.Tokens[i].Secret, d.Tokens[i].OAuthRefreshToken, nil
 }
 
-// load reads and decrypts the vault under a shared lock.
+// load reads and decrypts the vault. It takes no lock where
+// fsx.ReadersNeedLock is false (Unix): the vault and the identity are only
+// ever replaced by rename, so each read sees a whole file, and the
+// identity is created before the first vault is renamed into place and
+// later replaced only with the same key (passphrase on or off). So git's
+// get never waits behind a queue of writers; only store and erase (and
+// the commands that write) queue for the exclusive lock. On Windows,
+// where a file open for reading cannot be renamed over, it takes the
+// shared lock.
 func (v *Store) load() (*store.Data, error) {
 	if _, err := os.Lstat(v.path); errors.Is(err, fs.ErrNotExist) {
 		return store.NewData(), nil
@@ -130,11 +138,13 @@ func (v *Store) load() (*store.Data, error) {
 	if err := v.unlockFirst(); err != nil {
 		return nil, err
 	}
-	l, err := fsx.Acquire(v.lockPath(), false)
-	if err != nil {
-		return nil, err
+	if fsx.ReadersNeedLock {
+		l, err := fsx.Acquire(v.lockPath(), false)
+		if err != nil {
+			return nil, err
+		}
+		defer l.Release()
 	}
-	defer l.Release()
 	k, err := v.identity()
 	if err != nil && !errors.Is(err, errNoIdentity) {
 		return nil, err
