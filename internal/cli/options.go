@@ -128,7 +128,7 @@ func (a *App) openVault(o *options, interactive bool) (*vault.Store, error) {
 			p, err := a.prompt("Passphrase for " + key.identity + ": ")
 			if errors.Is(err, errNoTerminal) {
 				// Not "pipe it on stdin": a passphrase is never read there.
-				return "", fmt.Errorf("the key is passphrase-protected and locked, and %s to ask for the passphrase; "+
+				return "", fmt.Errorf("the key is passphrase-protected and locked, and the passphrase cannot be asked for: %s; "+
 					"run `git-credential-adopat unlock` at a terminal on this machine first, then run this again "+
 					"(or, for unattended use, give the passphrase as the systemd credential %s or in ADOPAT_PASSPHRASE_FILE)", a.noPromptWhy(err), credentialPassphrase)
 			}
