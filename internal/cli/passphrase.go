@@ -64,7 +64,7 @@ func runPassphrase(a *App, o *options, opts *passphraseOptions, args []string) e
 	}
 	p1, err := a.prompt("New passphrase: ")
 	if errors.Is(err, errPromptsOff) {
-		return errors.New("passphrase asks for the new passphrase at the terminal, and GIT_TERMINAL_PROMPT=0 turns prompts off; run it without that setting")
+		return errors.New("passphrase asks for the new passphrase at the terminal, and GIT_TERMINAL_PROMPT=0 turns prompts off; run it as: GIT_TERMINAL_PROMPT=1 git-credential-adopat passphrase")
 	}
 	if err != nil {
 		return err
@@ -106,7 +106,7 @@ func runUnlock(a *App, o *options, opts *unlockOptions, args []string) error {
 	}
 	p, err := a.prompt("Passphrase for " + v.IdentityPath() + ": ")
 	if errors.Is(err, errPromptsOff) {
-		return errors.New("unlock asks for the passphrase at the terminal, and GIT_TERMINAL_PROMPT=0 turns prompts off; run it without that setting")
+		return errors.New("unlock asks for the passphrase at the terminal, and GIT_TERMINAL_PROMPT=0 turns prompts off; run it as: GIT_TERMINAL_PROMPT=1 git-credential-adopat unlock")
 	}
 	if errors.Is(err, errNoTerminal) {
 		// Not "run unlock": that is what failed.
