@@ -201,11 +201,11 @@ func (a *App) doctorChecks(o *options, d *doctor, rep *doctorReport) {
 func checkKey(key *keyReport, d *doctor) {
 	switch {
 	case key.err != nil:
-		d.add("key", statusFail, key.source, "", "key: %s", withHint(key.err))
+		d.add("key", statusFail, key.file, "", "key: %s", withHint(key.err))
 	case key.locked:
-		d.add("key", statusFail, key.source, "", "key: %s; git gets no answers until it is unlocked: run `git-credential-adopat unlock`, or give the passphrase as the systemd credential %s or in ADOPAT_PASSPHRASE_FILE", key.line, credentialPassphrase)
+		d.add("key", statusFail, key.file, "", "key: %s; git gets no answers until it is unlocked: run `git-credential-adopat unlock`, or give the passphrase as the systemd credential %s or in ADOPAT_PASSPHRASE_FILE", key.line, credentialPassphrase)
 	default:
-		d.add("key", statusOK, key.source, "", "key: %s", key.line)
+		d.add("key", statusOK, key.file, "", "key: %s", key.line)
 	}
 	for _, u := range key.unused {
 		d.add("key", statusWarn, u, "", "key source not used: %s", u)
