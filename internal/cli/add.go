@@ -313,7 +313,10 @@ func (a *App) readPAT(tok *store.Token) (string, error) {
 		if !tok.IsServer() {
 			where = "create one at " + helper.TokensPage(tok.Org) + "; "
 		}
-		p, err := a.Prompt("PAT for " + tok.Scope() + " (" + where + "input hidden): ")
+		p, err := a.prompt("PAT for " + tok.Scope() + " (" + where + "input hidden): ")
+		if errors.Is(err, errPromptsOff) {
+			return "", errors.New("stdin is a terminal and GIT_TERMINAL_PROMPT=0 turns prompts off; pipe the PAT on stdin (e.g. from your password manager)")
+		}
 		if err != nil {
 			return "", err
 		}

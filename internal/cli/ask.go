@@ -12,6 +12,9 @@ import (
 
 // ask reads one visible line at the terminal: a value that is no secret.
 func (a *App) ask(prompt string) (string, error) {
+	if a.promptsOff() {
+		return "", errPromptsOff
+	}
 	if a.Ask != nil {
 		return a.Ask(prompt)
 	}
@@ -61,7 +64,7 @@ const expiryPrompt = "Expires (e.g. 30d or 2026-12-31): "
 // terminal it is asked for; otherwise the command is refused with the flag
 // to add. cmd is the command as the user would rerun it, without --expires.
 func (a *App) newExpiry(tok *store.Token, cmd string) (*time.Time, error) {
-	if !a.Terminal() {
+	if !a.Terminal() || a.promptsOff() {
 		return nil, usagef("the PAT for %s expired on %s, and a new PAT has its own expiry: nothing changed; run again with it: %s --expires 30d (or the lifetime you gave the new PAT)",
 			tok.Scope(), tok.Expires.Format("2006-01-02"), cmd)
 	}

@@ -53,6 +53,9 @@ type backendKind struct {
 	// files (links, FIFOs, directories others can write); the usage
 	// journal's are checked for every backend.
 	checkFiles func(s store.Store) []error
+	// key, when set, says where the store's key comes from and whether
+	// git can use it (list's header, doctor's key check, key_source).
+	key func(a *App, o *options, s store.Store) *keyReport
 }
 
 // backends is the backend table, in the order --help and errors list them.
@@ -88,6 +91,18 @@ var backends = []*backendKind{
 		exists: func(a *App, o *options) (bool, error) {
 			path, _, err := a.paths(o)
 			return err == nil && exists(path), err
+		},
+		key: func(a *App, o *options, s store.Store) *keyReport {
+			v := s.(*vault.Store)
+			_, c, err := a.paths(o)
+			if err != nil {
+				return &keyReport{err: err}
+			}
+			r := reportKey(v, c)
+			if r.err == nil {
+				r.err = v.VerifyKey()
+			}
+			return &r
 		},
 		holds: "the vault already holds your tokens", store: "vault", noun: "vault",
 		named: func(a *App, o *options) (string, bool) {
@@ -132,6 +147,15 @@ type backend struct {
 
 // describe names the backend and its file for messages.
 func (b *backend) describe() string { return b.kind.describe(b.Path) }
+
+// key says where the store's key comes from; nil for a backend without
+// one (the keyring).
+func (b *backend) key(a *App, o *options) *keyReport {
+	if b.kind.key == nil {
+		return nil
+	}
+	return b.kind.key(a, o, b.Store)
+}
 
 // openBackend opens the backend of row k.
 func (a *App) openBackend(k *backendKind, o *options, interactive bool, timeout time.Duration, reason string) (*backend, error) {

@@ -1,108 +1,343 @@
 package cli
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"time"
 
+	"github.com/spf13/pflag"
+
 	"github.com/adopat/git-credential-adopat/internal/azdo"
 	"github.com/adopat/git-credential-adopat/internal/helper"
+	"github.com/adopat/git-credential-adopat/internal/store/fsx"
 	"github.com/adopat/git-credential-adopat/internal/store/journal"
 )
 
-// doctorCmd is `doctor`.
-func doctorCmd() *command {
-	return newCommand("doctor", storeFlags, runDoctor, nil)
+// doctorOptions are doctor's own flags.
+type doctorOptions struct {
+	json bool
 }
 
-// runDoctor checks what usually goes wrong, one line per check, and exits 2
-// when something must be fixed.
-func runDoctor(a *App, o *options, args []string) error {
+// doctorCmd is `doctor`.
+func doctorCmd() *command {
+	opts := &doctorOptions{}
+	return newCommand("doctor", storeFlags, withOptions(opts, runDoctor), func(fs *pflag.FlagSet) {
+		fs.BoolVar(&opts.json, "json", false, "machine-readable output")
+	})
+}
+
+// Check statuses, as doctor --json gives them; the human output shows
+// fail as FAIL.
+const (
+	statusOK   = "ok"
+	statusWarn = "warn"
+	statusFail = "fail"
+	statusInfo = "info"
+)
+
+// checkResult is one finding of doctor. Human and JSON output are made
+// from the same list. The names are a stable interface (README, "doctor
+// --json"): backend, files, store_dir, keyring, key, tokens, token_read,
+// token_privilege, token_withdrawn, token_expired, token_expiring,
+// token_no_expiry, journal, env_token, path, git_config, server_helper,
+// server_token.
+type checkResult struct {
+	Name    string `json:"name"`
+	Status  string `json:"status"` // ok, warn, fail or info
+	Message string `json:"message"`
+	// Detail is what the check is about when there are several of its
+	// kind (the URL git was asked about, a key source not used).
+	Detail string `json:"detail,omitempty"`
+	// Scope is the token a token_* or server_token check is about.
+	Scope string `json:"scope,omitempty"`
+
+	human string // Message with outside text escaped
+}
+
+// tokenCounts are doctor --json's token totals.
+type tokenCounts struct {
+	Total     int `json:"total"`
+	Active    int `json:"active"`
+	Expiring  int `json:"expiring"` // active, but within the expiry warning window
+	Expired   int `json:"expired"`
+	Withdrawn int `json:"withdrawn"`
+	Missing   int `json:"missing"` // listed, but its secret is unreadable or gone
+}
+
+// doctorReport is doctor --json's document.
+type doctorReport struct {
+	OK            bool          `json:"ok"`
+	Checks        []checkResult `json:"checks"`
+	Backend       string        `json:"backend"`
+	Store         string        `json:"store"`
+	BackendReason string        `json:"backend_reason"`
+	KeySource     string        `json:"key_source"`
+	Tokens        tokenCounts   `json:"tokens"`
+}
+
+// doctor collects check results.
+type doctor struct {
+	checks []checkResult
+}
+
+// add records one result; format's arguments are outside text (paths,
+// scopes, error messages), escaped in the human output only.
+func (d *doctor) add(name, status, detail, scope, format string, args ...any) {
+	d.checks = append(d.checks, checkResult{
+		Name: name, Status: status, Detail: detail, Scope: scope,
+		Message: fmt.Sprintf(format, args...),
+		human:   fmt.Sprintf(format, escapeArgs(args)...),
+	})
+}
+
+// report is the reporting function the older checks take: name and
+// status, no detail.
+func (d *doctor) report(name string) func(status, format string, args ...any) {
+	return func(status, format string, args ...any) { d.add(name, status, "", "", format, args...) }
+}
+
+func (d *doctor) failed() bool {
+	for _, c := range d.checks {
+		if c.Status == statusFail {
+			return true
+		}
+	}
+	return false
+}
+
+// runDoctor checks what usually goes wrong, one line per check (or one
+// JSON document), and exits 2 when something must be fixed.
+func runDoctor(a *App, o *options, opts *doctorOptions, args []string) error {
 	if len(args) > 0 {
 		return usagef("doctor takes no arguments")
 	}
-	failed := false
-	report := func(status, format string, args ...any) {
-		failed = failed || status == "FAIL"
-		fmt.Fprintf(a.Stdout, "%-4s  %s\n", status, fmt.Sprintf(format, escapeArgs(args)...))
+	d := &doctor{}
+	rep := &doctorReport{}
+	a.doctorChecks(o, d, rep)
+	rep.Checks, rep.OK = d.checks, !d.failed()
+	if opts.json {
+		enc := json.NewEncoder(a.Stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(rep); err != nil {
+			return err
+		}
+		if !rep.OK {
+			return errors.New("doctor found problems (checks with status fail)")
+		}
+		return nil
 	}
+	for _, c := range d.checks {
+		status := c.Status
+		if status == statusFail {
+			status = "FAIL"
+		}
+		fmt.Fprintf(a.Stdout, "%-4s  %s\n", status, c.human)
+	}
+	if !rep.OK {
+		return errors.New("doctor found problems (FAIL lines above)")
+	}
+	return nil
+}
 
+// doctorChecks runs every check into d and fills rep's summary.
+func (a *App) doctorChecks(o *options, d *doctor, rep *doctorReport) {
 	b, err := a.openStore(o, true)
 	if err != nil {
-		report("FAIL", "backend: %s", withHint(err))
-		return errors.New("doctor found problems")
+		d.add("backend", statusFail, "", "", "backend: %s", withHint(err))
+		return
 	}
+	rep.Backend, rep.Store, rep.BackendReason = b.Name, b.Path, b.Reason
 	if b.ambiguous {
-		report("FAIL", "backend: %s (%s)", b.describe(), b.Reason)
+		d.add("backend", statusFail, "", "", "backend: %s (%s)", b.describe(), b.Reason)
 	} else {
-		report("ok", "backend: %s (%s)", b.describe(), b.Reason)
+		d.add("backend", statusOK, "", "", "backend: %s (%s)", b.describe(), b.Reason)
 	}
-	reportFiles(b, report)
+	reportFiles(b, d.report("files"))
+	checkStoreDir(b, d)
 	ok, why := probeKeyring(a, o)
 	switch {
 	case !b.kind.needsKeyring:
-		report("info", "OS keyring: %s", map[bool]string{true: "available, " + why, false: "not available, " + why}[ok])
+		d.add("keyring", statusInfo, "", "", "OS keyring: %s", map[bool]string{true: "available, " + why, false: "not available, " + why}[ok])
 	case !ok || strings.Contains(why, "locked"):
-		report("FAIL", "OS keyring: %s; git gets no answers until it is fixed (or `migrate --to file`)", why)
+		d.add("keyring", statusFail, "", "", "OS keyring: %s; git gets no answers until it is fixed (or `migrate --to file`)", why)
+	}
+	if key := b.key(a, o); key != nil {
+		rep.KeySource = key.source
+		checkKey(key, d)
 	}
 
-	if d, err := b.Store.Load(); err != nil {
-		report("FAIL", "reading tokens: %s", withHint(err))
-	} else {
-		// Read every secret for real: a keyring index can list tokens whose
-		// items are unreadable or were deleted in the keyring's own UI.
-		for i := range d.Tokens {
-			if _, _, err := b.Store.Secret(d.Tokens[i].Scope()); err != nil {
-				report("FAIL", "reading %s's PAT: %s", d.Tokens[i].Scope(), withHint(err))
-			}
-		}
-		now := a.Now()
-		report("ok", "%s", plural(len(d.Tokens), "token"))
-		for i := range d.Tokens {
-			lt := describe(&d.Tokens[i], now)
-			switch azdo.Privilege(lt.Privilege) {
-			case azdo.Full:
-				report("warn", "%s: recorded with full access (%s); create one limited to what it is for, e.g. vso.code to clone and fetch", lt.Scope, strings.Join(lt.Scopes, ","))
-			case azdo.Write:
-				report("warn", "%s: recorded scopes allow writing (%s); vso.code is enough to clone and fetch", lt.Scope, strings.Join(lt.Scopes, ","))
-			}
-			switch {
-			case lt.Status == "withdrawn":
-				report("warn", "%s: withdrawn after git reported it rejected; `restore %s` or `add` a new one", lt.Scope, lt.Scope)
-			case lt.Status == "expired":
-				report("FAIL", "%s: expired %s; create a new PAT %s, then run: %s", lt.Scope, lt.Expires.Format("2006-01-02"), helper.NewPATWhere(&d.Tokens[i]), rotateAdvice(&d.Tokens[i]))
-			case lt.Expires == nil:
-				report("warn", "%s: no expiry recorded; to be warned in time, add the same PAT again with the date Azure DevOps shows: %s --expires YYYY-MM-DD", lt.Scope, addCommand(&d.Tokens[i]))
-			case *lt.DaysLeft <= 7:
-				report("warn", "%s: expires in %s (%s); create a new PAT %s, then run: %s", lt.Scope, plural(*lt.DaysLeft, "day"), lt.Expires.Format("2006-01-02"), helper.NewPATWhere(&d.Tokens[i]), rotateAdvice(&d.Tokens[i]))
-			}
-		}
-	}
+	a.checkTokens(b, d, rep)
+	checkJournal(b, d)
+	a.checkEnvToken(d)
 
 	if _, err := exec.LookPath("git-credential-adopat"); err != nil {
-		report("FAIL", "git-credential-adopat is not on PATH, so git cannot run it; `make install` puts it in ~/.local/bin")
+		d.add("path", statusFail, "", "", "git-credential-adopat is not on PATH, so git cannot run it; `make install` puts it in ~/.local/bin")
 	} else {
-		report("ok", "git-credential-adopat is on PATH")
+		d.add("path", statusOK, "", "", "git-credential-adopat is on PATH")
 	}
 	for _, url := range []string{"https://dev.azure.com/ORG/PROJECT/_git/REPO", "https://ORG.visualstudio.com/PROJECT/_git/REPO"} {
 		helpers := gitGetURLMatch(a, "credential.helper", url)
 		usePath := gitGetURLMatch(a, "credential.useHttpPath", url)
 		switch {
 		case !strings.HasPrefix(helpers, helperName):
-			report("FAIL", "git does not ask adopat for %s; run `git-credential-adopat install`", url)
+			d.add("git_config", statusFail, url, "", "git does not ask adopat for %s; run `git-credential-adopat install`", url)
 		case usePath != "true":
-			report("warn", "credential.useHttpPath is not set for %s, so adopat sees no organisation; run `git-credential-adopat install`", url)
+			d.add("git_config", statusWarn, url, "", "credential.useHttpPath is not set for %s, so adopat sees no organisation; run `git-credential-adopat install`", url)
 		default:
-			report("ok", "git asks adopat for %s", url)
+			d.add("git_config", statusOK, url, "", "git asks adopat for %s", url)
 		}
 	}
-	reportServers(a, b, report)
-	if failed {
-		return errors.New("doctor found problems (FAIL lines above)")
+	reportServers(a, b, d)
+}
+
+// checkKey reports where the vault's key comes from and whether git's
+// helper can use it without anyone typing a passphrase.
+func checkKey(key *keyReport, d *doctor) {
+	switch {
+	case key.err != nil:
+		d.add("key", statusFail, key.file, "", "key: %s", withHint(key.err))
+	case key.locked:
+		d.add("key", statusFail, key.file, "", "key: %s; git gets no answers until it is unlocked: run `git-credential-adopat unlock`, or give the passphrase as the systemd credential %s or in ADOPAT_PASSPHRASE_FILE", key.line, credentialPassphrase)
+	default:
+		d.add("key", statusOK, key.file, "", "key: %s", key.line)
 	}
-	return nil
+	for _, u := range key.unused {
+		d.add("key", statusWarn, u, "", "key source not used: %s", u)
+	}
+}
+
+// checkStoreDir reports the store directory's owner and mode: on a
+// server, a directory another account can write to is how someone plants
+// a vault and key of their choosing (the files check says the same in
+// its words, with the command that fixes it).
+func checkStoreDir(b *backend, d *doctor) {
+	dir, owner, mode, err := storeDirInfo(b.Path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		d.add("store_dir", statusInfo, dir, "", "store directory %s does not exist yet; the first add creates it, mode 0700", dir)
+		return
+	case err != nil:
+		d.add("store_dir", statusFail, dir, "", "store directory %s: %s", dir, err)
+		return
+	}
+	about := fmt.Sprintf("owner %s, mode %04o", owner, mode)
+	if owner == "" {
+		about = "private to its owner" // Windows: NTFS ACLs, not modes
+	}
+	if err := fsx.CheckDirOf("store", b.Path); err != nil {
+		d.add("store_dir", statusFail, dir, "", "store directory %s: %s: %s", dir, about, withHint(err))
+		return
+	}
+	d.add("store_dir", statusOK, dir, "", "store directory %s: %s, not writable by others", dir, about)
+}
+
+// storeDirInfo is the directory holding path, its owner's name ("" where
+// there is no Unix owner) and its permission bits.
+func storeDirInfo(path string) (dir, owner string, mode fs.FileMode, err error) {
+	dir = filepath.Dir(path)
+	fi, err := os.Stat(dir)
+	if err != nil {
+		return dir, "", 0, err
+	}
+	return dir, fileOwner(fi), fi.Mode().Perm(), nil
+}
+
+// checkTokens reads every token, its secret included, and reports each
+// one git would not be answered with, or soon would not.
+func (a *App) checkTokens(b *backend, d *doctor, rep *doctorReport) {
+	data, err := b.Store.Load()
+	if err != nil {
+		d.add("tokens", statusFail, "", "", "reading tokens: %s", withHint(err))
+		return
+	}
+	// Read every secret for real: a keyring index can list tokens whose
+	// items are unreadable or were deleted in the keyring's own UI.
+	unreadable := map[string]bool{}
+	for i := range data.Tokens {
+		scope := data.Tokens[i].Scope()
+		if _, _, err := b.Store.Secret(scope); err != nil {
+			unreadable[scope] = true
+			d.add("token_read", statusFail, "", scope, "reading %s's PAT: %s", scope, withHint(err))
+		}
+	}
+	now := a.Now()
+	window, werr := a.expiryWarning()
+	if werr != nil {
+		window = defaultExpiryWarning
+	}
+	rep.Tokens.Total = len(data.Tokens)
+	d.add("tokens", statusOK, "", "", "%s", plural(len(data.Tokens), "token"))
+	for i := range data.Tokens {
+		tok := &data.Tokens[i]
+		lt := describe(tok, now)
+		switch azdo.Privilege(lt.Privilege) {
+		case azdo.Full:
+			d.add("token_privilege", statusWarn, "", lt.Scope, "%s: recorded with full access (%s); create one limited to what it is for, e.g. vso.code to clone and fetch", lt.Scope, strings.Join(lt.Scopes, ","))
+		case azdo.Write:
+			d.add("token_privilege", statusWarn, "", lt.Scope, "%s: recorded scopes allow writing (%s); vso.code is enough to clone and fetch", lt.Scope, strings.Join(lt.Scopes, ","))
+		}
+		expiring := lt.Expires != nil && lt.Status == "active" && window > 0 && lt.Expires.Sub(now) <= window
+		switch {
+		case unreadable[lt.Scope]:
+			rep.Tokens.Missing++
+		case lt.Status == "withdrawn":
+			rep.Tokens.Withdrawn++
+		case lt.Status == "expired":
+			rep.Tokens.Expired++
+		default:
+			rep.Tokens.Active++
+			if expiring {
+				rep.Tokens.Expiring++
+			}
+		}
+		switch {
+		case lt.Status == "withdrawn":
+			d.add("token_withdrawn", statusWarn, "", lt.Scope, "%s: withdrawn after git reported it rejected; `restore %s` or `add` a new one", lt.Scope, lt.Scope)
+		case lt.Status == "expired":
+			d.add("token_expired", statusFail, "", lt.Scope, "%s: expired %s; create a new PAT %s, then run: %s", lt.Scope, lt.Expires.Format("2006-01-02"), helper.NewPATWhere(tok), rotateAdvice(tok))
+		case lt.Expires == nil:
+			d.add("token_no_expiry", statusWarn, "", lt.Scope, "%s: no expiry recorded; to be warned in time, add the same PAT again with the date Azure DevOps shows: %s --expires YYYY-MM-DD", lt.Scope, addCommand(tok))
+		case expiring:
+			d.add("token_expiring", statusWarn, "", lt.Scope, "%s: expires in %s (%s); create a new PAT %s, then run: %s", lt.Scope, plural(*lt.DaysLeft, "day"), lt.Expires.Format("2006-01-02"), helper.NewPATWhere(tok), rotateAdvice(tok))
+		}
+	}
+}
+
+// checkJournal reports whether git's get can record its answers: a
+// journal it cannot append to costs git nothing but the record (list,
+// audit and metrics then miss those uses), so nobody notices but here.
+func checkJournal(b *backend, d *doctor) {
+	j := journal.New(b.Path)
+	if err := j.CheckAppend(); err != nil {
+		d.add("journal", statusFail, j.Path(), "", "usage journal: git's answers are not recorded: %s", withHint(err))
+		return
+	}
+	d.add("journal", statusOK, j.Path(), "", "usage journal %s can be appended to", j.Path())
+}
+
+// checkEnvToken says when a CI token in the environment answers Azure
+// DevOps cloud instead of the store (helper.EnvTokenFrom).
+func (a *App) checkEnvToken(d *doctor) {
+	e := helper.EnvTokenFrom(a.lookupEnv)
+	org, orgSet := a.lookupEnv("ADOPAT_ENV_ORG")
+	switch {
+	case e == nil && orgSet:
+		d.add("env_token", statusWarn, "", "", "ADOPAT_ENV_ORG is set (%q) but neither AZURE_DEVOPS_EXT_PAT nor SYSTEM_ACCESSTOKEN is, so it limits nothing", org)
+	case e == nil:
+		return
+	case e.OrgSet && e.Org == "":
+		d.add("env_token", statusFail, e.Source, "", "%s is set but ADOPAT_ENV_ORG is blank, so the token is never used (it fails closed); set ADOPAT_ENV_ORG to the organisation, or unset it", e.Source)
+	case e.Org != "":
+		d.add("env_token", statusInfo, e.Source, "", "%s answers Azure DevOps cloud for the organisation %s (ADOPAT_ENV_ORG) instead of the store; it is never stored", e.Source, e.Org)
+	default:
+		d.add("env_token", statusInfo, e.Source, "", "%s answers every Azure DevOps cloud request instead of the store (set ADOPAT_ENV_ORG to limit it to one organisation); it is never stored", e.Source)
+	}
 }
 
 func probeKeyring(a *App, o *options) (bool, string) {
@@ -131,10 +366,10 @@ func reportFiles(b *backend, report func(status, format string, args ...any)) {
 	for _, err := range errs {
 		if !seen[err.Error()] {
 			seen[err.Error()] = true
-			report("FAIL", "files: %s", withHint(err))
+			report(statusFail, "files: %s", withHint(err))
 		}
 	}
 	if len(errs) == 0 {
-		report("ok", "files: private directories, no links or FIFOs among adopat's files")
+		report(statusOK, "files: private directories, no links or FIFOs among adopat's files")
 	}
 }

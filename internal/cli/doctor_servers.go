@@ -16,41 +16,41 @@ import (
 //   - a token for the whole server (add --server) is not under a
 //     credential.useHttpPath = true, which makes git send the repository
 //     path that no whole-server token is stored for.
-func reportServers(a *App, b *backend, report func(status, format string, args ...any)) {
+func reportServers(a *App, b *backend, d *doctor) {
 	declared := a.gitDeclaredServers()
 	for _, s := range declared {
 		repo := s.CredentialURL() + "/PROJECT/_git/REPO"
 		helper := gitGetURLMatch(a, "credential.helper", repo)
 		switch got, ok := parseServerHelper(helper); {
 		case ok && got == s:
-			report("ok", "git asks adopat for %s", s.String())
+			d.add("server_helper", statusOK, s.String(), "", "git asks adopat for %s", s.String())
 		case helper == "":
-			report("FAIL", "git does not ask adopat for %s: its credential entry matches none of its URLs; run `git-credential-adopat uninstall` then `git-credential-adopat install --server %s`", s.String(), shellQuote(s.String()))
+			d.add("server_helper", statusFail, s.String(), "", "git does not ask adopat for %s: its credential entry matches none of its URLs; run `git-credential-adopat uninstall` then `git-credential-adopat install --server %s`", s.String(), shellQuote(s.String()))
 		default:
-			report("warn", "for %s git's last credential helper is %q, not adopat's; adopat answers only if asked before it", repo, helper)
+			d.add("server_helper", statusWarn, s.String(), "", "for %s git's last credential helper is %q, not adopat's; adopat answers only if asked before it", repo, helper)
 		}
 	}
-	d, err := b.Store.Load()
+	data, err := b.Store.Load()
 	if err != nil {
 		return // reported with the tokens above
 	}
-	for i := range d.Tokens {
-		tok := &d.Tokens[i]
+	for i := range data.Tokens {
+		tok := &data.Tokens[i]
 		if !tok.IsServer() {
 			continue
 		}
 		s, ok := declaredFor(tok.Protocol, tok.Host, declared)
 		if !ok {
-			report("FAIL", "%s: no server on %s://%s is declared in git's config, so git never asks adopat for it; run `git-credential-adopat install --server %s://%s/COLLECTION`",
+			d.add("server_token", statusFail, tok.Protocol+"://"+tok.Host, tok.Scope(), "%s: no server on %s://%s is declared in git's config, so git never asks adopat for it; run `git-credential-adopat install --server %s://%s/COLLECTION`",
 				tok.Scope(), tok.Protocol, tok.Host, tok.Protocol, tok.Host)
 			continue
 		}
 		usePath := gitGetURLMatch(a, "credential.useHttpPath", s.CredentialURL()+"/PROJECT/_git/REPO")
 		switch {
 		case tok.Path == "" && gitTrue(usePath):
-			report("FAIL", "%s: credential.useHttpPath is true for %s, so git sends each repository's path and this whole-server token answers none; unset it", tok.Scope(), s.String())
+			d.add("server_token", statusFail, s.String(), tok.Scope(), "%s: credential.useHttpPath is true for %s, so git sends each repository's path and this whole-server token answers none; unset it", tok.Scope(), s.String())
 		case tok.Path != "" && !gitTrue(usePath):
-			report("warn", "%s: stored for the path %s, but git sends no path for %s (credential.useHttpPath), so it answers every repository there", tok.Scope(), tok.Path, s.String())
+			d.add("server_token", statusWarn, s.String(), tok.Scope(), "%s: stored for the path %s, but git sends no path for %s (credential.useHttpPath), so it answers every repository there", tok.Scope(), tok.Path, s.String())
 		}
 	}
 }

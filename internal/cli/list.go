@@ -61,6 +61,11 @@ type listing struct {
 	Store   string        `json:"store"`   // the vault file or the keyring index
 	Reason  string        `json:"backend_reason"`
 	Tokens  []listedToken `json:"tokens"`
+	// KeySource is where the vault's key comes from (the keySource*
+	// values, keysource.go); "" for a backend without one (keyring).
+	KeySource string `json:"key_source"`
+	// KeyFile is the identity file (or credential) that holds the key.
+	KeyFile string `json:"key_file"`
 }
 
 func runList(a *App, o *options, opts *listOptions, args []string) error {
@@ -73,6 +78,10 @@ func runList(a *App, o *options, opts *listOptions, args []string) error {
 	}
 	now := a.Now()
 	out := listing{Backend: b.Name, Store: b.Path, Reason: b.Reason, Tokens: []listedToken{}}
+	key := b.key(a, o)
+	if key != nil {
+		out.KeySource, out.KeyFile = key.source, key.file
+	}
 	for i := range d.Tokens {
 		out.Tokens = append(out.Tokens, describe(&d.Tokens[i], now))
 	}
@@ -82,7 +91,11 @@ func runList(a *App, o *options, opts *listOptions, args []string) error {
 		enc.SetIndent("", "  ")
 		return enc.Encode(out)
 	}
-	printf(a.Stdout, "backend: %s (%s)\n", b.describe(), b.Reason)
+	if key != nil {
+		printf(a.Stdout, "backend: %s (%s); key: %s\n", b.describe(), b.Reason, key.line)
+	} else {
+		printf(a.Stdout, "backend: %s (%s)\n", b.describe(), b.Reason)
+	}
 	if len(out.Tokens) == 0 {
 		fmt.Fprintln(a.Stdout, "no tokens; add one with: git-credential-adopat add --org ORG")
 		return nil

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 
@@ -99,35 +100,37 @@ func (o *options) parseServers() ([]azdo.Server, error) {
 	return out, nil
 }
 
-// paths resolves the vault and identity files: flag, then environment,
-// then the XDG default.
-func (a *App) paths(o *options) (vaultPath, identity string, err error) {
+// paths resolves the vault file (flag, then environment, then the XDG
+// default) and where its key comes from (chooseKey, keysource.go).
+func (a *App) paths(o *options) (vaultPath string, key keyChoice, err error) {
 	vaultPath = firstNonEmpty(o.vault, a.Getenv("ADOPAT_VAULT"))
 	if vaultPath == "" {
 		if vaultPath, err = a.defaultVaultPath(); err != nil {
-			return "", "", err
+			return "", keyChoice{}, err
 		}
 	}
-	identity = firstNonEmpty(o.identity, a.Getenv("ADOPAT_IDENTITY"), vault.DefaultIdentityPath(vaultPath))
-	return vaultPath, identity, nil
+	return vaultPath, a.chooseKey(o, vaultPath), nil
 }
 
 // openVault returns the vault for this command. People at a terminal are
-// asked for the passphrase when the vault is protected and locked; git's
-// helper actions never prompt (stdin is git's protocol channel).
+// asked for the passphrase when the vault is protected and locked and no
+// key source opens it; git's helper actions never prompt (stdin is git's
+// protocol channel), nor does anything with GIT_TERMINAL_PROMPT=0.
 func (a *App) openVault(o *options, interactive bool) (*vault.Store, error) {
-	vaultPath, identity, err := a.paths(o)
+	vaultPath, key, err := a.paths(o)
 	if err != nil {
 		return nil, err
 	}
-	v := vault.New(vaultPath, identity)
+	v := vault.New(vaultPath, key.identity)
+	v.SetKeyOptions(key.key)
 	if interactive {
 		v.Passphrase = func() (string, error) {
-			p, err := a.Prompt("Passphrase for " + identity + ": ")
+			p, err := a.prompt("Passphrase for " + key.identity + ": ")
 			if errors.Is(err, errNoTerminal) {
 				// Not "pipe it on stdin": a passphrase is never read there.
-				return "", errors.New("the key is passphrase-protected and locked, and there is no terminal here to ask for the passphrase on; " +
-					"run `git-credential-adopat unlock` at a terminal on this machine first, then run this again")
+				return "", fmt.Errorf("the key is passphrase-protected and locked, and the passphrase cannot be asked for: %s; "+
+					"run `git-credential-adopat unlock` at a terminal on this machine first, then run this again "+
+					"(or, for unattended use, give the passphrase as the systemd credential %s or in ADOPAT_PASSPHRASE_FILE)", a.noPromptWhy(err), credentialPassphrase)
 			}
 			return p, err
 		}

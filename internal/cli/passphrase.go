@@ -62,11 +62,14 @@ func runPassphrase(a *App, o *options, opts *passphraseOptions, args []string) e
 	if !a.Terminal() {
 		return errors.New("passphrase asks for the new passphrase twice at a terminal and never reads it from stdin; run it in an interactive shell, with nothing piped in")
 	}
-	p1, err := a.Prompt("New passphrase: ")
+	p1, err := a.prompt("New passphrase: ")
+	if errors.Is(err, errPromptsOff) {
+		return errors.New("passphrase asks for the new passphrase at the terminal, and GIT_TERMINAL_PROMPT=0 turns prompts off; run it as: GIT_TERMINAL_PROMPT=1 git-credential-adopat passphrase")
+	}
 	if err != nil {
 		return err
 	}
-	p2, err := a.Prompt("Repeat passphrase: ")
+	p2, err := a.prompt("Repeat passphrase: ")
 	if err != nil {
 		return err
 	}
@@ -101,7 +104,10 @@ func runUnlock(a *App, o *options, opts *unlockOptions, args []string) error {
 	if err := v.CanUnlock(); err != nil {
 		return err
 	}
-	p, err := a.Prompt("Passphrase for " + v.IdentityPath() + ": ")
+	p, err := a.prompt("Passphrase for " + v.IdentityPath() + ": ")
+	if errors.Is(err, errPromptsOff) {
+		return errors.New("unlock asks for the passphrase at the terminal, and GIT_TERMINAL_PROMPT=0 turns prompts off; run it as: GIT_TERMINAL_PROMPT=1 git-credential-adopat unlock")
+	}
 	if errors.Is(err, errNoTerminal) {
 		// Not "run unlock": that is what failed.
 		return errors.New("unlock asks for the passphrase at a terminal, never on stdin, and this process has none (cron, CI, ssh without -t, a service); run it from an interactive shell on this machine (ssh -t for a remote one)")

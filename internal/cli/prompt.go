@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"golang.org/x/term"
 )
@@ -16,6 +17,48 @@ func stdoutIsTerminal() bool { return term.IsTerminal(int(os.Stdout.Fd())) }
 // CI, ssh without -t, a service). What to do instead depends on what was
 // being asked, so callers say it.
 var errNoTerminal = errors.New("no terminal to ask on")
+
+// errPromptsOff: GIT_TERMINAL_PROMPT=0 says nothing may prompt, as git
+// itself honours it; it counts as no terminal (errors.Is errNoTerminal).
+var errPromptsOff = promptsOffError{}
+
+type promptsOffError struct{}
+
+func (promptsOffError) Error() string        { return "GIT_TERMINAL_PROMPT=0 turns prompts off" }
+func (promptsOffError) Is(target error) bool { return target == errNoTerminal }
+
+// promptsOff reports whether GIT_TERMINAL_PROMPT forbids prompting. git
+// reads it as a boolean: 0, false, no, off and set but empty are false.
+func (a *App) promptsOff() bool {
+	v, ok := a.lookupEnv("GIT_TERMINAL_PROMPT")
+	if !ok {
+		return false
+	}
+	switch strings.ToLower(strings.TrimSpace(v)) {
+	case "", "0", "false", "no", "off":
+		return true
+	}
+	return false
+}
+
+// noPromptWhy says why a prompt could not be shown, after err from
+// prompt or ask: "there is no terminal here", or the variable that forbids
+// it.
+func (a *App) noPromptWhy(err error) string {
+	if errors.Is(err, errPromptsOff) {
+		return "GIT_TERMINAL_PROMPT=0 turns prompts off"
+	}
+	return "there is no terminal here"
+}
+
+// prompt reads a secret at the terminal with Prompt, unless
+// GIT_TERMINAL_PROMPT=0 forbids it (errPromptsOff).
+func (a *App) prompt(p string) (string, error) {
+	if a.promptsOff() {
+		return "", errPromptsOff
+	}
+	return a.Prompt(p)
+}
 
 // errPromptClosed: the user ended the prompt with Ctrl-D (or the terminal
 // went away) before typing a line.

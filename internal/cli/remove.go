@@ -149,7 +149,7 @@ func (a *App) confirmRemove(t *store.Token) error {
 	answer, err := a.ask(q) // the terminal prompt escapes what it shows
 	switch {
 	case errors.Is(err, errNoTerminal):
-		return errors.New("remove asks for confirmation at a terminal and there is none to ask on; pass --yes to remove without asking")
+		return fmt.Errorf("remove asks for confirmation at a terminal, and it cannot ask: %s; nothing removed: pass --yes to remove without asking", a.noPromptWhy(err))
 	case err != nil:
 		return err
 	}

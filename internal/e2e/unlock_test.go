@@ -30,8 +30,15 @@ func (u *user) protectIdentity(pass string) {
 
 // adopatOnTTY runs the helper with a pseudo-terminal as its controlling
 // terminal, where it asks for the passphrase (it never reads one from
-// stdin); typed is what the user types there.
+// stdin); typed is what the user types there. A person at a terminal has
+// no GIT_TERMINAL_PROMPT=0 (which turns every prompt off); adopatOnTTYEnv
+// keeps the user's environment as it is.
 func (u *user) adopatOnTTY(typed string, args ...string) result {
+	u.t.Helper()
+	return u.with("GIT_TERMINAL_PROMPT=1").adopatOnTTYEnv(typed, args...)
+}
+
+func (u *user) adopatOnTTYEnv(typed string, args ...string) result {
 	u.t.Helper()
 	master, err := os.OpenFile("/dev/ptmx", os.O_RDWR|syscall.O_NOCTTY, 0)
 	if err != nil {

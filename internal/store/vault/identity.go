@@ -150,6 +150,9 @@ func (v *Store) identity() (*keys, error) {
 	if v.cached != nil {
 		return v.cached, nil
 	}
+	if v.key.CredentialIdentity {
+		return v.credentialKeys() // keysource.go
+	}
 	raw, err := fsx.ReadPrivate("identity", v.identityPath, maxIdentitySize)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, errNoIdentity
@@ -159,6 +162,14 @@ func (v *Store) identity() (*keys, error) {
 	}
 	if _, protected := ageContent(raw); !protected {
 		return parseIdentityText(v.identityPath, raw)
+	}
+	if v.key.PassphraseFile != "" { // before the unlocked copy: keysource.go
+		k, err := v.passphraseFileKeys(raw)
+		if err != nil {
+			return nil, err
+		}
+		v.cached = k
+		return k, nil
 	}
 	k, _, err := v.readUnlocked()
 	if err != nil {
@@ -218,6 +229,12 @@ func (v *Store) missingIdentityError() error {
 // createIdentity makes the first identity; the caller holds the exclusive
 // vault lock and has checked that neither identity nor vault exists.
 func (v *Store) createIdentity() (*keys, error) {
+	if v.key.CredentialIdentity { // unreachable: identity never says errNoIdentity then
+		return nil, v.credentialMissing(fs.ErrNotExist)
+	}
+	if v.key.PassphraseFile != "" {
+		return v.createProtectedIdentity() // keysource.go
+	}
 	text, err := newIdentityText()
 	if err != nil {
 		return nil, err

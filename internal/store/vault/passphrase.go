@@ -13,6 +13,9 @@ import (
 // a passphrase (it is an age file rather than a plain key). A missing
 // identity is not protected.
 func (v *Store) IsPassphraseProtected() (bool, error) {
+	if v.key.CredentialIdentity {
+		return false, nil // always a plain identity (keysource.go)
+	}
 	if err := v.checkDirs(); err != nil {
 		return false, err
 	}
@@ -35,6 +38,9 @@ func (v *Store) IsPassphraseProtected() (bool, error) {
 func (v *Store) SetPassphrase(pass string) error {
 	if pass == "" {
 		return errors.New("the passphrase must not be empty")
+	}
+	if err := v.refuseCredentialIdentity(); err != nil {
+		return err
 	}
 	if err := v.checkDirs(); err != nil {
 		return err

@@ -147,6 +147,9 @@ func (v *Store) UnlockedUntil() (time.Time, error) {
 // readProtectedIdentity reads the identity file for Unlock and
 // RemovePassphrase, which only make sense for a protected one.
 func (v *Store) readProtectedIdentity() ([]byte, error) {
+	if err := v.refuseCredentialIdentity(); err != nil {
+		return nil, err
+	}
 	raw, err := fsx.ReadPrivate("identity", v.identityPath, maxIdentitySize)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, store.NewError(fmt.Sprintf("identity %s does not exist, so it has no passphrase", v.identityPath), store.ErrIdentityMissing, err)

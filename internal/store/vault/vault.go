@@ -40,6 +40,7 @@ type Store struct {
 
 	path         string
 	identityPath string
+	key          KeyOptions // where the key comes from besides the identity file (keysource.go)
 
 	mu     sync.Mutex // guards cached and serialises passphrase prompts
 	cached *keys      // identity decrypted with the passphrase, if any
@@ -71,7 +72,7 @@ func (v *Store) checkDirs() error {
 	if err := fsx.CheckDirOf("vault", v.path); err != nil {
 		return err
 	}
-	if filepath.Dir(v.identityPath) != filepath.Dir(v.path) {
+	if filepath.Dir(v.identityPath) != filepath.Dir(v.path) && !v.key.CredentialIdentity { // systemd's directory
 		return fsx.CheckDirOf("identity", v.identityPath)
 	}
 	return nil
