@@ -170,6 +170,7 @@ func (a *App) doctorChecks(o *options, d *doctor, rep *doctorReport) {
 	if key := b.key(a, o); key != nil {
 		rep.KeySource = key.source
 		checkKey(key, d)
+		checkCredentialsDirectory(a, d)
 	}
 
 	a.checkTokens(b, d, rep)
@@ -210,6 +211,24 @@ func checkKey(key *keyReport, d *doctor) {
 	for _, u := range key.unused {
 		d.add("key", statusWarn, u, "", "key source not used: %s", u)
 	}
+}
+
+// checkCredentialsDirectory warns when systemd passed credentials but none
+// under adopat's names: a LoadCredential= with another name leaves the
+// vault's key to identity.txt beside it, which is what the service meant
+// to avoid.
+func checkCredentialsDirectory(a *App, d *doctor) {
+	dir := a.Getenv("CREDENTIALS_DIRECTORY")
+	if dir == "" {
+		return
+	}
+	for _, name := range []string{credentialIdentity, credentialPassphrase} {
+		if _, ok := a.credentialPath(name); ok {
+			return
+		}
+	}
+	d.add("key", statusWarn, dir, "", "CREDENTIALS_DIRECTORY %s holds neither %s nor %s, so the key is not taken from systemd; name the credential so: LoadCredentialEncrypted=%s:/path/to/sealed-key",
+		dir, credentialIdentity, credentialPassphrase, credentialIdentity)
 }
 
 // checkStoreDir reports the store directory's owner and mode: on a
@@ -298,7 +317,8 @@ func (a *App) checkTokens(b *backend, d *doctor, rep *doctorReport) {
 		}
 		switch {
 		case lt.Status == "withdrawn":
-			d.add("token_withdrawn", statusWarn, "", lt.Scope, "%s: withdrawn after git reported it rejected; `restore %s` or `add` a new one", lt.Scope, lt.Scope)
+			// A failure: git gets no answer for this scope until someone acts.
+			d.add("token_withdrawn", statusFail, "", lt.Scope, "%s: withdrawn after Azure DevOps called the PAT invalid, so git gets no answer for it; `git-credential-adopat verify %s` puts it back once Azure DevOps accepts it, else create a new PAT and run: %s", lt.Scope, lt.Scope, rotateAdvice(tok))
 		case lt.Status == "expired":
 			d.add("token_expired", statusFail, "", lt.Scope, "%s: expired %s; create a new PAT %s, then run: %s", lt.Scope, lt.Expires.Format("2006-01-02"), helper.NewPATWhere(tok), rotateAdvice(tok))
 		case lt.Expires == nil:

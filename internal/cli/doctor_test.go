@@ -147,7 +147,7 @@ func TestDoctorJSONBroken(t *testing.T) {
 		t.Fatalf("doctor --json: exit %d, ok %v, want 2 and false", code, r.OK)
 	}
 	wantCheck(t, r, "token_expired", "expired", statusFail)
-	wantCheck(t, r, "token_withdrawn", "pulled", statusWarn)
+	wantCheck(t, r, "token_withdrawn", "pulled", statusFail)
 	wantCheck(t, r, "token_expiring", "soon", statusWarn)
 	wantCheck(t, r, "journal", "", statusFail)
 	wantCheck(t, r, "env_token", "", statusFail)
@@ -196,4 +196,23 @@ func TestDoctorNamesEnvTokens(t *testing.T) {
 	if c := checksNamed(r, "env_token", ""); len(c) != 1 || c[0].Detail != "SYSTEM_ACCESSTOKEN" || !strings.Contains(c[0].Message, "fabrikam") {
 		t.Errorf("env_token: %+v", c)
 	}
+}
+
+// A CREDENTIALS_DIRECTORY without adopat's names means the service's
+// sealed key is not what opens the vault: doctor says so and how to name
+// it.
+func TestDoctorWarnsAboutMisnamedSystemdCredential(t *testing.T) {
+	ta := healthyDoctorApp(t)
+	creds := t.TempDir()
+	if err := os.WriteFile(filepath.Join(creds, "identity"), []byte("x\n"), 0o400); err != nil {
+		t.Fatal(err)
+	}
+	ta.env["CREDENTIALS_DIRECTORY"] = creds
+	r, _ := doctorJSON(t, ta)
+	for _, c := range checksNamed(r, "key", "") {
+		if c.Status == statusWarn && strings.Contains(c.Message, "LoadCredentialEncrypted=adopat.identity") {
+			return
+		}
+	}
+	t.Errorf("no warning about the misnamed credential in:\n%+v", r.Checks)
 }
