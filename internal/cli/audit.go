@@ -18,13 +18,9 @@ func runAudit(a *App, o *options, args []string) error {
 	if err != nil {
 		return err
 	}
-	tokens := d.Tokens
-	if len(args) == 1 {
-		i, ok := d.Find(args[0])
-		if !ok {
-			return scopeNotFound(args[0], b)
-		}
-		tokens = d.Tokens[i : i+1]
+	tokens, err := optionalScopeTokens(d, b, args)
+	if err != nil {
+		return err
 	}
 	now := a.Now()
 	for i := range tokens {

@@ -59,6 +59,19 @@ func scopeNotFound(scope string, b *backend) error {
 	return usagef("%v; see `git-credential-adopat list`", b.notFound(scope))
 }
 
+// optionalScopeTokens is d's tokens, or only the one named by the optional
+// SCOPE argument (args holds at most one), as `audit` and `verify` take it.
+func optionalScopeTokens(d *store.Data, b *backend, args []string) ([]store.Token, error) {
+	if len(args) == 0 {
+		return d.Tokens, nil
+	}
+	i, ok := d.Find(args[0])
+	if !ok {
+		return nil, scopeNotFound(args[0], b)
+	}
+	return d.Tokens[i : i+1], nil
+}
+
 // notFound is the store's error for a scope no token in b has.
 func (b *backend) notFound(scope string) *store.ScopeNotFoundError {
 	return &store.ScopeNotFoundError{Scope: scope, Where: b.describe()}

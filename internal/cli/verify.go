@@ -62,13 +62,9 @@ func runVerify(a *App, o *options, opts *verifyOptions, args []string) error {
 	// Secrets are read here, one at a time (a keyring may prompt nothing
 	// but is still one call each); the questions to Azure DevOps then go out
 	// together, so a hanging server costs one timeout, not one per token.
-	tokens := d.Tokens
-	if len(args) == 1 {
-		i, ok := d.Find(args[0])
-		if !ok {
-			return scopeNotFound(args[0], b)
-		}
-		tokens = d.Tokens[i : i+1]
+	tokens, err := optionalScopeTokens(d, b, args)
+	if err != nil {
+		return err
 	}
 	var results []verification
 	var asks []*store.Token // parallel to results; nil when not asked
