@@ -13,12 +13,7 @@ const webURL = "https://dev.azure.com/fabrikam/Website/_git/web"
 
 func TestCloneDevAzure(t *testing.T) {
 	t.Parallel()
-	s := StartT(t)
-	pat := NewPAT()
-	s.SetPAT("fabrikam", pat)
-	if err := s.AddRepo(webURL); err != nil {
-		t.Fatal(err)
-	}
+	s, pat := startWithWeb(t)
 	newGitClient(t, s, pat).mustClone(webURL)
 
 	// Org names are case-insensitive in Azure DevOps, so are the counters.
@@ -33,12 +28,8 @@ func TestCloneDevAzure(t *testing.T) {
 
 func TestCloneWrongPAT(t *testing.T) {
 	t.Parallel()
-	s := StartT(t)
-	good, bad := NewPAT(), NewPAT()
-	s.SetPAT("fabrikam", good)
-	if err := s.AddRepo(webURL); err != nil {
-		t.Fatal(err)
-	}
+	s, good := startWithWeb(t)
+	bad := NewPAT()
 	_, out, err := newGitClient(t, s, bad).clone(webURL)
 	var exit *exec.ExitError
 	if !errors.As(err, &exit) || exit.ExitCode() == 0 {
@@ -151,12 +142,7 @@ func TestCloneExtraHTTPHost(t *testing.T) {
 // take unbuffered.
 func TestPush(t *testing.T) {
 	t.Parallel()
-	s := StartT(t)
-	pat := NewPAT()
-	s.SetPAT("fabrikam", pat)
-	if err := s.AddRepo(webURL); err != nil {
-		t.Fatal(err)
-	}
+	s, pat := startWithWeb(t)
 	c := newGitClient(t, s, pat)
 	dst := c.mustClone(webURL)
 	blob := make([]byte, 64<<10)

@@ -10,6 +10,19 @@ import (
 	"time"
 )
 
+// startWithWeb starts a server holding webURL, whose organisation accepts
+// the PAT it returns.
+func startWithWeb(t *testing.T) (*Server, string) {
+	t.Helper()
+	s := StartT(t)
+	pat := NewPAT()
+	s.SetPAT("fabrikam", pat)
+	if err := s.AddRepo(webURL); err != nil {
+		t.Fatal(err)
+	}
+	return s, pat
+}
+
 // gitClient is an isolated git user whose credential helper, a shell
 // script, answers every "get" with one fixed PAT.
 type gitClient struct {
