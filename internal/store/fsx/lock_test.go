@@ -3,7 +3,6 @@
 package fsx_test
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
 	"os"
@@ -18,6 +17,7 @@ import (
 
 	"github.com/adopat/git-credential-adopat/internal/store"
 	"github.com/adopat/git-credential-adopat/internal/store/fsx"
+	"github.com/adopat/git-credential-adopat/internal/store/storetest"
 )
 
 // helperEnv selects a helper mode when the test binary is re-executed as
@@ -50,21 +50,12 @@ func runHelper(mode string) int {
 // killed) and returns once it holds it. The process is killed at cleanup.
 func startHolder(t *testing.T, path string, hold time.Duration) *exec.Cmd {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), helperEnv+"=hold", "ADOPAT_TEST_LOCK="+path)
+	env := []string{helperEnv + "=hold", "ADOPAT_TEST_LOCK=" + path}
 	if hold > 0 {
-		cmd.Env = append(cmd.Env, "ADOPAT_TEST_HOLD="+hold.String())
+		env = append(env, "ADOPAT_TEST_HOLD="+hold.String())
 	}
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd.Stderr = os.Stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	if line, err := bufio.NewReader(out).ReadString('\n'); err != nil || line != "locked\n" {
+	cmd, line, err := storetest.StartHelper(t, env...)
+	if err != nil || line != "locked\n" {
 		t.Fatalf("holder said %q, %v", line, err)
 	}
 	return cmd

@@ -5,12 +5,14 @@
 package storetest
 
 import (
+	"bufio"
 	"bytes"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -211,4 +213,32 @@ func WantMissing(t testing.TB, err error, scope string) {
 	case me.Token.Secret != "" || me.Token.OAuthRefreshToken != "":
 		t.Errorf("SecretMissingError for %s carries a secret", scope)
 	}
+}
+
+// HelperCommand runs this test binary again, running no test, with env
+// added to its environment: the package's TestMain reads from env which
+// helper to be.
+func HelperCommand(env ...string) *exec.Cmd {
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), env...)
+	return cmd
+}
+
+// StartHelper starts HelperCommand(env...), its stderr on the test's,
+// kills it at cleanup, and returns it with the first line it writes to
+// stdout (or why there is none).
+func StartHelper(t *testing.T, env ...string) (cmd *exec.Cmd, line string, err error) {
+	t.Helper()
+	cmd = HelperCommand(env...)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	line, err = bufio.NewReader(out).ReadString('\n')
+	return cmd, line, err
 }

@@ -2,7 +2,6 @@ package vault
 
 import (
 	"fmt"
-	"os"
 	"os/exec"
 	"sync"
 	"testing"
@@ -53,8 +52,7 @@ func TestConcurrentProcesses(t *testing.T) {
 	for i := range cmds {
 		org, secret := fmt.Sprintf("org%02d", i), storetest.RandSecret(t)
 		want[org] = secret
-		cmd := exec.Command(os.Args[0], "-test.run=^$")
-		cmd.Env = append(os.Environ(), helperEnv+"=add-token",
+		cmd := storetest.HelperCommand(helperEnv+"=add-token",
 			"ADOPAT_TEST_VAULT="+v.Path(), "ADOPAT_TEST_IDENTITY="+v.IdentityPath(),
 			"ADOPAT_TEST_ORG="+org, "ADOPAT_TEST_SECRET="+secret)
 		outs[i] = &lockedBuffer{}

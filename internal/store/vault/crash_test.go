@@ -3,7 +3,6 @@
 package vault
 
 import (
-	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
@@ -224,20 +223,9 @@ func TestKilledWriterLeavesVaultAndUnblocks(t *testing.T) {
 	mustAdd(t, v, "fabrikam", storetest.RandSecret(t))
 	snap := takeSnapshot(t, v)
 
-	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), helperEnv+"=stall-before-rename",
+	cmd, line, err := storetest.StartHelper(t, helperEnv+"=stall-before-rename",
 		"ADOPAT_TEST_VAULT="+v.Path(), "ADOPAT_TEST_IDENTITY="+v.IdentityPath(),
 		"ADOPAT_TEST_ORG=contoso", "ADOPAT_TEST_SECRET="+storetest.RandSecret(t))
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd.Stderr = os.Stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	line, err := bufio.NewReader(out).ReadString('\n')
 	tmp, ok := strings.CutPrefix(strings.TrimSpace(line), "stalled ")
 	if err != nil || !ok {
 		t.Fatalf("the writer said %q, %v", line, err)
@@ -296,8 +284,7 @@ func TestFileSizeLimitKeepsVault(t *testing.T) {
 	v := newTestVault(t)
 	mustAdd(t, v, "fabrikam", storetest.RandSecret(t))
 	snap := takeSnapshot(t, v)
-	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), helperEnv+"=add-token-fsize", "ADOPAT_TEST_FSIZE=100",
+	cmd := storetest.HelperCommand(helperEnv+"=add-token-fsize", "ADOPAT_TEST_FSIZE=100",
 		"ADOPAT_TEST_VAULT="+v.Path(), "ADOPAT_TEST_IDENTITY="+v.IdentityPath(),
 		"ADOPAT_TEST_ORG=contoso", "ADOPAT_TEST_SECRET="+storetest.RandSecret(t))
 	out, err := cmd.CombinedOutput()
