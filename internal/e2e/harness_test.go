@@ -383,3 +383,30 @@ func assertAuth(t *testing.T, what string, st adotest.AuthStats, wantFailed bool
 		t.Errorf("%s: auth attempts %+v, want OK > 0 and failures %v", what, st, wantFailed)
 	}
 }
+
+// assertNotUnderHome fails if any of secrets is in a file under u's HOME,
+// and returns the files checked.
+func assertNotUnderHome(t *testing.T, u *user, secrets map[string]string) []string {
+	t.Helper()
+	var files []string
+	err := filepath.WalkDir(u.home, func(path string, d os.DirEntry, err error) error {
+		if err != nil || !d.Type().IsRegular() {
+			return err
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		files = append(files, path)
+		for name, secret := range secrets {
+			if strings.Contains(string(b), secret) {
+				t.Errorf("%s found in %s", name, path)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files
+}

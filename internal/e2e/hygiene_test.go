@@ -113,24 +113,7 @@ func TestCIEnvTokenClonesWithEmptyVaultAndIsNeverStored(t *testing.T) {
 		// Every file under HOME, the clone's included: a walk or read
 		// error fails the test, and so does a walk that saw too few files
 		// to have looked at the clone.
-		files := 0
-		err := filepath.WalkDir(u.home, func(path string, d os.DirEntry, err error) error {
-			if err != nil || !d.Type().IsRegular() {
-				return err
-			}
-			b, err := os.ReadFile(path)
-			if err != nil {
-				return err
-			}
-			files++
-			if strings.Contains(string(b), pat) {
-				t.Errorf("the PAT landed in %s", path)
-			}
-			return nil
-		})
-		if err != nil {
-			t.Fatalf("walking HOME: %v", err)
-		}
+		files := len(assertNotUnderHome(t, u, map[string]string{"the PAT": pat}))
 		if files < 10 {
 			t.Errorf("only %d files under HOME were checked; the clone alone has more", files)
 		}

@@ -10,7 +10,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -295,33 +294,6 @@ func assertOneAdopatLine(t *testing.T, what, stderr string, want ...string) stri
 		}
 	}
 	return lines[0]
-}
-
-// assertNotUnderHome fails if any of secrets is in a file under u's HOME,
-// and returns the files checked.
-func assertNotUnderHome(t *testing.T, u *user, secrets map[string]string) []string {
-	t.Helper()
-	var files []string
-	err := filepath.WalkDir(u.home, func(path string, d fs.DirEntry, err error) error {
-		if err != nil || !d.Type().IsRegular() {
-			return err
-		}
-		b, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		files = append(files, path)
-		for name, secret := range secrets {
-			if strings.Contains(string(b), secret) {
-				t.Errorf("%s found in %s", name, path)
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return files
 }
 
 // sessionKeyringDaemon is the pid of s's gnome-keyring-daemon: the one

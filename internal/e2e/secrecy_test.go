@@ -2,7 +2,6 @@ package e2e_test
 
 import (
 	"encoding/base64"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -67,22 +66,7 @@ func TestPATAppearsNowhere(t *testing.T) {
 
 	// Every file under HOME: the clone, the global git config, the vault
 	// and its key.
-	files := 0
-	err = filepath.WalkDir(u.home, func(path string, d fs.DirEntry, err error) error {
-		if err != nil || !d.Type().IsRegular() {
-			return err
-		}
-		b, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		files++
-		assertAbsent(path, string(b))
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	files := len(assertNotUnderHome(t, u, secrets))
 	if _, err := os.Stat(u.vault); err != nil || files < 10 {
 		t.Fatalf("vault %s not among the %d files checked: %v", u.vault, files, err)
 	}
