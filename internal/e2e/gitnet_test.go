@@ -60,12 +60,7 @@ func connectionDataAsked(srv *adotest.Server, host string) []string {
 // declared collection's URL, not the host's root.
 func TestVerifyAndRotateFollowGitsProxyAndCA(t *testing.T) {
 	t.Parallel()
-	const (
-		host       = "tfs.example.test:8443"
-		collection = "https://" + host + "/DefaultCollection"
-		serverRepo = collection + "/Website/_git/web"
-	)
-	srv := startServer(t, adotest.Options{ExtraHosts: []string{host}}, webURL, serverRepo)
+	srv := startServer(t, adotest.Options{ExtraHosts: []string{collectionHost}}, webURL, collectionRepo)
 	cloudPAT := acceptNewPAT(srv, "fabrikam")
 
 	setups := map[string]func(u *user) *user{
@@ -77,50 +72,50 @@ func TestVerifyAndRotateFollowGitsProxyAndCA(t *testing.T) {
 			u = u.dropEnv("GIT_SSL_CAINFO", "GIT_CONFIG_COUNT", "GIT_CONFIG_KEY_0", "GIT_CONFIG_VALUE_0")
 			u.mustGit("", "config", "--global", "http.sslCAInfo", srv.CAFile)
 			u.mustGit("", "config", "--global", "http.https://dev.azure.com/.proxy", srv.ProxyURL)
-			u.mustGit("", "config", "--global", "http."+collection+".proxy", srv.ProxyURL)
+			u.mustGit("", "config", "--global", "http."+collectionURL+".proxy", srv.ProxyURL)
 			return u
 		},
 	}
 	for name, setup := range setups {
 		t.Run(name, func(t *testing.T) {
 			serverPAT := adotest.NewPAT() // the previous subtest rotated it
-			srv.SetHostPAT(host, serverPAT)
+			srv.SetHostPAT(collectionHost, serverPAT)
 			u := setup(newUser(t, srv).dropEnv(goClientVars...))
-			u.install(collection)
+			u.install(collectionURL)
 			u.addPAT(cloudPAT, "--org", "fabrikam")
-			u.addPAT(serverPAT, "--server", collection, "--username", "jdoe")
+			u.addPAT(serverPAT, "--server", collectionURL, "--username", "jdoe")
 			u.mustClone(webURL)
-			u.mustClone(serverRepo)
+			u.mustClone(collectionRepo)
 
-			before := len(connectionDataAsked(srv, host))
+			before := len(connectionDataAsked(srv, collectionHost))
 			results, r := u.verifyJSON()
 			if r.code != 0 || len(results) != 2 {
 				t.Fatalf("verify:\n%s", r)
 			}
 			want := map[string]string{
-				"fabrikam":             "https://dev.azure.com/fabrikam/_apis/connectionData",
-				"https://jdoe@" + host: collection + "/_apis/connectionData",
+				"fabrikam":                       "https://dev.azure.com/fabrikam/_apis/connectionData",
+				"https://jdoe@" + collectionHost: collectionURL + "/_apis/connectionData",
 			}
 			for _, v := range results {
 				if !v.Valid || v.URL != want[v.Scope] {
 					t.Errorf("verify %s: %+v, want valid at %s", v.Scope, v, want[v.Scope])
 				}
 			}
-			if asked := connectionDataAsked(srv, host)[before:]; !slices.Equal(asked, []string{host + " /DefaultCollection/_apis/connectionData"}) {
+			if asked := connectionDataAsked(srv, collectionHost)[before:]; !slices.Equal(asked, []string{collectionHost + " /DefaultCollection/_apis/connectionData"}) {
 				t.Errorf("the stand-in was asked %q, want the collection's connectionData once", asked)
 			}
 
 			// rotate checks the new PAT the same way, at the same URL.
 			newPAT := adotest.NewPAT()
-			srv.SetHostPAT(host, newPAT)
-			before = len(connectionDataAsked(srv, host))
-			if out := u.mustAdopat(newPAT+"\n", "rotate", "https://jdoe@"+host); !strings.Contains(out, "verified as") {
+			srv.SetHostPAT(collectionHost, newPAT)
+			before = len(connectionDataAsked(srv, collectionHost))
+			if out := u.mustAdopat(newPAT+"\n", "rotate", "https://jdoe@"+collectionHost); !strings.Contains(out, "verified as") {
 				t.Errorf("rotate: %s", out)
 			}
-			if asked := connectionDataAsked(srv, host)[before:]; !slices.Equal(asked, []string{host + " /DefaultCollection/_apis/connectionData"}) {
+			if asked := connectionDataAsked(srv, collectionHost)[before:]; !slices.Equal(asked, []string{collectionHost + " /DefaultCollection/_apis/connectionData"}) {
 				t.Errorf("rotate asked %q, want the collection's connectionData", asked)
 			}
-			u.mustClone(serverRepo)
+			u.mustClone(collectionRepo)
 		})
 	}
 }
