@@ -42,6 +42,20 @@ func withOptions[T any](opts *T, run func(a *App, o *options, opts *T, args []st
 	return func(a *App, o *options, args []string) error { return run(a, o, opts, args) }
 }
 
+// jsonOptions are the flags of a command whose only own flag is --json.
+type jsonOptions struct {
+	json bool
+}
+
+// jsonCommand is a command whose only own flag is --json, for
+// machine-readable output.
+func jsonCommand(name string, common []string, run func(a *App, o *options, opts *jsonOptions, args []string) error) *command {
+	opts := &jsonOptions{}
+	return newCommand(name, common, withOptions(opts, run), func(fs *pflag.FlagSet) {
+		fs.BoolVar(&opts.json, "json", false, "machine-readable output")
+	})
+}
+
 // findCommand is the command called name.
 func findCommand(name string) (*command, bool) {
 	for _, c := range commands() {

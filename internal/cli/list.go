@@ -7,25 +7,15 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/spf13/pflag"
-
 	"github.com/adopat/git-credential-adopat/internal/azdo"
 	"github.com/adopat/git-credential-adopat/internal/helper"
 	"github.com/adopat/git-credential-adopat/internal/store"
 	"github.com/adopat/git-credential-adopat/internal/store/journal"
 )
 
-// listOptions are list's own flags.
-type listOptions struct {
-	json bool
-}
-
 // listCmd is `list`.
 func listCmd() *command {
-	opts := &listOptions{}
-	return newCommand("list", storeFlags, withOptions(opts, runList), func(fs *pflag.FlagSet) {
-		fs.BoolVar(&opts.json, "json", false, "machine-readable output")
-	})
+	return jsonCommand("list", storeFlags, runList)
 }
 
 // listedToken is one token in `list --json`. The field names are a stable
@@ -68,7 +58,7 @@ type listing struct {
 	KeyFile string `json:"key_file"`
 }
 
-func runList(a *App, o *options, opts *listOptions, args []string) error {
+func runList(a *App, o *options, opts *jsonOptions, args []string) error {
 	if len(args) > 0 {
 		return usagef("list takes no arguments")
 	}

@@ -8,24 +8,14 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/spf13/pflag"
-
 	"github.com/adopat/git-credential-adopat/internal/adoapi"
 	"github.com/adopat/git-credential-adopat/internal/azdo"
 	"github.com/adopat/git-credential-adopat/internal/store"
 )
 
-// verifyOptions are verify's own flags.
-type verifyOptions struct {
-	json bool
-}
-
 // verifyCmd is `verify`.
 func verifyCmd() *command {
-	opts := &verifyOptions{}
-	return newCommand("verify", serverAndStoreFlags, withOptions(opts, runVerify), func(fs *pflag.FlagSet) {
-		fs.BoolVar(&opts.json, "json", false, "machine-readable output")
-	})
+	return jsonCommand("verify", serverAndStoreFlags, runVerify)
 }
 
 // verification is one line of `verify`, and its --json form.
@@ -47,7 +37,7 @@ type verification struct {
 // runVerify asks Azure DevOps (GET {org}/_apis/connectionData) whether each
 // PAT, or the one named, is accepted and whose it is. Exit 2 when any is
 // invalid or could not be checked.
-func runVerify(a *App, o *options, opts *verifyOptions, args []string) error {
+func runVerify(a *App, o *options, opts *jsonOptions, args []string) error {
 	if len(args) > 1 {
 		return usagef("give at most one SCOPE")
 	}
