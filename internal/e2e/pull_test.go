@@ -129,6 +129,22 @@ func logTextfile(t *testing.T, what string, r result, path string) {
 	t.Logf("%s: %s\n%s:\n%s", what, r, path, b)
 }
 
+// pullCounts is what a run of pull should leave in the textfile for one
+// repository: its success gauge and its failures counter.
+type pullCounts struct{ url, success, failures string }
+
+// wantPullCounts checks the success gauge and failures counter of each
+// repository in m, the textfile after run.
+func wantPullCounts(t *testing.T, run string, m map[string]string, want []pullCounts) {
+	t.Helper()
+	for _, c := range want {
+		l := repoLabel(c.url)
+		if m["adopat_pull_success"+l] != c.success || m["adopat_pull_failures_total"+l] != c.failures {
+			t.Errorf("%s, %s: success %q failures %q, want %s and %s", run, c.url, m["adopat_pull_success"+l], m["adopat_pull_failures_total"+l], c.success, c.failures)
+		}
+	}
+}
+
 func repoLabel(url string) string {
 	return `{repo="` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(url) + `"}`
 }
@@ -248,13 +264,12 @@ func TestPullKeepsClonesUpToDate(t *testing.T) {
 
 	logTextfile(t, "run 1", r, metrics)
 	m1 := readTextfile(t, metrics)
-	for _, c := range []struct{ url, success, failures string }{
+	run1 := []pullCounts{
 		{webURL, "1", "0"}, {docsURL, "1", "0"}, {shopURL, "1", "0"}, {unknownURL, "0", "1"}, {hangURL, "0", "1"},
-	} {
+	}
+	wantPullCounts(t, "run 1", m1, run1)
+	for _, c := range run1 {
 		l := repoLabel(c.url)
-		if m1["adopat_pull_success"+l] != c.success || m1["adopat_pull_failures_total"+l] != c.failures {
-			t.Errorf("run 1, %s: success %q failures %q, want %s and %s", c.url, m1["adopat_pull_success"+l], m1["adopat_pull_failures_total"+l], c.success, c.failures)
-		}
 		_, hasLast := m1["adopat_pull_last_success_timestamp_seconds"+l]
 		if hasLast != (c.success == "1") {
 			t.Errorf("run 1, %s: last success present %v, want %v", c.url, hasLast, c.success == "1")
@@ -299,14 +314,9 @@ func TestPullKeepsClonesUpToDate(t *testing.T) {
 	}
 	logTextfile(t, "run 2", r, metrics)
 	m2 := readTextfile(t, metrics)
-	for _, c := range []struct{ url, success, failures string }{
+	wantPullCounts(t, "run 2", m2, []pullCounts{
 		{webURL, "1", "0"}, {docsURL, "1", "0"}, {shopURL, "0", "1"}, {unknownURL, "0", "2"}, {hangURL, "0", "2"},
-	} {
-		l := repoLabel(c.url)
-		if m2["adopat_pull_success"+l] != c.success || m2["adopat_pull_failures_total"+l] != c.failures {
-			t.Errorf("run 2, %s: success %q failures %q, want %s and %s", c.url, m2["adopat_pull_success"+l], m2["adopat_pull_failures_total"+l], c.success, c.failures)
-		}
-	}
+	})
 	shopL, webL := repoLabel(shopURL), repoLabel(webURL)
 	if m2["adopat_pull_last_success_timestamp_seconds"+shopL] != m1["adopat_pull_last_success_timestamp_seconds"+shopL] {
 		t.Errorf("shop failed in run 2; its last success %q, want run 1's %q kept",
