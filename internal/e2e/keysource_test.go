@@ -109,12 +109,10 @@ func TestSystemdCredentialIdentity(t *testing.T) {
 // and leaves no unlocked key; a wrong passphrase gives one line at once.
 func TestSystemdCredentialPassphrase(t *testing.T) {
 	t.Parallel()
-	u, pat := fabrikamUser(t)
-	const pass = "correct horse battery"
-	u.protectIdentity(pass)
+	u, pat := lockedFabrikamUser(t)
 	run := t.TempDir()
 	u = u.with("XDG_RUNTIME_DIR=" + run)
-	u.with("CREDENTIALS_DIRECTORY="+credentials(t, map[string]string{"adopat.passphrase": pass + "\n"})).mustGet("passphrase credential", pat)
+	u.with("CREDENTIALS_DIRECTORY="+credentials(t, map[string]string{"adopat.passphrase": testPassphrase + "\n"})).mustGet("passphrase credential", pat)
 	if entries, _ := os.ReadDir(run); len(entries) != 0 {
 		t.Errorf("the passphrase credential left files in the runtime directory: %v", entries)
 	}
@@ -130,11 +128,9 @@ func TestSystemdCredentialPassphrase(t *testing.T) {
 // opens the identity; a file others can read is refused, like a key.
 func TestPassphraseFile(t *testing.T) {
 	t.Parallel()
-	u, pat := fabrikamUser(t)
-	const pass = "correct horse battery"
-	u.protectIdentity(pass)
+	u, pat := lockedFabrikamUser(t)
 	file := filepath.Join(t.TempDir(), "passphrase")
-	if err := os.WriteFile(file, []byte(pass+"\n"), 0o600); err != nil {
+	if err := os.WriteFile(file, []byte(testPassphrase+"\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	withFile := u.with("ADOPAT_PASSPHRASE_FILE=" + file)

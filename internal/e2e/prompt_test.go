@@ -12,8 +12,7 @@ import (
 // unlock itself, are refused at once with what to do, never asked.
 func TestGitTerminalPromptZeroNeverPromptsAtATerminal(t *testing.T) {
 	t.Parallel()
-	u, _ := fabrikamUser(t)
-	u.protectIdentity("correct horse battery")
+	u, _ := lockedFabrikamUser(t)
 	u = u.with("XDG_RUNTIME_DIR="+shmDir(t), "GIT_TERMINAL_PROMPT=0")
 	if r := u.adopatOnTTYEnv("correct horse battery\n", "list"); r.code != 2 || !strings.Contains(r.stderr, "GIT_TERMINAL_PROMPT=0 turns prompts off") {
 		t.Errorf("list of a locked vault at a terminal:\n%s", r)

@@ -28,6 +28,18 @@ func (u *user) protectIdentity(pass string) {
 	storetest.ProtectIdentity(u.t, path, pass)
 }
 
+// testPassphrase is what the tests protect the identity with.
+const testPassphrase = "correct horse battery"
+
+// lockedFabrikamUser is fabrikamUser with the identity protected by
+// testPassphrase.
+func lockedFabrikamUser(t *testing.T) (*user, string) {
+	t.Helper()
+	u, pat := fabrikamUser(t)
+	u.protectIdentity(testPassphrase)
+	return u, pat
+}
+
 // adopatOnTTY runs the helper with a pseudo-terminal as its controlling
 // terminal, where it asks for the passphrase (it never reads one from
 // stdin); typed is what the user types there. A person at a terminal has
@@ -110,8 +122,7 @@ func shmDir(t *testing.T) string {
 // do; without XDG_RUNTIME_DIR too.
 func TestUnlockRefusesDiskRuntimeDir(t *testing.T) {
 	t.Parallel()
-	u, _ := fabrikamUser(t)
-	u.protectIdentity("correct horse battery")
+	u, _ := lockedFabrikamUser(t)
 	disk := t.TempDir()
 	r := u.with("XDG_RUNTIME_DIR="+disk).mustRefuse("", []string{"XDG_RUNTIME_DIR " + disk + " is not RAM-backed", "never be written to disk", "migrate --to keyring"}, "unlock")
 	if strings.Contains(r.stderr, "terminal") {
@@ -132,14 +143,12 @@ func TestUnlockRefusesDiskRuntimeDir(t *testing.T) {
 // its file removed at the next use.
 func TestUnlockOnTmpfsUntilExpiry(t *testing.T) {
 	t.Parallel()
-	u, pat := fabrikamUser(t)
-	const pass = "correct horse battery"
-	u.protectIdentity(pass)
+	u, pat := lockedFabrikamUser(t)
 	run := shmDir(t)
 	u = u.with("XDG_RUNTIME_DIR=" + run)
 	u.mustRefuse(getRequest, []string{"locked", "unlock"}, "get")
 
-	if r := u.adopatOnTTY(pass+"\n", "unlock", "--for", "1h"); r.code != 0 || !strings.Contains(r.stdout, "unlocked until") {
+	if r := u.adopatOnTTY(testPassphrase+"\n", "unlock", "--for", "1h"); r.code != 0 || !strings.Contains(r.stdout, "unlocked until") {
 		t.Fatalf("unlock on tmpfs failed:\n%s", r)
 	}
 	unlocked, _ := filepath.Glob(filepath.Join(run, "adopat", "identity-*.unlocked"))
@@ -148,7 +157,7 @@ func TestUnlockOnTmpfsUntilExpiry(t *testing.T) {
 	}
 	u.mustGet("unlocked", pat)
 
-	if r := u.adopatOnTTY(pass+"\n", "unlock", "--for", "1s"); r.code != 0 {
+	if r := u.adopatOnTTY(testPassphrase+"\n", "unlock", "--for", "1s"); r.code != 0 {
 		t.Fatalf("unlock --for 1s failed:\n%s", r)
 	}
 	time.Sleep(1500 * time.Millisecond)
