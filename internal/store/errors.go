@@ -44,12 +44,10 @@ var (
 	// ErrNoRuntimeDir: there is no RAM-backed per-user runtime directory, so
 	// the key cannot be unlocked (kept decrypted) without landing on a disk.
 	ErrNoRuntimeDir = errors.New("no RAM-backed runtime directory for the unlocked key")
-)
 
-// Sentinels of the OS keyring backend. Each error the backend returns for
-// one of these conditions is one line saying what to do, wraps the
-// sentinel, and never contains a secret.
-var (
+	// The OS keyring backend's: each error it returns for one of these is
+	// one line saying what to do, and never contains a secret.
+
 	// ErrKeyringUnavailable: no keyring can be reached without starting
 	// something (no D-Bus session bus, no Secret Service running on it, no
 	// default collection) or it failed in a way that says it is gone.
