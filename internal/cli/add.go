@@ -106,10 +106,10 @@ func runAdd(a *App, o *options, opts *addOptions, args []string) error {
 		return err
 	}
 	if old == nil {
-		printf(a.Stdout, "stored PAT for %s%s in %s; %s\n", tok.Scope(), expirySuffix(tok.Expires, a.Now()), b.describe(), checked)
+		printf(a.Stdout, "stored PAT for %s%s in %s; %s\n", tok.Scope(), expirySuffix(tok.Expires, a.Now()), b.Describe(), checked)
 	} else {
 		now := keepUnsaid(old, tok, opts)
-		printf(a.Stdout, "replaced PAT for %s%s in %s; %s; %s\n", tok.Scope(), expirySuffix(now.Expires, a.Now()), b.describe(), replacedWhat(old, &now), checked)
+		printf(a.Stdout, "replaced PAT for %s%s in %s; %s; %s\n", tok.Scope(), expirySuffix(now.Expires, a.Now()), b.Describe(), replacedWhat(old, &now), checked)
 		tok = now
 	}
 	a.warnUndeclared(o)

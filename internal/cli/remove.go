@@ -56,12 +56,12 @@ func restoreCmd() *command {
 // scopeNotFound is the usage error for a SCOPE argument no token has
 // (store.Data.Find compares scopes as `list` shows them).
 func scopeNotFound(scope string, b *backend) error {
-	return usagef("%v; see `git-credential-adopat list`", b.notFound(scope))
+	return usagef("%v; see `git-credential-adopat list`", scopeNotFoundError(b, scope))
 }
 
-// notFound is the store's error for a scope no token in b has.
-func (b *backend) notFound(scope string) *store.ScopeNotFoundError {
-	return &store.ScopeNotFoundError{Scope: scope, Where: b.describe()}
+// scopeNotFoundError is the store's error for a scope no token in b has.
+func scopeNotFoundError(b *backend, scope string) *store.ScopeNotFoundError {
+	return &store.ScopeNotFoundError{Scope: scope, Where: b.Describe()}
 }
 
 // editScope runs edit on the token named by the single SCOPE argument.
@@ -95,7 +95,7 @@ func (a *App) confirmEditScope(o *options, args []string, confirm func(t *store.
 	err = b.Store.Update(func(d *store.Data) (bool, error) {
 		i, ok := d.Find(args[0])
 		if !ok {
-			return false, fmt.Errorf("%w; see `git-credential-adopat list`", b.notFound(args[0]))
+			return false, fmt.Errorf("%w; see `git-credential-adopat list`", scopeNotFoundError(b, args[0]))
 		}
 		scope = d.Tokens[i].Scope()
 		return true, edit(d, i)
