@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/adopat/git-credential-adopat/internal/azdo"
+	"github.com/adopat/git-credential-adopat/internal/gitaction"
 	"github.com/adopat/git-credential-adopat/internal/helper"
 	"github.com/adopat/git-credential-adopat/internal/store/fsx"
 	"github.com/adopat/git-credential-adopat/internal/store/journal"
@@ -288,7 +289,7 @@ func (a *App) checkTokens(b *backend, d *doctor, rep *doctorReport) {
 	now := a.Now()
 	window, werr := a.expiryWarning()
 	if werr != nil {
-		window = defaultExpiryWarning
+		window = gitaction.DefaultExpiryWarning
 	}
 	rep.Tokens.Total = len(data.Tokens)
 	d.add("tokens", statusOK, "", "", "%s", plural(len(data.Tokens), "token"))

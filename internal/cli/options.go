@@ -10,6 +10,7 @@ import (
 
 	"github.com/adopat/git-credential-adopat/internal/azdo"
 	"github.com/adopat/git-credential-adopat/internal/backends"
+	"github.com/adopat/git-credential-adopat/internal/gitaction"
 	"github.com/adopat/git-credential-adopat/internal/store/keyring"
 	"github.com/adopat/git-credential-adopat/internal/store/vault"
 )
@@ -88,18 +89,8 @@ func splitCommand(args []string) (string, []string) {
 	return "", args
 }
 
-// parseServers validates the --server values.
-func (o *options) parseServers() ([]azdo.Server, error) {
-	var out []azdo.Server
-	for _, raw := range o.servers {
-		s, err := azdo.ParseServer(raw)
-		if err != nil {
-			return nil, usagef("%v", err)
-		}
-		out = append(out, s)
-	}
-	return out, nil
-}
+// parseServers validates the --server values (gitaction.ParseServers).
+func (o *options) parseServers() ([]azdo.Server, error) { return gitaction.ParseServers(o.servers) }
 
 // paths resolves the vault file (flag, then environment, then the XDG
 // default) and where its key comes from (backends.Env.VaultPaths).
