@@ -2,6 +2,7 @@
 GO      ?= go
 PREFIX  ?= $(HOME)/.local
 BIN     := bin/git-credential-adopat
+MANAGE  := bin/git-credential-adopat-manage
 PLATFORMS := linux/amd64 linux/arm64 darwin/amd64 darwin/arm64 windows/amd64
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo devel)
 LDFLAGS := -s -w -X github.com/adopat/git-credential-adopat/internal/cli.Version=$(VERSION)
@@ -10,8 +11,12 @@ LDFLAGS := -s -w -X github.com/adopat/git-credential-adopat/internal/cli.Version
 
 all: build
 
+# Two binaries: git-credential-adopat, which git runs (get and store in
+# process), and git-credential-adopat-manage beside it for every other
+# command (ARCHITECTURE.md, "Two binaries").
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/git-credential-adopat
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(MANAGE) ./cmd/git-credential-adopat-manage
 
 # test: formatting, vet for every target OS, the race-enabled tests (end to
 # end with the real git included) and the CGO_ENABLED=0 cross builds.
@@ -34,8 +39,10 @@ cross:
 	@for p in $(PLATFORMS); do \
 		goos=$${p%/*}; goarch=$${p#*/}; ext=; [ $$goos = windows ] && ext=.exe; \
 		echo "build $$p"; \
-		GOOS=$$goos GOARCH=$$goarch CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' \
-			-o dist/git-credential-adopat-$$goos-$$goarch$$ext ./cmd/git-credential-adopat || exit 1; \
+		for cmd in git-credential-adopat git-credential-adopat-manage; do \
+			GOOS=$$goos GOARCH=$$goarch CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' \
+				-o dist/$$goos-$$goarch/$$cmd$$ext ./cmd/$$cmd || exit 1; \
+		done; \
 	done
 
 # demo: build, start the in-process Azure DevOps stand-in, add a PAT, clone.
@@ -45,11 +52,12 @@ demo: build
 install: build
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/git-credential-adopat
-	@echo "installed $(DESTDIR)$(PREFIX)/bin/git-credential-adopat"
+	install -m 0755 $(MANAGE) $(DESTDIR)$(PREFIX)/bin/git-credential-adopat-manage
+	@echo "installed $(DESTDIR)$(PREFIX)/bin/git-credential-adopat and git-credential-adopat-manage"
 	@echo "next: git-credential-adopat install && git-credential-adopat add --org YOUR_ORG"
 
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/bin/git-credential-adopat
+	rm -f $(DESTDIR)$(PREFIX)/bin/git-credential-adopat $(DESTDIR)$(PREFIX)/bin/git-credential-adopat-manage
 
 # fuzz: run each fuzz target for FUZZTIME, one after another (go test can
 # fuzz only one target at a time). Entries are package:FuzzName. The seeds,

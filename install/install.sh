@@ -12,8 +12,12 @@ command -v go >/dev/null || { echo "install.sh: Go is needed to build (https://g
 command -v git >/dev/null || { echo "install.sh: git is needed" >&2; exit 1; }
 
 mkdir -p "$bindir"
-CGO_ENABLED=0 go build -trimpath -o "$bindir/git-credential-adopat" ./cmd/git-credential-adopat
-echo "installed $bindir/git-credential-adopat"
+# Two binaries, side by side: git-credential-adopat (what git runs) hands
+# every command but get and store to git-credential-adopat-manage.
+for cmd in git-credential-adopat git-credential-adopat-manage; do
+	CGO_ENABLED=0 go build -trimpath -o "$bindir/$cmd" "./cmd/$cmd"
+	echo "installed $bindir/$cmd"
+done
 
 case ":$PATH:" in
 *":$bindir:"*) ;;

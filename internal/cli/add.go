@@ -15,6 +15,7 @@ import (
 
 	"github.com/adopat/git-credential-adopat/internal/azdo"
 	"github.com/adopat/git-credential-adopat/internal/helper"
+	"github.com/adopat/git-credential-adopat/internal/hints"
 	"github.com/adopat/git-credential-adopat/internal/store"
 )
 
@@ -106,10 +107,10 @@ func runAdd(a *App, o *options, opts *addOptions, args []string) error {
 		return err
 	}
 	if old == nil {
-		printf(a.Stdout, "stored PAT for %s%s in %s; %s\n", tok.Scope(), expirySuffix(tok.Expires, a.Now()), b.describe(), checked)
+		printf(a.Stdout, "stored PAT for %s%s in %s; %s\n", tok.Scope(), expirySuffix(tok.Expires, a.Now()), b.Describe(), checked)
 	} else {
 		now := keepUnsaid(old, tok, opts)
-		printf(a.Stdout, "replaced PAT for %s%s in %s; %s; %s\n", tok.Scope(), expirySuffix(now.Expires, a.Now()), b.describe(), replacedWhat(old, &now), checked)
+		printf(a.Stdout, "replaced PAT for %s%s in %s; %s; %s\n", tok.Scope(), expirySuffix(now.Expires, a.Now()), b.Describe(), replacedWhat(old, &now), checked)
 		tok = now
 	}
 	a.warnUndeclared(o)
@@ -222,23 +223,7 @@ func (a *App) checkNewPAT(o *options, noVerify bool, tok *store.Token) (checked,
 	return "", "", fmt.Errorf("Azure DevOps did not accept this PAT for %s: %s; %s Nothing was stored; use --no-verify to store it anyway", tok.Scope(), v.Reason, where)
 }
 
-// addCommand is the add command for tok's scope, as the user would rerun it.
-func addCommand(tok *store.Token) string {
-	cmd := "git-credential-adopat add"
-	switch {
-	case tok.IsServer():
-		cmd += " --server " + shellQuote(tok.Protocol+"://"+tok.Host)
-		if tok.Username != "" && tok.Username != helper.DefaultUsername {
-			cmd += " --username " + shellQuote(tok.Username)
-		}
-	default:
-		cmd += " --org " + shellQuote(tok.Org)
-		if tok.Project != "" {
-			cmd += " --project " + shellQuote(tok.Project)
-		}
-	}
-	return cmd
-}
+func addCommand(tok *store.Token) string { return hints.AddCommand(tok) }
 
 // tokenFromFlags builds the token's scope from --org/--project or --server.
 func (a *App) tokenFromFlags(o *options, opts *addOptions) (store.Token, error) {

@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/adopat/git-credential-adopat/internal/adoapi"
+	"github.com/adopat/git-credential-adopat/internal/backends"
 	"github.com/adopat/git-credential-adopat/internal/store/keyring"
 )
 
@@ -78,13 +79,9 @@ func (a *App) probe(timeout time.Duration) (bool, string) {
 }
 
 // usageError marks a mistake on the command line (exit 1).
-type usageError struct{ msg string }
+type usageError = backends.UsageError
 
-func (e *usageError) Error() string { return e.msg }
-
-func usagef(format string, args ...any) error {
-	return &usageError{fmt.Sprintf(format, args...)}
-}
+func usagef(format string, args ...any) error { return backends.Usagef(format, args...) }
 
 // Run executes one command line (without the program name) and returns the
 // process exit code.

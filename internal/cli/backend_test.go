@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/adopat/git-credential-adopat/internal/adotest"
+	"github.com/adopat/git-credential-adopat/internal/backends"
 	"github.com/adopat/git-credential-adopat/internal/store"
 	"github.com/adopat/git-credential-adopat/internal/store/memstore"
 )
@@ -143,16 +144,16 @@ func TestSetConfigKeepsOtherLines(t *testing.T) {
 func memoryBackend(t *testing.T, dir string) (*backendKind, *memstore.Store) {
 	mem := memstore.New("test")
 	return &backendKind{
-		name: "memory",
-		open: func(*App, *options, bool, time.Duration) (store.Store, string, error) {
+		Name: "memory",
+		Open: func(*backends.Env, bool, time.Duration) (store.Store, string, error) {
 			return mem, filepath.Join(dir, "memory"), nil
 		},
-		describe: func(string) string { return mem.Where() },
-		exists: func(*App, *options) (bool, error) {
+		Describe: func(string) string { return mem.Where() },
+		Exists: func(*backends.Env) (bool, error) {
 			d, err := mem.Load()
 			return err == nil && len(d.Tokens) > 0, err
 		},
-		holds: "the memory store holds your tokens", store: "memory store", noun: "memory store",
+		Holds: "the memory store holds your tokens", Store: "memory store", Noun: "memory store",
 	}, mem
 }
 

@@ -1,75 +1,30 @@
 package cli
 
 import (
-	"bufio"
-	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
-	"maps"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 
+	"github.com/adopat/git-credential-adopat/internal/backends"
 	"github.com/adopat/git-credential-adopat/internal/store/fsx"
 )
 
-// configKeys are the settings the config file may hold; each has a flag and
-// an environment variable that win over it.
-var configKeys = map[string]string{
-	"backend":         "--backend, ADOPAT_BACKEND",
-	"keyring-timeout": "--keyring-timeout, ADOPAT_KEYRING_TIMEOUT",
-	"expiry-warning":  "ADOPAT_EXPIRY_WARNING",
-}
-
-// maxConfigSize caps the config file: a few lines of settings.
-const maxConfigSize = 1 << 20
-
-// readConfig reads "key = value" lines; '#' starts a comment. A missing
-// file is an empty config. Unknown keys are errors, so a typo does not
-// silently leave a setting at its default.
+// readConfig reads the config file (backends.ReadConfigFile) once per
+// run: get asks for it twice.
 func (a *App) readConfig() (map[string]string, error) {
 	if a.config != nil {
-		return a.config, nil // read once per run: get asks for it twice
+		return a.config, nil
 	}
-	cfg, err := a.parseConfig()
-	a.config = cfg
-	return cfg, err
-}
-
-func (a *App) parseConfig() (map[string]string, error) {
 	path, err := a.configPath()
 	if err != nil {
 		return nil, err
 	}
-	// Like adopat's other files, the config is never read through a
-	// symbolic link nor opened if it is a FIFO (which would hang git).
-	raw, err := fsx.ReadOwn("config", path, maxConfigSize)
-	if errors.Is(err, fs.ErrNotExist) {
-		return map[string]string{}, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	cfg := map[string]string{}
-	sc := bufio.NewScanner(bytes.NewReader(raw))
-	for n := 1; sc.Scan(); n++ {
-		line := strings.TrimSpace(sc.Text())
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		key, value, ok := strings.Cut(line, "=")
-		key, value = strings.TrimSpace(key), strings.TrimSpace(value)
-		if _, known := configKeys[key]; !ok || !known {
-			return nil, fmt.Errorf("config %s line %d: want one of %s as \"key = value\"", path, n, strings.Join(slices.Sorted(maps.Keys(configKeys)), ", "))
-		}
-		cfg[key] = value
-	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("cannot read config %s: %w", path, err)
-	}
-	return cfg, nil
+	cfg, err := backends.ReadConfigFile(path)
+	a.config = cfg
+	return cfg, err
 }
 
 // setConfig writes one key, keeping the file's other lines and comments.
@@ -78,7 +33,7 @@ func (a *App) setConfig(key, value string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	old, err := fsx.ReadOwn("config", path, maxConfigSize)
+	old, err := fsx.ReadOwn("config", path, backends.MaxConfigSize)
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return "", err
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/adopat/git-credential-adopat/internal/azdo"
+	"github.com/adopat/git-credential-adopat/internal/gitaction"
 	"github.com/adopat/git-credential-adopat/internal/helper"
 	"github.com/adopat/git-credential-adopat/internal/store/fsx"
 	"github.com/adopat/git-credential-adopat/internal/store/journal"
@@ -153,22 +154,22 @@ func (a *App) doctorChecks(o *options, d *doctor, rep *doctorReport) {
 		return
 	}
 	rep.Backend, rep.Store, rep.BackendReason = b.Name, b.Path, b.Reason
-	if b.ambiguous {
-		d.add("backend", statusFail, "", "", "backend: %s (%s)", b.describe(), b.Reason)
+	if b.Ambiguous {
+		d.add("backend", statusFail, "", "", "backend: %s (%s)", b.Describe(), b.Reason)
 	} else {
-		d.add("backend", statusOK, "", "", "backend: %s (%s)", b.describe(), b.Reason)
+		d.add("backend", statusOK, "", "", "backend: %s (%s)", b.Describe(), b.Reason)
 	}
 	reportFiles(b, d.report("files"))
 	checkStoreDir(b, d)
 	ok, why := probeKeyring(a, o)
 	switch {
-	case !b.kind.needsKeyring:
+	case !b.Kind.NeedsKeyring:
 		d.add("keyring", statusInfo, "", "", "OS keyring: %s", map[bool]string{true: "available, " + why, false: "not available, " + why}[ok])
 	case !ok || strings.Contains(why, "locked"):
 		d.add("keyring", statusFail, "", "", "OS keyring: %s; git gets no answers until it is fixed (or `migrate --to file`)", why)
 	}
-	if key := b.key(a, o); key != nil {
-		rep.KeySource = key.source
+	if key := b.Key(a.env(o)); key != nil {
+		rep.KeySource = key.Source
 		checkKey(key, d)
 		checkCredentialsDirectory(a, d)
 	}
@@ -201,14 +202,14 @@ func (a *App) doctorChecks(o *options, d *doctor, rep *doctorReport) {
 // helper can use it without anyone typing a passphrase.
 func checkKey(key *keyReport, d *doctor) {
 	switch {
-	case key.err != nil:
-		d.add("key", statusFail, key.file, "", "key: %s", withHint(key.err))
-	case key.locked:
-		d.add("key", statusFail, key.file, "", "key: %s; git gets no answers until it is unlocked: run `git-credential-adopat unlock`, or give the passphrase as the systemd credential %s or in ADOPAT_PASSPHRASE_FILE", key.line, credentialPassphrase)
+	case key.Err != nil:
+		d.add("key", statusFail, key.File, "", "key: %s", withHint(key.Err))
+	case key.Locked:
+		d.add("key", statusFail, key.File, "", "key: %s; git gets no answers until it is unlocked: run `git-credential-adopat unlock`, or give the passphrase as the systemd credential %s or in ADOPAT_PASSPHRASE_FILE", key.Line, credentialPassphrase)
 	default:
-		d.add("key", statusOK, key.file, "", "key: %s", key.line)
+		d.add("key", statusOK, key.File, "", "key: %s", key.Line)
 	}
-	for _, u := range key.unused {
+	for _, u := range key.Unused {
 		d.add("key", statusWarn, u, "", "key source not used: %s", u)
 	}
 }
@@ -288,7 +289,7 @@ func (a *App) checkTokens(b *backend, d *doctor, rep *doctorReport) {
 	now := a.Now()
 	window, werr := a.expiryWarning()
 	if werr != nil {
-		window = defaultExpiryWarning
+		window = gitaction.DefaultExpiryWarning
 	}
 	rep.Tokens.Total = len(data.Tokens)
 	d.add("tokens", statusOK, "", "", "%s", plural(len(data.Tokens), "token"))
@@ -378,8 +379,8 @@ func probeKeyring(a *App, o *options) (bool, string) {
 // planted usage journal silently, so doctor is where that shows.
 func reportFiles(b *backend, report func(status, format string, args ...any)) {
 	var errs []error
-	if b.kind.checkFiles != nil {
-		errs = append(errs, b.kind.checkFiles(b.Store)...)
+	if b.Kind.CheckFiles != nil {
+		errs = append(errs, b.Kind.CheckFiles(b.Store)...)
 	}
 	errs = append(errs, journal.New(b.Path).CheckFiles()...)
 	seen := map[string]bool{}

@@ -58,9 +58,9 @@ func TestParseSpan(t *testing.T) {
 		got, err := parseSpan(c.setting, c.raw)
 		switch {
 		case c.err == "" && (err != nil || got != c.want):
-			t.Errorf("%s %q = %v, %v; want %v", c.setting.name, c.raw, got, err, c.want)
+			t.Errorf("%s %q = %v, %v; want %v", c.setting.Name, c.raw, got, err, c.want)
 		case c.err != "" && (err == nil || !strings.Contains(err.Error(), c.err)):
-			t.Errorf("%s %q = %v, %v; want an error with %q", c.setting.name, c.raw, got, err, c.err)
+			t.Errorf("%s %q = %v, %v; want an error with %q", c.setting.Name, c.raw, got, err, c.err)
 		}
 	}
 }

@@ -3,6 +3,8 @@ package cli
 import (
 	"slices"
 	"testing"
+
+	"github.com/adopat/git-credential-adopat/internal/backends"
 )
 
 // registerBackend adds row k to the backend table for the rest of test
@@ -10,7 +12,7 @@ import (
 // nothing else to use it.
 func registerBackend(t *testing.T, k *backendKind) {
 	t.Helper()
-	saved := slices.Clone(backends)
-	backends = append(backends, k)
-	t.Cleanup(func() { backends = saved })
+	saved := slices.Clone(backends.Table)
+	backends.Table = append(backends.Table, k)
+	t.Cleanup(func() { backends.Table = saved })
 }

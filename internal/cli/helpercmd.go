@@ -3,16 +3,13 @@ package cli
 import (
 	"context"
 	"fmt"
-	"io"
 	"net/http"
 	"runtime/debug"
-	"strings"
 	"time"
 
 	"github.com/adopat/git-credential-adopat/internal/adoapi"
+	"github.com/adopat/git-credential-adopat/internal/gitaction"
 	"github.com/adopat/git-credential-adopat/internal/helper"
-	"github.com/adopat/git-credential-adopat/internal/store"
-	"github.com/adopat/git-credential-adopat/internal/store/journal"
 )
 
 // getCmd, storeCmd and eraseCmd are git's helper actions.
@@ -34,32 +31,16 @@ func versionCmd() *command {
 	return newCommand("version", []string{}, runVersion, nil)
 }
 
-// helperAction runs one of git's helper actions. stdout carries only
-// protocol lines; stderr stays silent unless the user must act.
+// helperAction runs one of git's helper actions, set up by
+// internal/gitaction as the thin main sets up get and store. stdout
+// carries only protocol lines; stderr stays silent unless the user must
+// act.
 func helperAction(action string) func(a *App, o *options, args []string) error {
 	return func(a *App, o *options, args []string) error {
-		servers, err := o.parseServers()
+		s := &gitaction.Setup{Env: a.env(o), Stderr: a.Stderr, LookupEnv: a.lookupEnv, Now: a.Now, Servers: o.servers, Check: a.checkPAT}
+		h, err := s.Helper()
 		if err != nil {
 			return err
-		}
-		b, err := a.openStore(o, false)
-		if err != nil {
-			return err
-		}
-		warnWithin, err := a.expiryWarning()
-		if err != nil {
-			return err
-		}
-		usage := journal.New(b.Path)
-		h := &helper.Helper{Store: b.Store, Servers: servers, Now: a.Now, Stderr: a.Stderr,
-			// Best effort: a read-only store directory must not cost git
-			// its credential, nor print on every fetch.
-			Used:       func(u store.Use) { _ = usage.Record(u) },
-			Env:        helper.EnvTokenFrom(a.lookupEnv),
-			Check:      a.checkPAT,
-			Trace:      a.trace(),
-			WarnWithin: warnWithin,
-			WarnOnce:   func(scope string) bool { return usage.WarnOnce(scope, a.Now()) },
 		}
 		return h.Run(action, a.Stdin, a.Stdout)
 	}
@@ -95,16 +76,6 @@ func (a *App) checkPAT(org, pat string) helper.CheckResult {
 	return helper.CheckResult{Verdict: helper.Invalid, Detail: res.Reason}
 }
 
-// trace is where ADOPAT_TRACE sends the helper's decisions: stderr for
-// 1, 2 or true (as GIT_TRACE takes them), nowhere when unset, 0 or false.
-func (a *App) trace() io.Writer {
-	switch strings.ToLower(strings.TrimSpace(a.Getenv("ADOPAT_TRACE"))) {
-	case "", "0", "false", "no", "off":
-		return nil
-	}
-	return a.Stderr
-}
-
 // lookupEnv is os.LookupEnv unless a test injected only Getenv.
 func (a *App) lookupEnv(name string) (string, bool) {
 	if a.LookupEnv != nil {
@@ -129,27 +100,6 @@ func runVersion(a *App, o *options, args []string) error {
 	return nil
 }
 
-// defaultExpiryWarning is how long before expiry get starts to warn.
-const defaultExpiryWarning = 7 * 24 * time.Hour
-
 // expiryWarning reads ADOPAT_EXPIRY_WARNING or the config's
-// expiry-warning in the grammar of duration.go: "7d", "2w", "36h"; "0"
-// turns the warning off.
-func (a *App) expiryWarning() (time.Duration, error) {
-	cfg, err := a.readConfig()
-	if err != nil {
-		return 0, err
-	}
-	raw := firstNonEmpty(a.Getenv("ADOPAT_EXPIRY_WARNING"), cfg["expiry-warning"])
-	if raw == "" {
-		return defaultExpiryWarning, nil
-	}
-	if strings.TrimSpace(raw) == "0" {
-		return 0, nil
-	}
-	d, err := parseSpan(warningSpan, raw)
-	if err != nil {
-		return 0, usagef("%v (ADOPAT_EXPIRY_WARNING or expiry-warning in the config; 0 for none)", err)
-	}
-	return d, nil
-}
+// expiry-warning (gitaction.ExpiryWarning).
+func (a *App) expiryWarning() (time.Duration, error) { return gitaction.ExpiryWarning(a.env(nil)) }

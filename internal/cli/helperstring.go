@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/adopat/git-credential-adopat/internal/azdo"
+	"github.com/adopat/git-credential-adopat/internal/hints"
 )
 
 // serverHelper is the helper string install writes for a declared server,
@@ -35,26 +36,9 @@ func parseServerHelper(value string) (azdo.Server, bool) {
 	return s, err == nil
 }
 
-// shellSafe are the bytes that need no quoting anywhere in a POSIX shell
-// word (no globbing, expansion, quoting, tilde or comment meaning).
-func shellSafe(c byte) bool {
-	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("-_./:%+,=@", c) >= 0
-}
+func shellSafe(c byte) bool { return hints.ShellSafe(c) }
 
-// shellQuote makes s one POSIX shell word that the shell gives back
-// unchanged: in single quotes nothing is special but the quote itself,
-// which becomes close-quote, backslash-quote, open-quote (as git's own
-// sq_quote_buf writes it).
-func shellQuote(s string) string {
-	safe := s != ""
-	for i := 0; i < len(s) && safe; i++ {
-		safe = shellSafe(s[i])
-	}
-	if safe {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
-}
+func shellQuote(s string) string { return hints.ShellQuote(s) }
 
 // shellWord undoes shellQuote: s must be exactly one word made of safe
 // bytes, single-quoted runs and backslash-escaped bytes. Anything the shell

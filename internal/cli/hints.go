@@ -1,93 +1,9 @@
 package cli
 
-import (
-	"errors"
-	"io/fs"
-	"strings"
+import "github.com/adopat/git-credential-adopat/internal/hints"
 
-	"github.com/adopat/git-credential-adopat/internal/store"
-)
+// The advice for store errors is internal/hints', shared with git's
+// helper actions.
+var keyringAdvice = hints.KeyringAdvice
 
-// advice is what to run or do to fix the condition err reports, for the
-// typed errors of the store packages: they say what is wrong, and the CLI
-// says what to do about it. about is the store error the advice is for
-// (err or one it wraps), sep what joins the advice to its text; h is ""
-// when there is no such advice.
-func advice(err error) (about error, sep, h string) {
-	var perm *store.PermissionError
-	var irregular *store.NotRegularError
-	var kr *store.KeyringError
-	var missing *store.SecretMissingError
-	var noRuntime *store.NoRuntimeDirError
-	switch {
-	case errors.As(err, &perm) && perm.Owner != "":
-		return perm, "; ", "if it is yours, run: chown " + perm.User + " " + perm.Path + " (else choose another directory)"
-	case errors.As(err, &perm) && perm.Dir:
-		return perm, "; ", "run: chmod go-w " + perm.Path
-	case errors.As(err, &perm):
-		return perm, "; ", "run: chmod 600 " + perm.Path
-	case errors.As(err, &irregular) && irregular.Mode&fs.ModeSymlink != 0:
-		return irregular, ": ", "remove it (rm " + irregular.Path + ")"
-	case errors.As(err, &irregular):
-		return irregular, ": ", "remove it"
-	case errors.As(err, &kr):
-		return kr, "; ", keyringAdvice[kr.State]
-	case errors.As(err, &missing):
-		return missing, "; ", "store it again with: " + addCommand(&missing.Token)
-	case errors.As(err, &noRuntime):
-		return noRuntime, "; ", noRuntimeAdvice
-	case errors.Is(err, store.ErrLocked):
-		return store.ErrLocked, "; ", "run: git-credential-adopat unlock"
-	case errors.Is(err, store.ErrNewerFormat):
-		return err, "; ", "upgrade git-credential-adopat"
-	case errors.Is(err, store.ErrLockTimeout):
-		return err, "; ", "if no git or git-credential-adopat process is stuck, try again"
-	case errors.Is(err, store.ErrSharedItem):
-		return err, "; ", "remove one of them with git-credential-adopat remove"
-	case errors.Is(err, store.ErrNotPassphraseProtected):
-		return err, " ", "(set one with: git-credential-adopat passphrase)"
-	}
-	return nil, "", ""
-}
-
-// useFileBackend ends the advice for a keyring adopat cannot use.
-const useFileBackend = "or use --backend file"
-
-// keyringAdvice is what to do about each state of the OS keyring.
-var keyringAdvice = map[store.KeyringState]string{
-	store.KeyringFailed:           useFileBackend,
-	store.KeyringUnsupported:      "use --backend file",
-	store.KeyringAutolaunch:       "run inside a desktop session, " + useFileBackend,
-	store.KeyringNoBus:            "log in to a desktop session, " + useFileBackend,
-	store.KeyringNotStarted:       "log in to a desktop session or start your keyring (e.g. gnome-keyring-daemon --start --components=secrets), " + useFileBackend,
-	store.KeyringNoService:        "start one, " + useFileBackend,
-	store.KeyringNoCollection:     "create one (e.g. in Seahorse), " + useFileBackend,
-	store.KeyringCollectionLocked: "unlock it (log in to the desktop, or open Seahorse / your keyring manager) and try again, " + useFileBackend,
-	store.KeyringLocked:           "unlock it and try again, " + useFileBackend,
-	store.KeyringGone:             "start your keyring again, " + useFileBackend,
-	store.KeyringTimedOut:         "unlock it and try again, " + useFileBackend,
-}
-
-// noRuntimeAdvice says what to do instead when there is no RAM-backed
-// runtime directory for the unlocked key.
-const noRuntimeAdvice = "log in through a session that provides one (systemd-logind sets XDG_RUNTIME_DIR=/run/user/UID, a tmpfs), " +
-	"or keep tokens in the OS keyring (git-credential-adopat migrate --to keyring), " +
-	"or drop the passphrase (git-credential-adopat passphrase --remove) and rely on the identity file's 0600 mode"
-
-// withHint is err's text with the advice put right after the text of the
-// store error it is for, where the message of that error ended before
-// the advice moved here: "vault V is accessible by other users (mode
-// 0644); run: chmod 600 V", "journal J is a symbolic link; adopat does
-// not follow links for its own files: remove it (rm J)".
-func withHint(err error) string {
-	msg := err.Error()
-	about, sep, h := advice(err)
-	if h == "" {
-		return msg
-	}
-	if at := strings.Index(msg, about.Error()); at >= 0 {
-		end := at + len(about.Error())
-		return msg[:end] + sep + h + msg[end:]
-	}
-	return msg + "; " + h
-}
+func withHint(err error) string { return hints.WithHint(err) }

@@ -68,9 +68,9 @@ func runList(a *App, o *options, opts *jsonOptions, args []string) error {
 	}
 	now := a.Now()
 	out := listing{Backend: b.Name, Store: b.Path, Reason: b.Reason, Tokens: []listedToken{}}
-	key := b.key(a, o)
+	key := b.Key(a.env(o))
 	if key != nil {
-		out.KeySource, out.KeyFile = key.source, key.file
+		out.KeySource, out.KeyFile = key.Source, key.File
 	}
 	for i := range d.Tokens {
 		out.Tokens = append(out.Tokens, describe(&d.Tokens[i], now))
@@ -82,9 +82,9 @@ func runList(a *App, o *options, opts *jsonOptions, args []string) error {
 		return enc.Encode(out)
 	}
 	if key != nil {
-		printf(a.Stdout, "backend: %s (%s); key: %s\n", b.describe(), b.Reason, key.line)
+		printf(a.Stdout, "backend: %s (%s); key: %s\n", b.Describe(), b.Reason, key.Line)
 	} else {
-		printf(a.Stdout, "backend: %s (%s)\n", b.describe(), b.Reason)
+		printf(a.Stdout, "backend: %s (%s)\n", b.Describe(), b.Reason)
 	}
 	if len(out.Tokens) == 0 {
 		fmt.Fprintln(a.Stdout, "no tokens; add one with: git-credential-adopat add --org ORG")

@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/adopat/git-credential-adopat/internal/backends"
 	"github.com/adopat/git-credential-adopat/internal/store"
 	"github.com/adopat/git-credential-adopat/internal/store/journal"
 )
@@ -70,17 +71,17 @@ func runMigrate(a *App, o *options, opts *migrateOptions, args []string) error {
 
 	// Uses recorded since the last list belong to the tokens that move.
 	if err := journal.New(src.Path).Fold(src.Store); err != nil {
-		return fmt.Errorf("folding the usage journal of %s: %w; nothing was moved", src.describe(), err)
+		return fmt.Errorf("folding the usage journal of %s: %w; nothing was moved", src.Describe(), err)
 	}
 	tokens, err := revealAll(src.Store)
 	if err != nil {
-		return fmt.Errorf("reading %s: %w; nothing was moved", src.describe(), err)
+		return fmt.Errorf("reading %s: %w; nothing was moved", src.Describe(), err)
 	}
 	if err := dst.Store.Update(func(d *store.Data) (bool, error) { return mergeInto(d, tokens) }); err != nil {
-		return fmt.Errorf("writing %s (the source is untouched): %w", dst.describe(), err)
+		return fmt.Errorf("writing %s (the source is untouched): %w", dst.Describe(), err)
 	}
 	if err := verifyCopied(dst.Store, tokens); err != nil {
-		return fmt.Errorf("%s: %w; the source %s is untouched", dst.describe(), err, src.describe())
+		return fmt.Errorf("%s: %w; the source %s is untouched", dst.Describe(), err, src.Describe())
 	}
 	err = src.Store.Update(func(d *store.Data) (bool, error) {
 		changed := false
@@ -90,14 +91,14 @@ func runMigrate(a *App, o *options, opts *migrateOptions, args []string) error {
 		return changed, nil
 	})
 	if err != nil {
-		return fmt.Errorf("the tokens are in %s, but clearing %s failed: %w", dst.describe(), src.describe(), err)
+		return fmt.Errorf("the tokens are in %s, but clearing %s failed: %w", dst.Describe(), src.Describe(), err)
 	}
 	path, err := a.setConfig("backend", opts.to)
 	if err != nil {
 		return fmt.Errorf("migrated, but %w; pass --backend %s until it is fixed", err, opts.to)
 	}
 	printf(a.Stdout, "moved %d tokens from %s to %s, verified; %s now says backend = %s\n",
-		len(tokens), src.describe(), dst.describe(), path, opts.to)
+		len(tokens), src.Describe(), dst.Describe(), path, opts.to)
 	return nil
 }
 
@@ -119,10 +120,10 @@ func (a *App) migrateSource(o *options, to *backendKind) (*backendKind, error) {
 	}
 	others := slices.DeleteFunc(holders, func(k *backendKind) bool { return k == to })
 	if len(others) == 0 {
-		others = slices.DeleteFunc(slices.Clone(backends), func(k *backendKind) bool { return k == to || k.exists == nil })
+		others = slices.DeleteFunc(slices.Clone(backends.Table), func(k *backendKind) bool { return k == to || k.Exists == nil })
 	}
 	if len(others) != 1 {
-		return nil, usagef("%s is the backend in use and no other one holds tokens here; nothing to migrate", to.name)
+		return nil, usagef("%s is the backend in use and no other one holds tokens here; nothing to migrate", to.Name)
 	}
 	return others[0], nil
 }
@@ -134,7 +135,7 @@ func (a *App) currentBackend(o *options) (*backendKind, error) {
 	if err != nil {
 		return nil, err
 	}
-	return b.kind, nil
+	return b.Kind, nil
 }
 
 // revealAll loads every token with its secrets.

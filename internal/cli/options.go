@@ -9,6 +9,8 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/adopat/git-credential-adopat/internal/azdo"
+	"github.com/adopat/git-credential-adopat/internal/backends"
+	"github.com/adopat/git-credential-adopat/internal/gitaction"
 	"github.com/adopat/git-credential-adopat/internal/store/keyring"
 	"github.com/adopat/git-credential-adopat/internal/store/vault"
 )
@@ -87,29 +89,13 @@ func splitCommand(args []string) (string, []string) {
 	return "", args
 }
 
-// parseServers validates the --server values.
-func (o *options) parseServers() ([]azdo.Server, error) {
-	var out []azdo.Server
-	for _, raw := range o.servers {
-		s, err := azdo.ParseServer(raw)
-		if err != nil {
-			return nil, usagef("%v", err)
-		}
-		out = append(out, s)
-	}
-	return out, nil
-}
+// parseServers validates the --server values (gitaction.ParseServers).
+func (o *options) parseServers() ([]azdo.Server, error) { return gitaction.ParseServers(o.servers) }
 
 // paths resolves the vault file (flag, then environment, then the XDG
-// default) and where its key comes from (chooseKey, keysource.go).
+// default) and where its key comes from (backends.Env.VaultPaths).
 func (a *App) paths(o *options) (vaultPath string, key keyChoice, err error) {
-	vaultPath = firstNonEmpty(o.vault, a.Getenv("ADOPAT_VAULT"))
-	if vaultPath == "" {
-		if vaultPath, err = a.defaultVaultPath(); err != nil {
-			return "", keyChoice{}, err
-		}
-	}
-	return vaultPath, a.chooseKey(o, vaultPath), nil
+	return a.env(o).VaultPaths()
 }
 
 // openVault returns the vault for this command. People at a terminal are
@@ -117,32 +103,21 @@ func (a *App) paths(o *options) (vaultPath string, key keyChoice, err error) {
 // key source opens it; git's helper actions never prompt (stdin is git's
 // protocol channel), nor does anything with GIT_TERMINAL_PROMPT=0.
 func (a *App) openVault(o *options, interactive bool) (*vault.Store, error) {
-	vaultPath, key, err := a.paths(o)
-	if err != nil {
-		return nil, err
-	}
-	v := vault.New(vaultPath, key.identity)
-	v.SetKeyOptions(key.key)
-	if interactive {
-		v.Passphrase = func() (string, error) {
-			p, err := a.prompt("Passphrase for " + key.identity + ": ")
-			if errors.Is(err, errNoTerminal) {
-				// Not "pipe it on stdin": a passphrase is never read there.
-				return "", fmt.Errorf("the key is passphrase-protected and locked, and the passphrase cannot be asked for: %s; "+
-					"run `git-credential-adopat unlock` at a terminal on this machine first, then run this again "+
-					"(or, for unattended use, give the passphrase as the systemd credential %s or in ADOPAT_PASSPHRASE_FILE)", a.noPromptWhy(err), credentialPassphrase)
-			}
-			return p, err
-		}
-	}
-	return v, nil
+	return a.env(o).OpenVault(interactive)
 }
 
-func firstNonEmpty(values ...string) string {
-	for _, v := range values {
-		if v != "" {
-			return v
+// passphrasePrompt asks for the passphrase of identity at the terminal.
+func (a *App) passphrasePrompt(identity string) func() (string, error) {
+	return func() (string, error) {
+		p, err := a.prompt("Passphrase for " + identity + ": ")
+		if errors.Is(err, errNoTerminal) {
+			// Not "pipe it on stdin": a passphrase is never read there.
+			return "", fmt.Errorf("the key is passphrase-protected and locked, and the passphrase cannot be asked for: %s; "+
+				"run `git-credential-adopat unlock` at a terminal on this machine first, then run this again "+
+				"(or, for unattended use, give the passphrase as the systemd credential %s or in ADOPAT_PASSPHRASE_FILE)", a.noPromptWhy(err), credentialPassphrase)
 		}
+		return p, err
 	}
-	return ""
 }
+
+func firstNonEmpty(values ...string) string { return backends.FirstNonEmpty(values...) }

@@ -56,7 +56,7 @@ func restoreCmd() *command {
 // scopeNotFound is the usage error for a SCOPE argument no token has
 // (store.Data.Find compares scopes as `list` shows them).
 func scopeNotFound(scope string, b *backend) error {
-	return usagef("%v; see `git-credential-adopat list`", b.notFound(scope))
+	return usagef("%v; see `git-credential-adopat list`", scopeNotFoundError(b, scope))
 }
 
 // optionalScopeTokens is d's tokens, or only the one named by the optional
@@ -72,9 +72,9 @@ func optionalScopeTokens(d *store.Data, b *backend, args []string) ([]store.Toke
 	return d.Tokens[i : i+1], nil
 }
 
-// notFound is the store's error for a scope no token in b has.
-func (b *backend) notFound(scope string) *store.ScopeNotFoundError {
-	return &store.ScopeNotFoundError{Scope: scope, Where: b.describe()}
+// scopeNotFoundError is the store's error for a scope no token in b has.
+func scopeNotFoundError(b *backend, scope string) *store.ScopeNotFoundError {
+	return &store.ScopeNotFoundError{Scope: scope, Where: b.Describe()}
 }
 
 // editScope runs edit on the token named by the single SCOPE argument.
@@ -108,7 +108,7 @@ func (a *App) confirmEditScope(o *options, args []string, confirm func(t *store.
 	err = b.Store.Update(func(d *store.Data) (bool, error) {
 		i, ok := d.Find(args[0])
 		if !ok {
-			return false, fmt.Errorf("%w; see `git-credential-adopat list`", b.notFound(args[0]))
+			return false, fmt.Errorf("%w; see `git-credential-adopat list`", scopeNotFoundError(b, args[0]))
 		}
 		scope = d.Tokens[i].Scope()
 		return true, edit(d, i)

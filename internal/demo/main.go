@@ -103,6 +103,15 @@ func run(ctx context.Context, binary string, out io.Writer) (err error) {
 	if err := copyFile(src, d.bin); err != nil {
 		return err
 	}
+	// The management binary (add, install, ...) is built beside it and
+	// goes beside it, where git-credential-adopat finds it.
+	manage := strings.TrimSuffix(filepath.Base(src), ".exe") + "-manage"
+	if runtime.GOOS == "windows" {
+		manage += ".exe"
+	}
+	if err := copyFile(filepath.Join(filepath.Dir(src), manage), filepath.Join(binDir, "git-credential-adopat-manage"+filepath.Ext(d.bin))); err != nil {
+		return fmt.Errorf("the management binary beside %s (run `make build` first): %v", binary, err)
+	}
 	version, err := d.quiet("", d.bin, "version")
 	if err != nil {
 		return err

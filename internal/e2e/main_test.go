@@ -46,8 +46,9 @@ func runMain(m *testing.M) int {
 	return m.Run()
 }
 
-// buildHelper builds cmd/git-credential-adopat into dir, with -race when
-// the tests themselves run with it.
+// buildHelper builds cmd/git-credential-adopat into dir, and beside it
+// cmd/git-credential-adopat-manage, which it runs for every command but
+// get and store; with -race when the tests themselves run with it.
 func buildHelper(dir string) error {
 	root, err := moduleRoot()
 	if err != nil {
@@ -58,15 +59,17 @@ func buildHelper(dir string) error {
 		name += ".exe"
 	}
 	helperPath = filepath.Join(dir, name)
-	args := []string{"build", "-o", helperPath}
-	if raceEnabled {
-		args = append(args, "-race")
-	}
-	args = append(args, "./cmd/git-credential-adopat")
-	cmd := exec.Command("go", args...)
-	cmd.Dir = root
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return fmt.Errorf("go %s: %v\n%s", strings.Join(args, " "), err, out)
+	for _, pkg := range []string{"git-credential-adopat", "git-credential-adopat-manage"} {
+		args := []string{"build", "-o", filepath.Join(dir, pkg+filepath.Ext(name))}
+		if raceEnabled {
+			args = append(args, "-race")
+		}
+		args = append(args, "./cmd/"+pkg)
+		cmd := exec.Command("go", args...)
+		cmd.Dir = root
+		if out, err := cmd.CombinedOutput(); err != nil {
+			return fmt.Errorf("go %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
 	}
 	return nil
 }

@@ -1,0 +1,149 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"filippo.io/age"
+
+	"github.com/adopat/git-credential-adopat/internal/store"
+	"github.com/adopat/git-credential-adopat/internal/store/vault"
+)
+
+// What git runs on every fetch links none of the HTTP, TLS and command
+// line machinery: Go initialises every linked package before main.
+// (regexp is not on the list: filippo.io/age imports it.)
+func TestThinImportGraph(t *testing.T) {
+	out, err := exec.Command("go", "list", "-deps", ".").Output()
+	if err != nil {
+		t.Fatalf("go list -deps: %v", err)
+	}
+	forbidden := []string{
+		"net/http", "crypto/tls", "crypto/x509", "github.com/spf13/pflag", "golang.org/x/term",
+		"github.com/adopat/git-credential-adopat/internal/cli", "github.com/adopat/git-credential-adopat/internal/adoapi",
+	}
+	deps := strings.Fields(string(out))
+	for _, f := range forbidden {
+		for _, d := range deps {
+			if d == f {
+				t.Errorf("git-credential-adopat links %s", f)
+			}
+		}
+	}
+}
+
+// get and store run in this process: they start no process at all, the
+// management binary included, whether get answers or not.
+func TestGetStartsNoProcess(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("the fake management binary is a shell script")
+	}
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "bin")
+	if err := os.Mkdir(bin, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	helper := filepath.Join(bin, "git-credential-adopat")
+	if out, err := exec.Command("go", "build", "-o", helper, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	marker := filepath.Join(dir, "marker")
+	fake := "#!/bin/sh\necho \"$@\" >> " + marker + "\n"
+	if err := os.WriteFile(filepath.Join(bin, "git-credential-adopat-manage"), []byte(fake), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	empty := filepath.Join(dir, "empty")
+	if err := os.Mkdir(empty, 0o700); err != nil {
+		t.Fatal(err)
+	}
+
+	// A vault with one token, its key beside it.
+	data := filepath.Join(dir, "data")
+	vaultPath := filepath.Join(data, "adopat", "vault.age")
+	if err := os.MkdirAll(filepath.Dir(vaultPath), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	id, err := age.GenerateX25519Identity()
+	if err != nil {
+		t.Fatal(err)
+	}
+	idPath := vault.DefaultIdentityPath(vaultPath)
+	if err := os.WriteFile(idPath, []byte(id.String()+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	pat := strings.Repeat("a", 52)
+	v := vault.New(vaultPath, idPath)
+	if err := v.Update(func(d *store.Data) (bool, error) {
+		d.Tokens = append(d.Tokens, store.Token{Org: "fabrikam", Username: "pat", Secret: pat, Created: time.Now()})
+		return true, nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+
+	env := []string{
+		"PATH=" + empty, "HOME=" + dir, "XDG_DATA_HOME=" + data, "XDG_CONFIG_HOME=" + filepath.Join(dir, "config"),
+		"XDG_RUNTIME_DIR=" + dir, "GIT_CONFIG_NOSYSTEM=1", "HTTPS_PROXY=http://127.0.0.1:1",
+		"DBUS_SESSION_BUS_ADDRESS=unix:path=" + filepath.Join(dir, "nobus"),
+	}
+	run := func(stdin string, args ...string) (string, string, int) {
+		t.Helper()
+		cmd := exec.Command(helper, args...)
+		cmd.Env, cmd.Dir = env, dir
+		cmd.Stdin = strings.NewReader(stdin)
+		var stdout, stderr bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &stdout, &stderr
+		code := 0
+		if err := cmd.Run(); err != nil {
+			ee, ok := err.(*exec.ExitError)
+			if !ok {
+				t.Fatal(err)
+			}
+			code = ee.ExitCode()
+		}
+		return stdout.String(), stderr.String(), code
+	}
+	noMarker := func(what string) {
+		t.Helper()
+		if b, err := os.ReadFile(marker); err == nil {
+			t.Errorf("%s ran the management binary: %q", what, b)
+		}
+	}
+
+	req := "protocol=https\nhost=dev.azure.com\npath=fabrikam/Website/_git/site\n\n"
+	out, errOut, code := run(req, "--backend", "file", "get")
+	if code != 0 || !strings.Contains(out, "password="+pat+"\n") {
+		t.Fatalf("get: exit %d %q %s", code, out, errOut)
+	}
+	noMarker("get that answers")
+	out, errOut, code = run(req, "get")
+	if code != 0 || !strings.Contains(out, "password="+pat+"\n") {
+		t.Fatalf("get (auto): exit %d %q %s", code, out, errOut)
+	}
+	noMarker("get with the auto backend")
+	if out, errOut, code = run("protocol=https\nhost=github.com\n\n", "get"); code != 0 || out != "" {
+		t.Fatalf("get for github.com: exit %d %q %s", code, out, errOut)
+	}
+	noMarker("get that does not answer")
+	if out, errOut, code = run("protocol=https\nhost=dev.azure.com\npath=contoso/x/_git/y\n\n", "--server", "https://tfs.example.com", "get"); code != 0 || out != "" {
+		t.Fatalf("get for contoso: exit %d %q %s", code, out, errOut)
+	}
+	noMarker("get for an organisation without a token")
+	if _, errOut, code = run(strings.TrimSuffix(req, "\n")+"username=pat\npassword="+pat+"\n\n", "store"); code != 0 {
+		t.Fatalf("store: exit %d %s", code, errOut)
+	}
+	noMarker("store")
+
+	// Everything else is the management binary's, with the same argv.
+	if _, errOut, code = run("", "--server", "https://tfs.example.com", "list", "--json"); code != 0 {
+		t.Fatalf("list: exit %d %s", code, errOut)
+	}
+	if b, err := os.ReadFile(marker); err != nil || string(b) != "--server https://tfs.example.com list --json\n" {
+		t.Errorf("list ran the management binary with %q (%v)", b, err)
+	}
+}
