@@ -21,7 +21,7 @@ done
 
 case ":$PATH:" in
 *":$bindir:"*) ;;
-*) echo "note: add $bindir to PATH so git can run the helper" >&2 ;;
+*) echo "note: add $bindir to PATH to run git-credential-adopat by name (git runs it by the absolute path install writes)" >&2 ;;
 esac
 
 "$bindir/git-credential-adopat" install

@@ -11,10 +11,7 @@
 // A project's default repository can also be reached as {org}/_git/{project}.
 package azdo
 
-import (
-	"regexp"
-	"strings"
-)
+import "strings"
 
 // Kind says who serves a request.
 type Kind int
@@ -73,12 +70,6 @@ func (s OrgSource) String() string {
 type Request struct {
 	Protocol, Host, Path, Username string
 }
-
-// orgLabel is an Azure DevOps organisation name as it can appear as a DNS
-// label: ASCII letters, digits and hyphens, not starting or ending with a
-// hyphen. Spelled out rather than (?i), which would also accept non-ASCII
-// letters that fold to ASCII ones (U+212A KELVIN SIGN matches k).
-var orgLabel = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?$`)
 
 // Classify decides whether a request is for Azure DevOps cloud, for one of
 // the declared servers, or for nobody we know.
@@ -184,7 +175,21 @@ func cloudHost(name string) bool {
 }
 
 // ValidOrg reports whether name can be an Azure DevOps organisation: it
-// must work as the host label of {org}.visualstudio.com.
+// must work as the host label of {org}.visualstudio.com. That is 1 to 50
+// ASCII letters, digits and hyphens, not starting or ending with a hyphen.
+// Checked byte by byte, ASCII only: no case folding, under which non-ASCII
+// letters would fold to ASCII ones (U+212A KELVIN SIGN to k). Hand-written
+// rather than a regular expression, so the helper git runs on every
+// credential request does not link or compile package regexp.
 func ValidOrg(name string) bool {
-	return len(name) <= 50 && orgLabel.MatchString(name)
+	if len(name) == 0 || len(name) > 50 || name[0] == '-' || name[len(name)-1] == '-' {
+		return false
+	}
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-') {
+			return false
+		}
+	}
+	return true
 }

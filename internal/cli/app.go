@@ -47,6 +47,12 @@ type App struct {
 	// write git's configuration with it, and verify asks it for git's
 	// network settings.
 	Git string
+	// Executable is this program's path, for the helper string install
+	// writes (helperCommand); nil is selfPath. TempRoots are directories
+	// whose files may vanish, where install never points git; nil is the
+	// system's temporary directories.
+	Executable func() (string, error)
+	TempRoots  []string
 	// AzureDevOps is the client for a question to Azure DevOps at rawURL
 	// (a connectionData URL); askGit is false for git's helper actions,
 	// which spawn no process. Nil, as in the released program: a client

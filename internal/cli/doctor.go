@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -46,8 +47,8 @@ const (
 // from the same list. The names are a stable interface (README, "doctor
 // --json"): backend, files, store_dir, keyring, key, tokens, token_read,
 // token_privilege, token_withdrawn, token_expired, token_expiring,
-// token_no_expiry, journal, env_token, path, git_config, server_helper,
-// server_token.
+// token_no_expiry, journal, env_token, helper_path, path, git_config,
+// server_helper, server_token.
 type checkResult struct {
 	Name    string `json:"name"`
 	Status  string `json:"status"` // ok, warn, fail or info
@@ -178,16 +179,12 @@ func (a *App) doctorChecks(o *options, d *doctor, rep *doctorReport) {
 	checkJournal(b, d)
 	a.checkEnvToken(d)
 
-	if _, err := exec.LookPath("git-credential-adopat"); err != nil {
-		d.add("path", statusFail, "", "", "git-credential-adopat is not on PATH, so git cannot run it; `make install` puts it in ~/.local/bin")
-	} else {
-		d.add("path", statusOK, "", "", "git-credential-adopat is on PATH")
-	}
+	a.checkHelperCommands(d)
 	for _, url := range []string{"https://dev.azure.com/ORG/PROJECT/_git/REPO", "https://ORG.visualstudio.com/PROJECT/_git/REPO"} {
 		helpers := gitGetURLMatch(a, "credential.helper", url)
 		usePath := gitGetURLMatch(a, "credential.useHttpPath", url)
-		switch {
-		case !strings.HasPrefix(helpers, helperName):
+		switch _, args, ours := parseHelper(helpers); {
+		case !ours || args != "":
 			d.add("git_config", statusFail, url, "", "git does not ask adopat for %s; run `git-credential-adopat install`", url)
 		case usePath != "true":
 			d.add("git_config", statusWarn, url, "", "credential.useHttpPath is not set for %s, so adopat sees no organisation; run `git-credential-adopat install`", url)
@@ -196,6 +193,46 @@ func (a *App) doctorChecks(o *options, d *doctor, rep *doctorReport) {
 		}
 	}
 	reportServers(a, b, d)
+}
+
+// checkHelperCommands reports how git runs adopat, from every
+// credential.URL.helper of adopat's in git's configuration: by an absolute
+// path (install's choice where it can), which must still name an
+// executable file, since git fails every request for the URL when it does
+// not (a binary moved or deleted, a package upgraded); or by name, which
+// git finds on PATH.
+func (a *App) checkHelperCommands(d *doctor) {
+	entries, _ := a.gitConfig().getRegexp(`^credential\..*\.helper$`)
+	byName := false
+	var good []string
+	for _, e := range entries {
+		path, _, ours := parseHelper(e.value)
+		switch {
+		case !ours:
+			continue
+		case path == "":
+			byName = true
+			continue
+		}
+		if err := checkExecutable(filepath.FromSlash(path)); err != nil {
+			fix := "git-credential-adopat install"
+			if s, ok := parseServerHelper(e.value); ok {
+				fix += " --server " + shellQuote(s.String())
+			}
+			d.add("helper_path", statusFail, e.key, "", "%s runs adopat as %s, but %s, so git fails for these URLs; run `%s` (from the binary git is to run)", e.key, path, err, fix)
+		} else if !slices.Contains(good, path) {
+			good = append(good, path)
+			d.add("helper_path", statusOK, path, "", "git runs adopat as %s", path)
+		}
+	}
+	switch _, err := exec.LookPath(binaryName); {
+	case err == nil:
+		d.add("path", statusOK, "", "", "git-credential-adopat is on PATH")
+	case !byName && len(good) > 0:
+		d.add("path", statusInfo, "", "", "git-credential-adopat is not on PATH; git runs it by its absolute path")
+	default:
+		d.add("path", statusFail, "", "", "git-credential-adopat is not on PATH, so git cannot run it; `make install` puts it in ~/.local/bin")
+	}
 }
 
 // checkKey reports where the vault's key comes from and whether git's

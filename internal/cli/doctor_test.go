@@ -216,3 +216,47 @@ func TestDoctorWarnsAboutMisnamedSystemdCredential(t *testing.T) {
 	}
 	t.Errorf("no warning about the misnamed credential in:\n%+v", r.Checks)
 }
+
+// doctor fails for a configured helper path that is gone or cannot run,
+// with install as the fix; the PATH check is then not what matters.
+func TestDoctorFailsForAHelperPathThatIsGone(t *testing.T) {
+	ta := healthyDoctorApp(t)
+	bin := fakeBinary(t, ta, "bin") // the one on PATH
+	if code := ta.run("", "install", "--server", "https://tfs.example.com/tfs"); code != 0 {
+		t.Fatalf("install: exit %d %s", code, ta.stderr)
+	}
+	r, code := doctorJSON(t, ta)
+	if code != 0 {
+		t.Fatalf("doctor: exit %d\n%s", code, ta.stdout)
+	}
+	wantCheck(t, r, "helper_path", "", statusOK)
+	wantCheck(t, r, "git_config", "", statusOK)
+	wantCheck(t, r, "server_helper", "", statusOK)
+
+	if err := os.Chmod(bin, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r, code = doctorJSON(t, ta)
+	fails := checksNamed(r, "helper_path", "")
+	if code == 0 || len(fails) != 3 {
+		t.Fatalf("doctor with %s not executable: exit %d, helper_path checks %+v", bin, code, fails)
+	}
+	for _, c := range fails {
+		if c.Status != statusFail || !strings.Contains(c.Message, bin+" is not executable") || !strings.Contains(c.Message, "run `git-credential-adopat install") {
+			t.Errorf("check %+v", c)
+		}
+	}
+	if !strings.Contains(fails[2].Message, "install --server https://tfs.example.com/tfs`") {
+		t.Errorf("the server's fix is not its install: %s", fails[2].Message)
+	}
+	if err := os.Remove(bin); err != nil {
+		t.Fatal(err)
+	}
+	r, _ = doctorJSON(t, ta)
+	for _, c := range checksNamed(r, "helper_path", "") {
+		if c.Status != statusFail || !strings.Contains(c.Message, bin+" does not exist") {
+			t.Errorf("check %+v", c)
+		}
+	}
+	wantCheck(t, r, "path", "", statusFail)
+}

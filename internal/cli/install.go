@@ -38,16 +38,29 @@ func uninstallCmd() *command {
 // label (gitcredentials(7), "CREDENTIAL CONTEXTS").
 var cloudURLs = []string{"https://dev.azure.com", "https://*.visualstudio.com"}
 
-// helperName is what git turns into `git credential-adopat`, found on PATH.
+// helperName is what git turns into `git credential-adopat`, found on PATH:
+// the helper string install writes when it cannot write an absolute path
+// (helperCommand), and every version before did.
 const helperName = "adopat"
 
 // credContext is one credential URL install configures, with the helper
 // command line for it.
 type credContext struct {
 	url    string
-	helper string
+	helper string // the command (helperCommand), then args
+	args   string // "" for the cloud, --server and the URL for a server
 	cloud  bool   // Azure DevOps cloud: also useHttpPath
 	name   string // what uninstall reports, when not url (an older form's)
+}
+
+// ours reports whether a helper value is this context's helper in any
+// form install writes or wrote: the plain name or any absolute path of
+// git-credential-adopat, with the same arguments. The path may differ
+// from today's: the binary may have moved since, or been started from
+// elsewhere (helperCommand).
+func (c credContext) ours(value string) bool {
+	_, args, ok := parseHelper(value)
+	return ok && args == c.args
 }
 
 func (c credContext) display() string {
@@ -58,17 +71,17 @@ func (c credContext) display() string {
 }
 
 // contexts are the credential URLs install sets for the cloud and the
-// declared servers.
-func contexts(servers []azdo.Server) []credContext {
+// declared servers, each with command (helperCommand) as its helper.
+func contexts(command string, servers []azdo.Server) []credContext {
 	var out []credContext
 	for _, u := range cloudURLs {
-		out = append(out, credContext{url: u, helper: helperName, cloud: true})
+		out = append(out, credContext{url: u, helper: command, cloud: true})
 	}
 	// The key's URL is encoded the way git encodes the request it matches
 	// against it (azdo.Server.CredentialURL); the helper string carries the
 	// declared URL, shell-quoted (serverHelper).
 	for _, s := range servers {
-		out = append(out, credContext{url: s.CredentialURL(), helper: serverHelper(s)})
+		out = append(out, credContext{url: s.CredentialURL(), helper: serverHelper(command, s), args: serverArgs(s)})
 	}
 	return out
 }
@@ -91,11 +104,12 @@ func runInstall(a *App, o *options, opts *installOptions, args []string) error {
 	if err != nil {
 		return err
 	}
-	for _, c := range contexts(servers) {
+	command, why := a.helperCommand()
+	for _, c := range contexts(command, servers) {
 		if err := g.saveOriginal(c); err != nil {
 			return err
 		}
-		if err := g.setHelper("credential."+c.url+".helper", c.helper); err != nil {
+		if err := g.setHelper(c); err != nil {
 			return err
 		}
 		// The organisation is the first path segment on dev.azure.com;
@@ -108,20 +122,39 @@ func runInstall(a *App, o *options, opts *installOptions, args []string) error {
 		}
 		printf(a.Stdout, "git will ask adopat for %s\n", c.url)
 	}
-	if _, err := exec.LookPath("git-credential-adopat"); err != nil {
+	if command != helperName {
+		printf(a.Stdout, "git runs it as %s\n", command)
+		return nil
+	}
+	printf(a.Stdout, "git runs it as `git credential-adopat`, found on PATH, not by its absolute path: %s\n", why)
+	if _, err := exec.LookPath(binaryName); err != nil {
 		fmt.Fprintln(a.Stderr, "note: git-credential-adopat is not on PATH, so git cannot run it yet; `make install` puts it in ~/.local/bin")
 	}
 	return nil
 }
 
-// setHelper makes the key's values exactly "" then helper. The empty value
-// resets the helper list for this URL, so adopat alone answers it while
-// other helpers keep serving other hosts (as `gh auth setup-git` does).
-// Already right means untouched, so install is idempotent to the byte.
-func (g gitConfig) setHelper(key, helper string) error {
+// setHelper makes the key's values exactly "" then c's helper. The empty
+// value resets the helper list for this URL, so adopat alone answers it
+// while other helpers keep serving other hosts (as `gh auth setup-git`
+// does). Already right means untouched, so install is idempotent to the
+// byte. An adopat helper in another form (an earlier version's plain name,
+// a path the binary has left) is replaced in its own line.
+func (g gitConfig) setHelper(c credContext) error {
+	key, helper := "credential."+c.url+".helper", c.helper
 	current, err := g.getAll(key)
 	if err != nil {
 		return err
+	}
+	for _, v := range current {
+		if v != helper && c.ours(v) {
+			if err := g.replaceValues(key, helper, "^"+regexp.QuoteMeta(v)+"$"); err != nil {
+				return err
+			}
+			if current, err = g.getAll(key); err != nil {
+				return err
+			}
+			break
+		}
 	}
 	if slices.Equal(current, []string{"", helper}) {
 		return nil
@@ -140,7 +173,17 @@ func runUninstall(a *App, o *options, opts *installOptions, args []string) error
 	if err != nil {
 		return err
 	}
-	ctxs, legacy := contexts(servers), legacyContexts(servers)
+	command, _ := a.helperCommand()
+	ctxs, legacy := contexts(command, servers), legacyContexts(servers)
+	// What install wrote may be another form than today's command: the
+	// plain name of an earlier version, or a path the binary has left.
+	for _, list := range [][]credContext{ctxs, legacy} {
+		for i := range list {
+			if list[i], err = g.installedForm(list[i]); err != nil {
+				return err
+			}
+		}
+	}
 	// Every server install declared in this file goes too, --server given
 	// or not: once the binary is gone no entry may still name it.
 	found, orphans, err := g.installedServers(append(legacy, ctxs...))
@@ -186,12 +229,28 @@ func runUninstall(a *App, o *options, opts *installOptions, args []string) error
 func legacyContexts(servers []azdo.Server) []credContext {
 	var out []credContext
 	for _, s := range servers {
-		c := credContext{url: s.String(), helper: helperName + " --server " + s.String(), name: s.CredentialURL()}
-		if c.url != s.CredentialURL() || c.helper != serverHelper(s) {
+		c := credContext{url: s.String(), helper: helperName + " --server " + s.String(), args: "--server " + s.String(), name: s.CredentialURL()}
+		if c.url != s.CredentialURL() || c.args != serverArgs(s) {
 			out = append(out, c)
 		}
 	}
 	return out
+}
+
+// installedForm is c with the helper value install left for c's URL, in
+// whichever form it wrote it; c itself when there is none.
+func (g gitConfig) installedForm(c credContext) (credContext, error) {
+	current, err := g.getAll("credential." + c.url + ".helper")
+	if err != nil {
+		return c, err
+	}
+	for _, v := range current {
+		if c.ours(v) {
+			c.helper = v
+			break
+		}
+	}
+	return c, nil
 }
 
 // removeIfEmpty drops a section install left empty, but keeps it when the
@@ -234,6 +293,9 @@ func (a *App) reportLeftovers() {
 // "adopat ...", a path to git-credential-adopat, or a shell command
 // starting with either.
 func isAdopatHelper(value string) bool {
+	if _, _, ok := parseHelper(value); ok {
+		return true
+	}
 	words := strings.Fields(strings.TrimPrefix(strings.TrimSpace(value), "!"))
 	if len(words) == 0 {
 		return false

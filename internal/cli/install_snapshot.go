@@ -30,6 +30,9 @@ func (g gitConfig) saveOriginal(c credContext) error {
 	if err != nil {
 		return err
 	}
+	// An install from before snapshots left its own helper: that is not
+	// the user's, and uninstall must not put it back.
+	helpers, _ = withoutHelper(helpers, c.ours)
 	if err := g.addAll(saved+".helper", helpers); err != nil {
 		return err
 	}
@@ -104,7 +107,7 @@ func (g gitConfig) restoreHelpers(c credContext, snapshot bool) (ours bool, err 
 	if err != nil {
 		return false, err
 	}
-	rest, ours := withoutHelper(current, c.helper)
+	rest, ours := withoutHelper(current, func(v string) bool { return v == c.helper })
 	if !ours {
 		return false, nil // never installed, or the user took it out
 	}
@@ -141,15 +144,16 @@ func (g gitConfig) restoreHelpers(c credContext, snapshot bool) (ours bool, err 
 	return true, g.replaceAll(key, rest)
 }
 
-// withoutHelper takes helper out of a helper list, with the empty value
-// install writes right before it; an empty value anywhere else is the
-// user's own reset and stays. ours reports whether helper was there.
-func withoutHelper(values []string, helper string) (rest []string, ours bool) {
+// withoutHelper takes install's helper (those isHelper accepts) out of a
+// helper list, with the empty value install writes right before it; an
+// empty value anywhere else is the user's own reset and stays. ours
+// reports whether the helper was there.
+func withoutHelper(values []string, isHelper func(string) bool) (rest []string, ours bool) {
 	for i, v := range values {
 		switch {
-		case v == helper:
+		case isHelper(v):
 			ours = true
-		case v == "" && i+1 < len(values) && values[i+1] == helper:
+		case v == "" && i+1 < len(values) && isHelper(values[i+1]):
 		default:
 			rest = append(rest, v)
 		}
