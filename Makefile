@@ -79,9 +79,13 @@ fuzz:
 		$(GO) test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
 	done
 
-bench:
+# bench: the Go benchmarks, then whole processes against git's own helpers
+# (bench/main.go; bench/RESULTS.md has the table and how to read it). Not
+# part of test. BENCHFLAGS passes flags to the harness, e.g. BENCHFLAGS=-n=1000.
+BENCHFLAGS ?=
+bench: build
 	$(GO) test -run '^$$' -bench . -benchmem ./...
-	./bench/compare.sh
+	$(GO) run ./bench -bin $(BIN) $(BENCHFLAGS)
 
 clean:
 	rm -rf bin dist
