@@ -56,7 +56,7 @@ func (e *InputError) Error() string { return "invalid credential input: " + e.ms
 // Unknown keys are ignored, as gitcredentials(7) asks of helpers.
 func ReadCredential(r io.Reader) (Credential, error) {
 	var c Credential
-	br := bufio.NewReaderSize(io.LimitReader(r, MaxInput+1), 64*1024)
+	br := bufio.NewReaderSize(io.LimitReader(r, MaxInput+1), 4096) // requests are a few hundred bytes; longer lines are collected in pieces
 	total := 0
 	for lineNo := 1; ; lineNo++ {
 		line, err := br.ReadSlice('\n')
