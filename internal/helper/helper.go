@@ -130,7 +130,7 @@ func (h *Helper) now() time.Time {
 
 // get prints the answer, or nothing at all so the next helper can try.
 func (h *Helper) get(c *Credential, t azdo.Target, out io.Writer) error {
-	d, err := h.Store.Load()
+	d, err := store.LoadFor(h.Store, getKeep(c, t))
 	if err != nil {
 		return err
 	}

@@ -52,6 +52,17 @@ func serverMatches(d *store.Data, s *secrets, c *Credential, withdrawn, matchPas
 	return out
 }
 
+// getKeep is what get loads (store.LoadFor): the tokens that can match
+// the request, judged on the key fields cloudMatches and serverMatches
+// compare, so that they see every token they would pick from a full Load.
+func getKeep(c *Credential, t azdo.Target) func(key *store.Token) bool {
+	if t.Kind == azdo.Cloud {
+		return func(k *store.Token) bool { return !k.IsServer() && azdo.EqualFold(k.Org, t.Org) }
+	}
+	host := azdo.NormalizeHost(c.Protocol, c.Host)
+	return func(k *store.Token) bool { return k.IsServer() && k.Protocol == c.Protocol && k.Host == host }
+}
+
 // expired reports whether a token's known expiry has passed.
 func expired(tok *store.Token, now time.Time) bool {
 	return tok.Expires != nil && !now.Before(*tok.Expires)

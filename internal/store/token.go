@@ -171,6 +171,30 @@ type Store interface {
 	Update(fn func(d *Data) (changed bool, err error)) error
 }
 
+// Finder is implemented by stores that can load some tokens for less than
+// all of them (the vault). LoadFor returns what Load would, narrowed to the
+// tokens keep accepts, in the same order: metadata only, and Secret then
+// reads theirs. keep must decide on a token's key fields alone (Org,
+// Project, Protocol, Host, Path, Username): a Finder shows it no others.
+// git's get uses it when the store has it, else Load.
+type Finder interface {
+	LoadFor(keep func(key *Token) bool) (*Data, error)
+}
+
+// LoadFor is s.LoadFor when s is a Finder, else Load narrowed to the
+// tokens keep accepts.
+func LoadFor(s Store, keep func(key *Token) bool) (*Data, error) {
+	if f, ok := s.(Finder); ok {
+		return f.LoadFor(keep)
+	}
+	d, err := s.Load()
+	if err != nil {
+		return nil, err
+	}
+	d.Tokens = slices.DeleteFunc(d.Tokens, func(t Token) bool { return !keep(&t) })
+	return d, nil
+}
+
 // MetadataUpdater is implemented by stores that can change metadata without
 // reading any secret (the keyring); Update serves for the others. fn gets
 // every token Stripped, and each keeps its secrets.

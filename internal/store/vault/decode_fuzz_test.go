@@ -116,7 +116,16 @@ func FuzzDecodeVaultJSON(f *testing.F) {
 	} {
 		f.Add([]byte(s))
 	}
+	v2, err := encodePayload(fuzzData())
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(v2)
+	f.Add([]byte(encoding2Header + encoding2Trailer))
+	f.Add([]byte(encoding2Header + `{"org":"a","username":"u","secret":"1","ORG":"b"}` + "\n" + encoding2Trailer))
+	f.Add([]byte(encoding2Header + `{"org":"a\u00e9","project":"\"","username":"u"},` + "\n" + `{"host":"h","username":""}` + "\n" + encoding2Trailer))
 	f.Fuzz(func(t *testing.T, js []byte) {
+		checkEncoding2(t, string(js))
 		var buf bytes.Buffer
 		w, err := age.Encrypt(&buf, k.recipient)
 		if err != nil {
@@ -130,23 +139,26 @@ func FuzzDecodeVaultJSON(f *testing.F) {
 	})
 }
 
-// TestCommittedSeedVault keeps the committed seed vault meaningful: it was
-// written by an earlier build, so it must still decode to fuzzData.
+// TestCommittedSeedVault keeps the committed seed vaults meaningful: they
+// were written by earlier builds (valid in encoding 1, valid-encoding2 in
+// encoding 2), so they must still decode to fuzzData.
 func TestCommittedSeedVault(t *testing.T) {
-	seed, err := os.ReadFile(filepath.Join("testdata", "fuzz", "FuzzDecodeVault", "valid"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	quoted, ok := strings.CutPrefix(strings.TrimSpace(string(seed)), "go test fuzz v1\n[]byte(")
-	raw, err := strconv.Unquote(strings.TrimSuffix(quoted, ")"))
-	if !ok || err != nil {
-		t.Fatalf("bad corpus file: %v", err)
-	}
-	d, err := decodeVault([]byte(raw), fuzzIdentity(t), "vault", "identity")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if want := fuzzData(); !reflect.DeepEqual(d, want) {
-		t.Fatalf("seed vault decodes to %+v, want %+v", d, want)
+	for _, name := range []string{"valid", "valid-encoding2"} {
+		seed, err := os.ReadFile(filepath.Join("testdata", "fuzz", "FuzzDecodeVault", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		quoted, ok := strings.CutPrefix(strings.TrimSpace(string(seed)), "go test fuzz v1\n[]byte(")
+		raw, err := strconv.Unquote(strings.TrimSuffix(quoted, ")"))
+		if !ok || err != nil {
+			t.Fatalf("bad corpus file %s: %v", name, err)
+		}
+		d, err := decodeVault([]byte(raw), fuzzIdentity(t), "vault", "identity")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := fuzzData(); !reflect.DeepEqual(d, want) {
+			t.Fatalf("seed vault %s decodes to %+v, want %+v", name, d, want)
+		}
 	}
 }

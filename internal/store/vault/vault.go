@@ -24,8 +24,8 @@ const (
 	maxIdentitySize = 1 << 20
 )
 
-// Store is the encrypted file store: a JSON store.Data document encrypted with age
-// to the X25519 key in an identity file. The identity may itself be
+// Store is the encrypted file store: a JSON store.Data document (codec.go)
+// encrypted with age to the X25519 key in an identity file. The identity may itself be
 // passphrase-protected; the vault never is, so a read with the key at hand
 // (plain file or unlocked copy) never pays for scrypt.
 //
@@ -46,7 +46,7 @@ type Store struct {
 	cached *keys      // identity decrypted with the passphrase, if any
 
 	loadedMu sync.Mutex
-	loaded   *store.Data // what the last Load decrypted, secrets included; Secret reads it
+	loaded   *payload // what the last Load decrypted, secrets included; Secret reads it
 }
 
 var _ store.Store = (*Store)(nil)
@@ -83,17 +83,37 @@ func (v *Store) checkDirs() error {
 // prompts for nothing and needs no identity: a git "get" before anything
 // was stored stays silent. The decrypted content is kept for Secret.
 func (v *Store) Load() (*store.Data, error) {
-	full, err := v.load()
+	p, err := v.load()
 	if err != nil {
 		return nil, err
 	}
-	v.loadedMu.Lock()
-	v.loaded = full
-	v.loadedMu.Unlock()
+	full, err := p.all()
+	if err != nil {
+		return nil, err
+	}
 	d := *full
 	d.Tokens = slices.Clone(full.Tokens)
 	d.StripSecrets()
 	return &d, nil
+}
+
+var _ store.Finder = (*Store)(nil)
+
+// LoadFor is Load narrowed to the tokens keep accepts (store.Finder): of a
+// vault written in encoding 2 (codec.go) it decodes only their lines, so
+// git's get costs about the same with one token or a thousand. The
+// decrypted content is kept for Secret, as by Load.
+func (v *Store) LoadFor(keep func(key *store.Token) bool) (*store.Data, error) {
+	p, err := v.load()
+	if err != nil {
+		return nil, err
+	}
+	d, err := p.find(keep)
+	if err != nil {
+		return nil, err
+	}
+	d.StripSecrets()
+	return d, nil
 }
 
 // Secret returns the secrets of the token with scope from the content the
@@ -101,24 +121,25 @@ func (v *Store) Load() (*store.Data, error) {
 // Load since the last Update it decrypts the vault.
 func (v *Store) Secret(scope string) (pat, refresh string, err error) {
 	v.loadedMu.Lock()
-	d := v.loaded
+	p := v.loaded
 	v.loadedMu.Unlock()
-	if d == nil {
-		if d, err = v.load(); err != nil {
+	if p == nil {
+		if p, err = v.load(); err != nil {
 			return "", "", err
 		}
-		v.loadedMu.Lock()
-		v.loaded = d
-		v.loadedMu.Unlock()
 	}
-	i, ok := d.Find(scope)
-	if !ok {
+	pat, refresh, found, err := p.secret(scope)
+	if err != nil {
+		return "", "", err
+	}
+	if !found {
 		return "", "", &store.ScopeNotFoundError{Scope: scope, Where: "age vault " + v.path}
 	}
-	return d.Tokens[i].Secret, d.Tokens[i].OAuthRefreshToken, nil
+	return pat, refresh, nil
 }
 
-// load reads and decrypts the vault. It takes no lock where
+// load reads and decrypts the vault, and keeps what it decrypted for
+// Secret. It takes no lock where
 // fsx.ReadersNeedLock is false (Unix): the vault and the identity are only
 // ever replaced by rename, so each read sees a whole file, and the
 // identity is created before the first vault is renamed into place and
@@ -126,20 +147,21 @@ func (v *Store) Secret(scope string) (pat, refresh string, err error) {
 // get never waits behind a queue of writers; only store and erase (and
 // the commands that write) queue for the exclusive lock. On Windows,
 // where a file open for reading cannot be renamed over, it takes the
-// shared lock.
-func (v *Store) load() (*store.Data, error) {
+// shared lock, after obtaining a protected key (a prompt must not keep
+// writers waiting). The identity file is read once.
+func (v *Store) load() (*payload, error) {
 	if _, err := os.Lstat(v.path); errors.Is(err, fs.ErrNotExist) {
-		return store.NewData(), nil
+		return v.keep(parsedData(store.NewData())), nil
 	} else if err != nil {
 		return nil, fmt.Errorf("cannot read vault %s: %w", v.path, err)
 	}
 	if err := v.checkDirs(); err != nil {
 		return nil, err
 	}
-	if err := v.unlockFirst(); err != nil {
-		return nil, err
-	}
 	if fsx.ReadersNeedLock {
+		if err := v.unlockFirst(); err != nil {
+			return nil, err
+		}
 		l, err := fsx.Acquire(v.lockPath(), false)
 		if err != nil {
 			return nil, err
@@ -150,8 +172,19 @@ func (v *Store) load() (*store.Data, error) {
 	if err != nil && !errors.Is(err, errNoIdentity) {
 		return nil, err
 	}
-	d, _, err := v.read(k)
-	return d, err
+	p, _, err := v.read(k)
+	if err != nil {
+		return nil, err
+	}
+	return v.keep(p), nil
+}
+
+// keep makes p what Secret reads.
+func (v *Store) keep(p *payload) *payload {
+	v.loadedMu.Lock()
+	v.loaded = p
+	v.loadedMu.Unlock()
+	return p
 }
 
 // Update runs fn on the current content, every secret included, under an
@@ -179,7 +212,11 @@ func (v *Store) Update(fn func(d *store.Data) (changed bool, err error)) error {
 	if err != nil && !errors.Is(err, errNoIdentity) {
 		return err
 	}
-	d, exists, err := v.read(k)
+	p, exists, err := v.read(k)
+	if err != nil {
+		return err
+	}
+	d, err := p.all()
 	if err != nil {
 		return err
 	}
@@ -227,12 +264,13 @@ func (v *Store) lockForWrite() (*fsx.Lock, error) {
 	return fsx.Acquire(v.lockPath(), true)
 }
 
-// read loads and decrypts the vault; the caller holds the lock. k is nil
-// when the identity file is missing, which is only fine if the vault is too.
-func (v *Store) read(k *keys) (d *store.Data, exists bool, err error) {
+// read loads and decrypts the vault; the caller holds the lock (or needs
+// none, see load). k is nil when the identity file is missing, which is
+// only fine if the vault is too.
+func (v *Store) read(k *keys) (p *payload, exists bool, err error) {
 	raw, err := fsx.ReadPrivate("vault", v.path, maxVaultSize)
 	if errors.Is(err, fs.ErrNotExist) {
-		return store.NewData(), false, nil
+		return parsedData(store.NewData()), false, nil
 	}
 	if err != nil {
 		return nil, true, err
@@ -240,6 +278,9 @@ func (v *Store) read(k *keys) (d *store.Data, exists bool, err error) {
 	if k == nil {
 		return nil, true, v.missingIdentityError()
 	}
-	d, err = decodeVault(raw, k, v.path, v.identityPath)
-	return d, true, err
+	js, err := decryptVault(raw, k, v.path, v.identityPath)
+	if err != nil {
+		return nil, true, err
+	}
+	return parsePayload(js, v.path), true, nil
 }
