@@ -163,27 +163,37 @@ func run() error {
 	return hyperfine(h, scenarios)
 }
 
-// prepareBinary builds adopat (or copies -bin) to root/bin, which is put
-// first on PATH so that `install`'s helper "adopat" finds it.
+// prepareBinary builds both binaries (or copies -bin and the
+// git-credential-adopat-manage beside it) to root/bin, which is put first
+// on PATH so that `install`'s helper "adopat" finds it. The thin binary
+// answers get and store; every other command runs the manage binary
+// beside it, so both must be there.
 func (h *harness) prepareBinary() error {
 	dir := filepath.Join(h.root, "bin")
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	h.bin = filepath.Join(dir, "git-credential-adopat")
+	exe := ""
 	if runtime.GOOS == "windows" {
-		h.bin += ".exe"
+		exe = ".exe"
 	}
-	if *binFlag == "" {
-		cmd := exec.Command("go", "build", "-trimpath", "-ldflags", "-s -w", "-o", h.bin, "./cmd/git-credential-adopat")
+	h.bin = filepath.Join(dir, "git-credential-adopat"+exe)
+	for _, name := range []string{"git-credential-adopat", "git-credential-adopat-manage"} {
+		dst := filepath.Join(dir, name+exe)
+		if *binFlag != "" {
+			if err := copyFile(filepath.Join(filepath.Dir(*binFlag), name+exe), dst, 0o755); err != nil {
+				return err
+			}
+			continue
+		}
+		cmd := exec.Command("go", "build", "-trimpath", "-ldflags", "-s -w", "-o", dst, "./cmd/"+name)
 		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 		cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
 		if err := cmd.Run(); err != nil {
-			return fmt.Errorf("building adopat: %w", err)
+			return fmt.Errorf("building %s: %w", name, err)
 		}
-		return nil
 	}
-	return copyFile(*binFlag, h.bin, 0o755)
+	return nil
 }
 
 // home is one HOME with its own git and XDG configuration.
@@ -408,6 +418,14 @@ func (h *harness) vaultScenarios() ([]*scenario, error) {
 		return nil, err
 	}
 	if _, err := h.exec(v1.env, "", h.bin, "install"); err != nil {
+		return nil, err
+	}
+	// install writes the binary's absolute path, except for a binary in a
+	// temporary directory such as this harness's (it would not last), where
+	// it writes the plain name and git runs `git credential-adopat`. Time
+	// what an installed binary gets: its absolute path.
+	if _, err := h.exec(v1.env, "", "git", "config", "--global", "--replace-all",
+		"credential.https://dev.azure.com.helper", h.bin, "^adopat$"); err != nil {
 		return nil, err
 	}
 	pat := h.pats[org(0)]
