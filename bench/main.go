@@ -38,6 +38,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/adopat/git-credential-adopat/internal/keyringtest"
 )
 
 var (
@@ -577,16 +579,19 @@ func (h *harness) passphraseScenario() ([]*scenario, error) {
 
 // keyringScenarios: adopat's keyring backend and git-credential-libsecret,
 // one token each, in a private gnome-keyring.
-func (h *harness) keyringScenarios() (*keyringSession, []*scenario, error) {
+func (h *harness) keyringScenarios() (*keyringtest.Session, []*scenario, error) {
 	libsecret, err := h.buildLibsecret()
 	if err != nil {
 		return nil, nil, err
 	}
-	ks, err := startKeyring(filepath.Join(h.root, "k"))
+	if runtime.GOOS != "linux" {
+		return nil, nil, errors.New("the Secret Service comparison runs on Linux only (this is " + runtime.GOOS + ")")
+	}
+	ks, err := keyringtest.StartSession()
 	if err != nil {
 		return nil, nil, err
 	}
-	hm := h.homeAt(ks.home, ks.runtime, ks.Env()...)
+	hm := h.homeAt(ks.Home, ks.RuntimeDir, "DBUS_SESSION_BUS_ADDRESS="+ks.Addr)
 	if err := h.addTokens(hm, 0, 1, "ADOPAT_BACKEND=keyring"); err != nil {
 		return ks, nil, err
 	}
