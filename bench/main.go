@@ -253,15 +253,21 @@ func (sc *scenario) command() *exec.Cmd {
 	return cmd
 }
 
-// check runs the command once, capturing its output, and applies want.
-func (sc *scenario) check(h *harness) error {
+// prepareStdin runs the scenario's prepare step, if any, and opens its
+// stdin for one run.
+func (sc *scenario) prepareStdin() (*os.File, error) {
 	if sc.prepare != nil {
 		if err := sc.prepare(); err != nil {
-			return err
+			return nil, err
 		}
 	}
+	return os.Open(sc.stdin)
+}
+
+// check runs the command once, capturing its output, and applies want.
+func (sc *scenario) check(h *harness) error {
 	cmd := sc.command()
-	in, err := os.Open(sc.stdin)
+	in, err := sc.prepareStdin()
 	if err != nil {
 		return err
 	}
@@ -276,12 +282,7 @@ func (sc *scenario) check(h *harness) error {
 
 // once is one timed run: from just before the start to the end of Wait.
 func (sc *scenario) once(h *harness) error {
-	if sc.prepare != nil {
-		if err := sc.prepare(); err != nil {
-			return err
-		}
-	}
-	in, err := os.Open(sc.stdin)
+	in, err := sc.prepareStdin()
 	if err != nil {
 		return err
 	}
@@ -305,12 +306,7 @@ func (sc *scenario) once(h *harness) error {
 // exec (here the harness's) into its ru_maxrss, so every command would
 // read at least the harness's size.
 func (sc *scenario) peakRSS(h *harness, gnuTime string) error {
-	if sc.prepare != nil {
-		if err := sc.prepare(); err != nil {
-			return err
-		}
-	}
-	in, err := os.Open(sc.stdin)
+	in, err := sc.prepareStdin()
 	if err != nil {
 		return err
 	}
