@@ -266,12 +266,12 @@ func (sc *scenario) prepareStdin() (*os.File, error) {
 
 // check runs the command once, capturing its output, and applies want.
 func (sc *scenario) check(h *harness) error {
+	cmd := sc.command()
 	in, err := sc.prepareStdin()
 	if err != nil {
 		return err
 	}
 	defer in.Close()
-	cmd := sc.command()
 	var out, errOut bytes.Buffer
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = in, &out, &errOut
 	if err := cmd.Run(); err != nil {
