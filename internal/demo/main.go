@@ -23,11 +23,11 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
-	"sync"
 	"syscall"
 	"time"
 
 	"github.com/adopat/git-credential-adopat/internal/adotest"
+	"github.com/adopat/git-credential-adopat/internal/syncbuf"
 )
 
 const (
@@ -64,11 +64,11 @@ type demo struct {
 	env    []string // the demo user's environment
 	home   string
 	vault  string
-	srvLog *syncBuffer // the stand-in's log, shown when something fails
+	srvLog *syncbuf.Buffer // the stand-in's log, shown when something fails
 }
 
 func run(ctx context.Context, binary string, out io.Writer) (err error) {
-	d := &demo{ctx: ctx, out: out, srvLog: &syncBuffer{}}
+	d := &demo{ctx: ctx, out: out, srvLog: &syncbuf.Buffer{}}
 	if _, err := exec.LookPath("git"); err != nil {
 		return fmt.Errorf("git is not on PATH: %v", err)
 	}
@@ -393,23 +393,4 @@ func copyFile(src, dst string) error {
 		return err
 	}
 	return f.Close()
-}
-
-// syncBuffer is the stand-in's log: written by its goroutines, read at
-// the end.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
