@@ -153,7 +153,7 @@ func run(ctx context.Context, binary string, out io.Writer) (err error) {
 		return d.fail(err)
 	}
 	// GoClientEnv: the helper's own questions to Azure DevOps go to the stand-in too.
-	d.env = append(append(demoEnv(os.Environ(), binDir), srv.GitEnv(d.home)...), srv.GoClientEnv()...)
+	d.env = append(append(adotest.IsolatedEnv(os.Environ(), binDir), srv.GitEnv(d.home)...), srv.GoClientEnv()...)
 	d.env = append(d.env, "ADOPAT_VAULT="+d.vault)
 	d.say("HOME=%s", d.home)
 	d.say("ADOPAT_VAULT=%s", d.vault)
@@ -334,26 +334,6 @@ func (d *demo) exec(dir, stdin, name string, args ...string) (string, error) {
 		return string(out), fmt.Errorf("%s: %v\n%s", what, err, out)
 	}
 	return string(out), nil
-}
-
-// demoEnv keeps the caller's environment minus everything that could
-// reach the developer's own git, adopat or XDG setup, with binDir first on
-// PATH. The demo user's entries are appended to it.
-func demoEnv(environ []string, binDir string) []string {
-	var env []string
-	path := ""
-	for _, kv := range environ {
-		k, v, _ := strings.Cut(kv, "=")
-		switch up := strings.ToUpper(k); {
-		case up == "PATH":
-			path = v
-		case up == "HOME", strings.HasPrefix(up, "GIT_"), strings.HasPrefix(up, "ADOPAT_"),
-			strings.HasPrefix(up, "XDG_"), strings.HasSuffix(up, "_PROXY"), up == "SSH_ASKPASS":
-		default:
-			env = append(env, kv)
-		}
-	}
-	return append(env, "PATH="+binDir+string(os.PathListSeparator)+path)
 }
 
 // mask shows the first four characters of a secret.
