@@ -5,7 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -13,6 +13,7 @@ import (
 	"filippo.io/age"
 
 	"github.com/adopat/git-credential-adopat/internal/store"
+	"github.com/adopat/git-credential-adopat/internal/store/storetest"
 	"github.com/adopat/git-credential-adopat/internal/store/vault"
 )
 
@@ -30,10 +31,8 @@ func TestThinImportGraph(t *testing.T) {
 	}
 	deps := strings.Fields(string(out))
 	for _, f := range forbidden {
-		for _, d := range deps {
-			if d == f {
-				t.Errorf("git-credential-adopat links %s", f)
-			}
+		if slices.Contains(deps, f) {
+			t.Errorf("git-credential-adopat links %s", f)
 		}
 	}
 }
@@ -41,9 +40,7 @@ func TestThinImportGraph(t *testing.T) {
 // get and store run in this process: they start no process at all, the
 // management binary included, whether get answers or not.
 func TestGetStartsNoProcess(t *testing.T) {
-	if runtime.GOOS == "windows" {
-		t.Skip("the fake management binary is a shell script")
-	}
+	storetest.SkipOnWindows(t, "the fake management binary is a shell script")
 	dir := t.TempDir()
 	bin := filepath.Join(dir, "bin")
 	if err := os.Mkdir(bin, 0o700); err != nil {
