@@ -8,11 +8,9 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"filippo.io/age"
 
-	"github.com/adopat/git-credential-adopat/internal/store"
 	"github.com/adopat/git-credential-adopat/internal/store/storetest"
 	"github.com/adopat/git-credential-adopat/internal/store/vault"
 )
@@ -75,13 +73,7 @@ func TestGetStartsNoProcess(t *testing.T) {
 		t.Fatal(err)
 	}
 	pat := strings.Repeat("a", 52)
-	v := vault.New(vaultPath, idPath)
-	if err := v.Update(func(d *store.Data) (bool, error) {
-		d.Tokens = append(d.Tokens, store.Token{Org: "fabrikam", Username: "pat", Secret: pat, Created: time.Now()})
-		return true, nil
-	}); err != nil {
-		t.Fatal(err)
-	}
+	storetest.MustAdd(t, vault.New(vaultPath, idPath), "fabrikam", pat)
 
 	env := []string{
 		"PATH=" + empty, "HOME=" + dir, "XDG_DATA_HOME=" + data, "XDG_CONFIG_HOME=" + filepath.Join(dir, "config"),
