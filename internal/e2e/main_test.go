@@ -76,6 +76,21 @@ func buildHelper(dir string) error {
 	return nil
 }
 
+// requireTool returns the path of tool. Without it the test is skipped,
+// unless CI is set: CI must run the test, and .ci/run installs the tool
+// (pkg says how, e.g. " (package systemd)").
+func requireTool(t *testing.T, tool, pkg string) string {
+	t.Helper()
+	p, err := exec.LookPath(tool)
+	if err != nil {
+		if os.Getenv("CI") == "" {
+			t.Skip(tool + " is not installed")
+		}
+		t.Fatal("CI is set and " + tool + " is missing: .ci/run installs it" + pkg)
+	}
+	return p
+}
+
 // moduleRoot is the directory of go.mod, as the go command sees it from
 // the package directory the test runs in.
 func moduleRoot() (string, error) {
