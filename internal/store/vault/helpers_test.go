@@ -77,6 +77,20 @@ func mustAdd(t testing.TB, v *Store, org, secret string) {
 	storetest.MustAdd(t, v, org, secret)
 }
 
+// protectedVault is a test vault holding a token for fabrikam, its
+// identity protected with a fresh passphrase: the vault, the token's
+// secret and the passphrase.
+func protectedVault(t testing.TB) (v *Store, secret, pass string) {
+	t.Helper()
+	v = newTestVault(t)
+	secret, pass = storetest.RandSecret(t), storetest.RandSecret(t)
+	mustAdd(t, v, "fabrikam", secret)
+	if err := v.SetPassphrase(pass); err != nil {
+		t.Fatal(err)
+	}
+	return v, secret, pass
+}
+
 // tokenSecrets maps org to secret for the tokens in d, loaded from s.
 func tokenSecrets(t testing.TB, s store.Store, d *store.Data) map[string]string {
 	t.Helper()
