@@ -38,6 +38,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/adopat/git-credential-adopat/internal/keyringtest"
 )
 
 var (
@@ -261,15 +263,21 @@ func (sc *scenario) command() *exec.Cmd {
 	return cmd
 }
 
-// check runs the command once, capturing its output, and applies want.
-func (sc *scenario) check(h *harness) error {
+// prepareStdin runs the scenario's prepare step, if any, and opens its
+// stdin for one run.
+func (sc *scenario) prepareStdin() (*os.File, error) {
 	if sc.prepare != nil {
 		if err := sc.prepare(); err != nil {
-			return err
+			return nil, err
 		}
 	}
+	return os.Open(sc.stdin)
+}
+
+// check runs the command once, capturing its output, and applies want.
+func (sc *scenario) check(h *harness) error {
 	cmd := sc.command()
-	in, err := os.Open(sc.stdin)
+	in, err := sc.prepareStdin()
 	if err != nil {
 		return err
 	}
@@ -284,12 +292,7 @@ func (sc *scenario) check(h *harness) error {
 
 // once is one timed run: from just before the start to the end of Wait.
 func (sc *scenario) once(h *harness) error {
-	if sc.prepare != nil {
-		if err := sc.prepare(); err != nil {
-			return err
-		}
-	}
-	in, err := os.Open(sc.stdin)
+	in, err := sc.prepareStdin()
 	if err != nil {
 		return err
 	}
@@ -313,12 +316,7 @@ func (sc *scenario) once(h *harness) error {
 // exec (here the harness's) into its ru_maxrss, so every command would
 // read at least the harness's size.
 func (sc *scenario) peakRSS(h *harness, gnuTime string) error {
-	if sc.prepare != nil {
-		if err := sc.prepare(); err != nil {
-			return err
-		}
-	}
-	in, err := os.Open(sc.stdin)
+	in, err := sc.prepareStdin()
 	if err != nil {
 		return err
 	}
@@ -595,16 +593,19 @@ func (h *harness) passphraseScenario() ([]*scenario, error) {
 
 // keyringScenarios: adopat's keyring backend and git-credential-libsecret,
 // one token each, in a private gnome-keyring.
-func (h *harness) keyringScenarios() (*keyringSession, []*scenario, error) {
+func (h *harness) keyringScenarios() (*keyringtest.Session, []*scenario, error) {
 	libsecret, err := h.buildLibsecret()
 	if err != nil {
 		return nil, nil, err
 	}
-	ks, err := startKeyring(filepath.Join(h.root, "k"))
+	if runtime.GOOS != "linux" {
+		return nil, nil, errors.New("the Secret Service comparison runs on Linux only (this is " + runtime.GOOS + ")")
+	}
+	ks, err := keyringtest.StartSession()
 	if err != nil {
 		return nil, nil, err
 	}
-	hm := h.homeAt(ks.home, ks.runtime, ks.Env()...)
+	hm := h.homeAt(ks.Home, ks.RuntimeDir, "DBUS_SESSION_BUS_ADDRESS="+ks.Addr)
 	if err := h.addTokens(hm, 0, 1, "ADOPAT_BACKEND=keyring"); err != nil {
 		return ks, nil, err
 	}

@@ -5,14 +5,13 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
+	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"filippo.io/age"
 
-	"github.com/adopat/git-credential-adopat/internal/store"
+	"github.com/adopat/git-credential-adopat/internal/store/storetest"
 	"github.com/adopat/git-credential-adopat/internal/store/vault"
 )
 
@@ -30,10 +29,8 @@ func TestThinImportGraph(t *testing.T) {
 	}
 	deps := strings.Fields(string(out))
 	for _, f := range forbidden {
-		for _, d := range deps {
-			if d == f {
-				t.Errorf("git-credential-adopat links %s", f)
-			}
+		if slices.Contains(deps, f) {
+			t.Errorf("git-credential-adopat links %s", f)
 		}
 	}
 }
@@ -41,9 +38,7 @@ func TestThinImportGraph(t *testing.T) {
 // get and store run in this process: they start no process at all, the
 // management binary included, whether get answers or not.
 func TestGetStartsNoProcess(t *testing.T) {
-	if runtime.GOOS == "windows" {
-		t.Skip("the fake management binary is a shell script")
-	}
+	storetest.SkipOnWindows(t, "the fake management binary is a shell script")
 	dir := t.TempDir()
 	bin := filepath.Join(dir, "bin")
 	if err := os.Mkdir(bin, 0o700); err != nil {
@@ -78,13 +73,7 @@ func TestGetStartsNoProcess(t *testing.T) {
 		t.Fatal(err)
 	}
 	pat := strings.Repeat("a", 52)
-	v := vault.New(vaultPath, idPath)
-	if err := v.Update(func(d *store.Data) (bool, error) {
-		d.Tokens = append(d.Tokens, store.Token{Org: "fabrikam", Username: "pat", Secret: pat, Created: time.Now()})
-		return true, nil
-	}); err != nil {
-		t.Fatal(err)
-	}
+	storetest.MustAdd(t, vault.New(vaultPath, idPath), "fabrikam", pat)
 
 	env := []string{
 		"PATH=" + empty, "HOME=" + dir, "XDG_DATA_HOME=" + data, "XDG_CONFIG_HOME=" + filepath.Join(dir, "config"),

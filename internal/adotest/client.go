@@ -4,7 +4,10 @@ import (
 	"crypto/tls"
 	"net/http"
 	"net/url"
+	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 )
 
 // GitEnv returns environment entries that isolate a git client in home and
@@ -63,4 +66,27 @@ func (s *Server) Client() *http.Client {
 		Proxy:           http.ProxyURL(proxyURL),
 		TLSClientConfig: &tls.Config{RootCAs: s.roots, MinVersion: tls.VersionTLS12},
 	}}
+}
+
+// IsolatedEnv is environ without what would let a developer's own setup
+// reach a client of the stand-in (git's and adopat's variables, the XDG
+// directories, proxies, HOME, SSH_ASKPASS) nor the variables named in
+// drop, with binDir first on PATH. The caller appends HOME and the rest
+// (GitEnv).
+func IsolatedEnv(environ []string, binDir string, drop ...string) []string {
+	var env []string
+	path := ""
+	for _, kv := range environ {
+		k, v, _ := strings.Cut(kv, "=")
+		switch up := strings.ToUpper(k); {
+		case up == "PATH":
+			path = v
+		case up == "HOME", strings.HasPrefix(up, "GIT_"), strings.HasPrefix(up, "ADOPAT_"),
+			strings.HasPrefix(up, "XDG_"), strings.HasSuffix(up, "_PROXY"), up == "SSH_ASKPASS",
+			slices.Contains(drop, up):
+		default:
+			env = append(env, kv)
+		}
+	}
+	return append(env, "PATH="+binDir+string(os.PathListSeparator)+path)
 }

@@ -53,9 +53,7 @@ func TestCloneOtherOrgPAT(t *testing.T) {
 	s.SetPAT("fabrikam", fab)
 	s.SetPAT("contoso", con)
 	const contosoURL = "https://dev.azure.com/contoso/Shop/_git/shop"
-	if err := s.AddRepo(contosoURL); err != nil {
-		t.Fatal(err)
-	}
+	mustAddRepos(t, s, contosoURL)
 	if _, out, err := newGitClient(t, s, fab).clone(contosoURL); err == nil {
 		t.Fatalf("clone of contoso with fabrikam's PAT succeeded\n%s", out)
 	}
@@ -68,19 +66,12 @@ func TestCloneOtherOrgPAT(t *testing.T) {
 
 func TestCloneVisualStudio(t *testing.T) {
 	t.Parallel()
-	s := StartT(t)
-	pat := NewPAT()
-	s.SetPAT("fabrikam", pat)
 	// One repo added without the collection, one with: both must answer
 	// under both forms.
-	for _, u := range []string{
+	s, pat := startWithRepos(t,
 		"https://fabrikam.visualstudio.com/Website/_git/web",
 		"https://fabrikam.visualstudio.com/DefaultCollection/Website/_git/api",
-	} {
-		if err := s.AddRepo(u); err != nil {
-			t.Fatal(err)
-		}
-	}
+	)
 	c := newGitClient(t, s, pat)
 	for _, u := range []string{
 		"https://fabrikam.visualstudio.com/Website/_git/web",
@@ -105,9 +96,7 @@ func TestCloneExtraHTTPSHost(t *testing.T) {
 	s.SetHostPAT("tfs.example.test", pat)
 	s.SetPAT("tfs", orgPAT) // an org PAT must not open an on-prem host
 	const u = "https://tfs.example.test/tfs/DefaultCollection/Website/_git/web"
-	if err := s.AddRepo(u); err != nil {
-		t.Fatal(err)
-	}
+	mustAddRepos(t, s, u)
 	if _, out, err := newGitClient(t, s, orgPAT).clone(u); err == nil {
 		t.Fatalf("clone with an organisation PAT succeeded\n%s", out)
 	}
@@ -126,9 +115,7 @@ func TestCloneExtraHTTPHost(t *testing.T) {
 	pat := NewPAT()
 	s.SetHostPAT("legacy.test:8080", pat)
 	const u = "http://legacy.test:8080/tfs/DefaultCollection/Website/_git/web"
-	if err := s.AddRepo(u); err != nil {
-		t.Fatal(err)
-	}
+	mustAddRepos(t, s, u)
 	newGitClient(t, s, pat).mustClone(u)
 	if st := s.HostAuthAttempts("legacy.test:8080"); st.OK == 0 || st.Failed != 0 {
 		t.Errorf("HostAuthAttempts = %+v", st)

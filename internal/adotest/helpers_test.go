@@ -14,13 +14,29 @@ import (
 // the PAT it returns.
 func startWithWeb(t *testing.T) (*Server, string) {
 	t.Helper()
+	return startWithRepos(t, webURL)
+}
+
+// startWithRepos starts a server holding the repositories at urls, of
+// fabrikam, which accepts the PAT it returns.
+func startWithRepos(t *testing.T, urls ...string) (*Server, string) {
+	t.Helper()
 	s := StartT(t)
 	pat := NewPAT()
 	s.SetPAT("fabrikam", pat)
-	if err := s.AddRepo(webURL); err != nil {
-		t.Fatal(err)
-	}
+	mustAddRepos(t, s, urls...)
 	return s, pat
+}
+
+// mustAddRepos adds the repositories at urls, failing the test if one is
+// refused.
+func mustAddRepos(t *testing.T, s *Server, urls ...string) {
+	t.Helper()
+	for _, u := range urls {
+		if err := s.AddRepo(u); err != nil {
+			t.Fatal(err)
+		}
+	}
 }
 
 // gitClient is an isolated git user whose credential helper, a shell

@@ -63,18 +63,11 @@ func TestProxyRefusesOtherHosts(t *testing.T) {
 // depends on, through the Go client helper.
 func TestHTTPSemantics(t *testing.T) {
 	t.Parallel()
-	s := StartT(t)
-	pat := NewPAT()
-	s.SetPAT("fabrikam", pat)
 	// A repo named like its project is also the project's default repo.
-	for _, u := range []string{
+	s, pat := startWithRepos(t,
 		"https://dev.azure.com/fabrikam/Website/_git/Website",
 		"https://fabrikam.visualstudio.com/Website/_git/Website",
-	} {
-		if err := s.AddRepo(u); err != nil {
-			t.Fatal(err)
-		}
-	}
+	)
 	client := s.Client()
 	defer client.CloseIdleConnections()
 
@@ -121,9 +114,7 @@ func TestHTTPSemantics(t *testing.T) {
 func TestAddRepoRejects(t *testing.T) {
 	t.Parallel()
 	s := StartT(t)
-	if err := s.AddRepo(webURL); err != nil {
-		t.Fatal(err)
-	}
+	mustAddRepos(t, s, webURL)
 	for _, u := range []string{
 		"https://github.com/fabrikam/web",                 // not a stand-in host
 		"https://dev.azure.com/fabrikam",                  // no repository

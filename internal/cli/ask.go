@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"time"
 
@@ -25,35 +26,31 @@ func (a *App) ask(prompt string) (string, error) {
 // promptTerminal. It reads byte by byte, so nothing typed after the line
 // (the PAT for the next prompt) is swallowed.
 func askTerminal(prompt string) (string, error) {
-	tty, err := openTerminal()
-	if err != nil {
-		return "", errNoTerminal
-	}
-	defer tty.Close()
-	printf(tty, "%s", prompt)
-	var line []byte
-	buf := make([]byte, 1)
-	for len(line) < 256 {
-		n, err := tty.Read(buf)
-		if n == 1 && buf[0] == '\n' {
-			break
-		}
-		if n == 1 {
-			line = append(line, buf[0])
-		}
-		if err != nil {
-			switch {
-			case len(line) > 0:
-			case err == io.EOF:
-				fmt.Fprintln(tty)
-				return "", errPromptClosed
-			default:
-				return "", fmt.Errorf("reading from the terminal: %w", err)
+	return atTerminal(prompt, func(tty *os.File) (string, error) {
+		var line []byte
+		buf := make([]byte, 1)
+		for len(line) < 256 {
+			n, err := tty.Read(buf)
+			if n == 1 && buf[0] == '\n' {
+				break
 			}
-			break
+			if n == 1 {
+				line = append(line, buf[0])
+			}
+			if err != nil {
+				switch {
+				case len(line) > 0:
+				case err == io.EOF:
+					fmt.Fprintln(tty)
+					return "", errPromptClosed
+				default:
+					return "", fmt.Errorf("reading from the terminal: %w", err)
+				}
+				break
+			}
 		}
-	}
-	return strings.TrimSpace(string(line)), nil
+		return strings.TrimSpace(string(line)), nil
+	})
 }
 
 // expiryPrompt is what rotate (and add, replacing an expired token) ask.

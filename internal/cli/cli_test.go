@@ -49,6 +49,15 @@ func (ta *testApp) run(stdin string, args ...string) int {
 	return ta.App.Run(args)
 }
 
+// mustRun runs a command line with no stdin and fails the test unless it
+// exits 0, naming the command and quoting its stderr.
+func (ta *testApp) mustRun(t *testing.T, args ...string) {
+	t.Helper()
+	if code := ta.run("", args...); code != 0 {
+		t.Fatalf("%s: exit %d %s", args[0], code, ta.stderr)
+	}
+}
+
 func TestAddListRemove(t *testing.T) {
 	ta := newTestApp(t)
 	pat := adotest.NewPAT()

@@ -12,8 +12,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/spf13/pflag"
-
 	"github.com/adopat/git-credential-adopat/internal/azdo"
 	"github.com/adopat/git-credential-adopat/internal/gitaction"
 	"github.com/adopat/git-credential-adopat/internal/helper"
@@ -21,17 +19,9 @@ import (
 	"github.com/adopat/git-credential-adopat/internal/store/journal"
 )
 
-// doctorOptions are doctor's own flags.
-type doctorOptions struct {
-	json bool
-}
-
 // doctorCmd is `doctor`.
 func doctorCmd() *command {
-	opts := &doctorOptions{}
-	return newCommand("doctor", storeFlags, withOptions(opts, runDoctor), func(fs *pflag.FlagSet) {
-		fs.BoolVar(&opts.json, "json", false, "machine-readable output")
-	})
+	return jsonCommand("doctor", storeFlags, runDoctor)
 }
 
 // Check statuses, as doctor --json gives them; the human output shows
@@ -115,7 +105,7 @@ func (d *doctor) failed() bool {
 
 // runDoctor checks what usually goes wrong, one line per check (or one
 // JSON document), and exits 2 when something must be fixed.
-func runDoctor(a *App, o *options, opts *doctorOptions, args []string) error {
+func runDoctor(a *App, o *options, opts *jsonOptions, args []string) error {
 	if len(args) > 0 {
 		return usagef("doctor takes no arguments")
 	}

@@ -222,9 +222,7 @@ func TestDoctorWarnsAboutMisnamedSystemdCredential(t *testing.T) {
 func TestDoctorFailsForAHelperPathThatIsGone(t *testing.T) {
 	ta := healthyDoctorApp(t)
 	bin := fakeBinary(t, ta, "bin") // the one on PATH
-	if code := ta.run("", "install", "--server", "https://tfs.example.com/tfs"); code != 0 {
-		t.Fatalf("install: exit %d %s", code, ta.stderr)
-	}
+	ta.mustRun(t, "install", "--server", "https://tfs.example.com/tfs")
 	r, code := doctorJSON(t, ta)
 	if code != 0 {
 		t.Fatalf("doctor: exit %d\n%s", code, ta.stdout)

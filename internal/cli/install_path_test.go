@@ -54,14 +54,11 @@ func gitFill(t *testing.T, host, path string) string {
 // install writes the binary's absolute path; git runs it (the stand-in
 // answers); install is idempotent and uninstall gives back the file.
 func TestInstallWritesTheAbsolutePath(t *testing.T) {
-	ta := newTestApp(t)
 	mine := "[user]\n\tname = Someone\n[credential]\n\thelper = cache\n"
-	read := writeGlobal(t, isolateGit(t, ta), mine)
+	ta, read := appWithGlobal(t, mine)
 	bin := fakeBinary(t, ta, "bin")
 
-	if code := ta.run("", "install", "--server", "https://tfs.example.com/R&D"); code != 0 {
-		t.Fatalf("install: exit %d %s", code, ta.stderr)
-	}
+	ta.mustRun(t, "install", "--server", "https://tfs.example.com/R&D")
 	if !strings.Contains(ta.stdout.String(), "git runs it as "+bin+"\n") || ta.stderr.Len() != 0 {
 		t.Errorf("install said %q, %q", ta.stdout, ta.stderr)
 	}
@@ -91,9 +88,7 @@ func TestInstallWritesTheAbsolutePath(t *testing.T) {
 	if got := ta.gitDeclaredServers(); len(got) != 1 || got[0].String() != "https://tfs.example.com/R&D" {
 		t.Errorf("declared servers: %+v", got)
 	}
-	if code := ta.run("", "uninstall"); code != 0 {
-		t.Fatalf("uninstall: exit %d %s", code, ta.stderr)
-	}
+	ta.mustRun(t, "uninstall")
 	if got := read(); got != mine {
 		t.Errorf("after install and uninstall:\n%s\nwant\n%s", got, mine)
 	}
@@ -108,9 +103,7 @@ func TestInstallQuotesAPathTheShellReads(t *testing.T) {
 	ta := newTestApp(t)
 	isolateGit(t, ta)
 	bin := fakeBinary(t, ta, "my tools/it's $HOME; `x`")
-	if code := ta.run("", "install"); code != 0 {
-		t.Fatalf("install: exit %d %s", code, ta.stderr)
-	}
+	ta.mustRun(t, "install")
 	want := "!" + shellQuote(bin)
 	if got := helpersFor(t, "https://dev.azure.com/fabrikam/x/_git/y"); got != want {
 		t.Errorf("helper = %q, want %q", got, want)
@@ -163,9 +156,7 @@ func TestInstallFallsBackToThePlainName(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			ta.Executable = func() (string, error) { return tc.exe, nil }
 			ta.TempRoots = append([]string{filepath.Join(ta.dir, "no-such-temp")}, tc.roots...)
-			if code := ta.run("", "install"); code != 0 {
-				t.Fatalf("install: exit %d %s", code, ta.stderr)
-			}
+			ta.mustRun(t, "install")
 			if got := helpersFor(t, "https://dev.azure.com/fabrikam/x/_git/y"); got != helperName {
 				t.Errorf("helper = %q, want the plain name", got)
 			}
@@ -194,9 +185,7 @@ func TestInstallPointsTheManageBinaryAtItsSibling(t *testing.T) {
 		t.Fatal(err)
 	}
 	ta.Executable = func() (string, error) { return manage, nil }
-	if code := ta.run("", "install"); code != 0 {
-		t.Fatalf("install: exit %d %s", code, ta.stderr)
-	}
+	ta.mustRun(t, "install")
 	if got := helpersFor(t, "https://dev.azure.com/fabrikam/x/_git/y"); got != bin {
 		t.Errorf("helper = %q, want %q", got, bin)
 	}
@@ -217,13 +206,10 @@ func TestUpgradeFromThePlainNameOfThePreviousVersion(t *testing.T) {
 	previous, before := fixture("previous-version.gitconfig"), fixture("previous-version.before.gitconfig")
 	for _, reinstall := range []bool{true, false} {
 		t.Run(map[bool]string{true: "install then uninstall", false: "uninstall"}[reinstall], func(t *testing.T) {
-			ta := newTestApp(t)
-			read := writeGlobal(t, isolateGit(t, ta), previous)
+			ta, read := appWithGlobal(t, previous)
 			bin := fakeBinary(t, ta, "bin")
 			if reinstall {
-				if code := ta.run("", "install", "--server", "https://tfs.example.com/R&D"); code != 0 {
-					t.Fatalf("install: exit %d %s", code, ta.stderr)
-				}
+				ta.mustRun(t, "install", "--server", "https://tfs.example.com/R&D")
 				want := strings.ReplaceAll(previous, "\thelper = adopat", "\thelper = "+bin)
 				if got := read(); got != want {
 					t.Errorf("install over the previous version's config:\n%s\nwant each adopat replaced in its line:\n%s", got, want)
@@ -232,9 +218,7 @@ func TestUpgradeFromThePlainNameOfThePreviousVersion(t *testing.T) {
 					t.Errorf("git did not run %s: password %q", bin, got)
 				}
 			}
-			if code := ta.run("", "uninstall"); code != 0 {
-				t.Fatalf("uninstall: exit %d %s", code, ta.stderr)
-			}
+			ta.mustRun(t, "uninstall")
 			if got := read(); got != before {
 				t.Errorf("after uninstall:\n%s\nwant the user's file before the previous version's install:\n%s", got, before)
 			}
@@ -248,13 +232,10 @@ func TestUpgradeFromThePlainNameOfThePreviousVersion(t *testing.T) {
 // The binary moved: install from the new place replaces the old path in
 // its line, and uninstall from anywhere removes whichever path is there.
 func TestInstallAndUninstallFollowAMovedBinary(t *testing.T) {
-	ta := newTestApp(t)
 	mine := "[credential \"https://dev.azure.com\"]\n\thelper = manager\n"
-	read := writeGlobal(t, isolateGit(t, ta), mine)
+	ta, read := appWithGlobal(t, mine)
 	old := fakeBinary(t, ta, "v1")
-	if code := ta.run("", "install", "--server", "https://tfs.example.com/tfs"); code != 0 {
-		t.Fatalf("install: exit %d %s", code, ta.stderr)
-	}
+	ta.mustRun(t, "install", "--server", "https://tfs.example.com/tfs")
 	installed := read()
 	moved := fakeBinary(t, ta, "v2")
 	if code := ta.run("", "install", "--server", "https://tfs.example.com/tfs"); code != 0 {
@@ -265,9 +246,7 @@ func TestInstallAndUninstallFollowAMovedBinary(t *testing.T) {
 	}
 	// uninstall by a third copy, which would write the plain name.
 	ta.Executable = func() (string, error) { return "relative/" + binaryName, nil }
-	if code := ta.run("", "uninstall"); code != 0 {
-		t.Fatalf("uninstall: exit %d %s", code, ta.stderr)
-	}
+	ta.mustRun(t, "uninstall")
 	if got := read(); got != mine {
 		t.Errorf("after uninstall:\n%s\nwant\n%s", got, mine)
 	}

@@ -40,9 +40,7 @@ func TestInstallIsIdempotentAndUninstallKeepsOtherSettings(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	if code := ta.run("", "install", "--server", "https://tfs.example.com/tfs"); code != 0 {
-		t.Fatalf("install: exit %d %s", code, ta.stderr)
-	}
+	ta.mustRun(t, "install", "--server", "https://tfs.example.com/tfs")
 	first := gitConfigList(t)
 	if code := ta.run("", "install", "--server", "https://tfs.example.com/tfs"); code != 0 {
 		t.Fatalf("second install: exit %d %s", code, ta.stderr)
@@ -69,9 +67,7 @@ func TestInstallIsIdempotentAndUninstallKeepsOtherSettings(t *testing.T) {
 		t.Errorf("helpers for dev.azure.com = %q", out)
 	}
 
-	if code := ta.run("", "uninstall", "--server", "https://tfs.example.com/tfs"); code != 0 {
-		t.Fatalf("uninstall: exit %d %s", code, ta.stderr)
-	}
+	ta.mustRun(t, "uninstall", "--server", "https://tfs.example.com/tfs")
 	after := gitConfigList(t)
 	want := "user.name=Someone\ncredential.helper=cache\ncredential.https://dev.azure.com.username=me\n"
 	if after != want {
@@ -102,16 +98,12 @@ func TestUninstallRestoresWhatInstallReplaced(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i := 0; i < 2; i++ {
-		if code := ta.run("", "install"); code != 0 {
-			t.Fatalf("install: exit %d %s", code, ta.stderr)
-		}
+		ta.mustRun(t, "install")
 	}
 	if got := helpersFor(t, "https://dev.azure.com/fabrikam/x/_git/y"); got != "adopat" {
 		t.Errorf("after install git asks %q for dev.azure.com", got)
 	}
-	if code := ta.run("", "uninstall"); code != 0 {
-		t.Fatalf("uninstall: exit %d %s", code, ta.stderr)
-	}
+	ta.mustRun(t, "uninstall")
 	// git cannot insert a line mid-section, so the order of the keys may
 	// change; every setting and value must be back, and nothing of ours.
 	got := strings.Split(gitConfigList(t), "\n")
@@ -134,21 +126,25 @@ func TestUninstallRemovesTheLegacyServerForm(t *testing.T) {
 	if err := os.WriteFile(global, []byte(legacy), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if code := ta.run("", "install", "--server", "https://tfs.example.com/R&D"); code != 0 {
-		t.Fatalf("install: exit %d %s", code, ta.stderr)
-	}
+	ta.mustRun(t, "install", "--server", "https://tfs.example.com/R&D")
 	if got := gitConfigList(t); !strings.Contains(got, "credential.https://tfs.example.com/R%26D.helper=adopat --server 'https://tfs.example.com/R&D'") {
 		t.Errorf("install wrote:\n%s", got)
 	}
-	if code := ta.run("", "uninstall", "--server", "https://tfs.example.com/R&D"); code != 0 {
-		t.Fatalf("uninstall: exit %d %s", code, ta.stderr)
-	}
+	ta.mustRun(t, "uninstall", "--server", "https://tfs.example.com/R&D")
 	if got, want := gitConfigList(t), "credential.https://tfs.example.com/R&D.helper=manager\n"; got != want {
 		t.Errorf("after uninstall:\n%s\nwant:\n%s", got, want)
 	}
 	if strings.Count(ta.stdout.String(), "\n") != 3 {
 		t.Errorf("uninstall reported:\n%s", ta.stdout)
 	}
+}
+
+// appWithGlobal is a test app with git isolated and the user's own global
+// config set to content; read reads that file back.
+func appWithGlobal(t *testing.T, content string) (ta *testApp, read func() string) {
+	t.Helper()
+	ta = newTestApp(t)
+	return ta, writeGlobal(t, isolateGit(t, ta), content)
 }
 
 // writeGlobal writes the user's own global git config and returns a
@@ -178,11 +174,8 @@ func TestUninstallNeverInstalledLeavesHandMadeSettings(t *testing.T) {
 		"empty file":        "",
 	} {
 		t.Run(name, func(t *testing.T) {
-			ta := newTestApp(t)
-			read := writeGlobal(t, isolateGit(t, ta), mine)
-			if code := ta.run("", "uninstall"); code != 0 {
-				t.Fatalf("uninstall: exit %d %s", code, ta.stderr)
-			}
+			ta, read := appWithGlobal(t, mine)
+			ta.mustRun(t, "uninstall")
 			if got := read(); got != mine {
 				t.Errorf("uninstall changed the user's config:\n%q\nwant\n%q", got, mine)
 			}
@@ -212,19 +205,14 @@ func TestInstallUninstallRoundTripIsByteIdentical(t *testing.T) {
 		"manager":                "[credential \"https://dev.azure.com\"]\n\thelper = manager\n\tuseHttpPath = true\n",
 	} {
 		t.Run(name, func(t *testing.T) {
-			ta := newTestApp(t)
-			read := writeGlobal(t, isolateGit(t, ta), mine)
+			ta, read := appWithGlobal(t, mine)
 			before := gitConfigList(t)
-			if code := ta.run("", "install", "--server", "https://tfs.example.com:8443/DefaultCollection"); code != 0 {
-				t.Fatalf("install: exit %d %s", code, ta.stderr)
-			}
+			ta.mustRun(t, "install", "--server", "https://tfs.example.com:8443/DefaultCollection")
 			if got := helpersFor(t, "https://dev.azure.com/fabrikam/x/_git/y"); got != "adopat" {
 				t.Fatalf("after install git asks %q", got)
 			}
 			// No --server: the declared server goes too.
-			if code := ta.run("", "uninstall"); code != 0 {
-				t.Fatalf("uninstall: exit %d %s", code, ta.stderr)
-			}
+			ta.mustRun(t, "uninstall")
 			if got := read(); got != mine && !semantic[name] {
 				t.Errorf("after install and uninstall the config is\n%q\nwant, as before,\n%q", got, mine)
 			}
@@ -249,9 +237,7 @@ func TestInstallUninstallRoundTripIsByteIdentical(t *testing.T) {
 func TestUninstallKeepsWhatTheUserChangedAfterInstall(t *testing.T) {
 	ta := newTestApp(t)
 	global := isolateGit(t, ta)
-	if code := ta.run("", "install"); code != 0 {
-		t.Fatalf("install: exit %d %s", code, ta.stderr)
-	}
+	ta.mustRun(t, "install")
 	for _, args := range [][]string{
 		{"credential.https://dev.azure.com.useHttpPath", "false"},
 		{"--add", "credential.https://*.visualstudio.com.helper", "cache"},
@@ -260,9 +246,7 @@ func TestUninstallKeepsWhatTheUserChangedAfterInstall(t *testing.T) {
 			t.Fatalf("git config %v: %v %s", args, err, out)
 		}
 	}
-	if code := ta.run("", "uninstall"); code != 0 {
-		t.Fatalf("uninstall: exit %d %s", code, ta.stderr)
-	}
+	ta.mustRun(t, "uninstall")
 	got := gitConfigList(t)
 	want := "credential.https://dev.azure.com.usehttppath=false\ncredential.https://*.visualstudio.com.helper=cache\n"
 	if got != want {
@@ -282,9 +266,7 @@ func TestUninstallNamesAdopatEntriesItLeaves(t *testing.T) {
 	t.Setenv("GIT_CONFIG_COUNT", "1")
 	t.Setenv("GIT_CONFIG_KEY_0", "credential.https://tfs.example.test.helper")
 	t.Setenv("GIT_CONFIG_VALUE_0", "adopat --server https://tfs.example.test")
-	if code := ta.run("", "uninstall"); code != 0 {
-		t.Fatalf("uninstall: exit %d %s", code, ta.stderr)
-	}
+	ta.mustRun(t, "uninstall")
 	if got := read(); got != mine {
 		t.Errorf("uninstall changed a hand-written entry:\n%s", got)
 	}

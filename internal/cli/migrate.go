@@ -20,23 +20,9 @@ type migrateOptions struct {
 // migrateCmd is `migrate`.
 func migrateCmd() *command {
 	opts := &migrateOptions{}
-	return &command{
-		name: "migrate", summary: "move every token to the other backend, verified before the source is cleared",
-		usage: "--to keyring|file",
-		about: `Moves every token, with its metadata, to the other backend (the OS
-		keyring or the age vault), reads the destination back and checks each
-		token, and only then clears the source; then records the new backend in
-		the config file.`,
-		examples: []string{
-			"git-credential-adopat migrate --to keyring",
-			"git-credential-adopat migrate --to file",
-		},
-		common: []string{"vault", "identity", "keyring-timeout"},
-		flags: func(fs *pflag.FlagSet) {
-			fs.StringVar(&opts.to, "to", "", "the destination backend: keyring or file")
-		},
-		run: withOptions(opts, runMigrate),
-	}
+	return newCommand("migrate", []string{"vault", "identity", "keyring-timeout"}, withOptions(opts, runMigrate), func(fs *pflag.FlagSet) {
+		fs.StringVar(&opts.to, "to", "", "the destination backend: keyring or file")
+	})
 }
 
 // runMigrate moves every token and its metadata to the other backend. The

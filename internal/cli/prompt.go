@@ -67,19 +67,27 @@ var errPromptClosed = errors.New("the prompt was closed (Ctrl-D) before anything
 // promptTerminal asks on the controlling terminal, not on stdin/stdout:
 // stdin may carry the PAT and, for git, stdout is the protocol channel.
 func promptTerminal(prompt string) (string, error) {
+	return atTerminal(prompt, func(tty *os.File) (string, error) {
+		b, err := term.ReadPassword(int(tty.Fd()))
+		fmt.Fprintln(tty)
+		switch {
+		case errors.Is(err, io.EOF):
+			return "", errPromptClosed
+		case err != nil:
+			return "", fmt.Errorf("reading from the terminal: %w", err)
+		}
+		return string(b), nil
+	})
+}
+
+// atTerminal opens the controlling terminal, shows prompt there and
+// reads the answer with read.
+func atTerminal(prompt string, read func(tty *os.File) (string, error)) (string, error) {
 	tty, err := openTerminal()
 	if err != nil {
 		return "", errNoTerminal
 	}
 	defer tty.Close()
 	printf(tty, "%s", prompt)
-	b, err := term.ReadPassword(int(tty.Fd()))
-	fmt.Fprintln(tty)
-	switch {
-	case errors.Is(err, io.EOF):
-		return "", errPromptClosed
-	case err != nil:
-		return "", fmt.Errorf("reading from the terminal: %w", err)
-	}
-	return string(b), nil
+	return read(tty)
 }

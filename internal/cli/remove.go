@@ -18,39 +18,14 @@ type removeOptions struct {
 // removeCmd is `remove`.
 func removeCmd() *command {
 	opts := &removeOptions{}
-	return &command{
-		name: "remove", summary: "delete a token for good",
-		usage: "SCOPE [--yes]",
-		about: `Deletes the token for SCOPE (as list shows it) from the store, for
-		good. At a terminal it asks first; --yes skips the question. Without a
-		terminal, as in a script, it removes without asking. Revoke the PAT in
-		Azure DevOps too if nothing needs it any more.`,
-		examples: []string{
-			"git-credential-adopat remove fabrikam",
-			"git-credential-adopat remove fabrikam/Website --yes",
-		},
-		common: storeFlags,
-		flags: func(fs *pflag.FlagSet) {
-			fs.BoolVarP(&opts.yes, "yes", "y", false, "do not ask for confirmation at a terminal")
-		},
-		run: withOptions(opts, runRemove),
-	}
+	return newCommand("remove", storeFlags, withOptions(opts, runRemove), func(fs *pflag.FlagSet) {
+		fs.BoolVarP(&opts.yes, "yes", "y", false, "do not ask for confirmation at a terminal")
+	})
 }
 
 // restoreCmd is `restore`.
 func restoreCmd() *command {
-	return &command{
-		name: "restore", summary: "put a token git withdrew (after a 401) back into service",
-		usage: "SCOPE",
-		about: `Puts a token that git withdrew (Azure DevOps called the PAT
-		invalid after a 401) back into service, when you know the PAT is good.
-		verify does this by itself for every PAT Azure DevOps accepts again.`,
-		examples: []string{
-			"git-credential-adopat restore fabrikam",
-		},
-		common: storeFlags,
-		run:    runRestore,
-	}
+	return newCommand("restore", storeFlags, runRestore, nil)
 }
 
 // scopeNotFound is the usage error for a SCOPE argument no token has

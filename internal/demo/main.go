@@ -23,11 +23,11 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
-	"sync"
 	"syscall"
 	"time"
 
 	"github.com/adopat/git-credential-adopat/internal/adotest"
+	"github.com/adopat/git-credential-adopat/internal/syncbuf"
 )
 
 const (
@@ -64,11 +64,11 @@ type demo struct {
 	env    []string // the demo user's environment
 	home   string
 	vault  string
-	srvLog *syncBuffer // the stand-in's log, shown when something fails
+	srvLog *syncbuf.Buffer // the stand-in's log, shown when something fails
 }
 
 func run(ctx context.Context, binary string, out io.Writer) (err error) {
-	d := &demo{ctx: ctx, out: out, srvLog: &syncBuffer{}}
+	d := &demo{ctx: ctx, out: out, srvLog: &syncbuf.Buffer{}}
 	if _, err := exec.LookPath("git"); err != nil {
 		return fmt.Errorf("git is not on PATH: %v", err)
 	}
@@ -153,7 +153,7 @@ func run(ctx context.Context, binary string, out io.Writer) (err error) {
 		return d.fail(err)
 	}
 	// GoClientEnv: the helper's own questions to Azure DevOps go to the stand-in too.
-	d.env = append(append(demoEnv(os.Environ(), binDir), srv.GitEnv(d.home)...), srv.GoClientEnv()...)
+	d.env = append(append(adotest.IsolatedEnv(os.Environ(), binDir), srv.GitEnv(d.home)...), srv.GoClientEnv()...)
 	d.env = append(d.env, "ADOPAT_VAULT="+d.vault)
 	d.say("HOME=%s", d.home)
 	d.say("ADOPAT_VAULT=%s", d.vault)
@@ -336,26 +336,6 @@ func (d *demo) exec(dir, stdin, name string, args ...string) (string, error) {
 	return string(out), nil
 }
 
-// demoEnv keeps the caller's environment minus everything that could
-// reach the developer's own git, adopat or XDG setup, with binDir first on
-// PATH. The demo user's entries are appended to it.
-func demoEnv(environ []string, binDir string) []string {
-	var env []string
-	path := ""
-	for _, kv := range environ {
-		k, v, _ := strings.Cut(kv, "=")
-		switch up := strings.ToUpper(k); {
-		case up == "PATH":
-			path = v
-		case up == "HOME", strings.HasPrefix(up, "GIT_"), strings.HasPrefix(up, "ADOPAT_"),
-			strings.HasPrefix(up, "XDG_"), strings.HasSuffix(up, "_PROXY"), up == "SSH_ASKPASS":
-		default:
-			env = append(env, kv)
-		}
-	}
-	return append(env, "PATH="+binDir+string(os.PathListSeparator)+path)
-}
-
 // mask shows the first four characters of a secret.
 func mask(s string) string {
 	if len(s) <= 4 {
@@ -393,23 +373,4 @@ func copyFile(src, dst string) error {
 		return err
 	}
 	return f.Close()
-}
-
-// syncBuffer is the stand-in's log: written by its goroutines, read at
-// the end.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }

@@ -41,6 +41,14 @@ func TestGitLibCredentialHelperTest(t *testing.T) {
 		return s + "askpass: Password for '" + url[:i] + user + "@" + url[i:] + "':\n"
 	}
 	lines := func(l ...string) string { return strings.Join(l, "\n") + "\n" }
+	// approve and reject are the steps that expect no output.
+	approve := func(kv ...string) credStep { return credStep{action: "approve", stdin: lines(kv...)} }
+	reject := func(kv ...string) credStep { return credStep{action: "reject", stdin: lines(kv...)} }
+	// answered is a fill the helper answers: git prints the request and
+	// the answer's fields, and asks nothing.
+	answered := func(request []string, answer ...string) credStep {
+		return credStep{action: "fill", stdin: lines(request...), stdout: lines(append(request, answer...)...)}
+	}
 
 	steps := []struct {
 		name  string
@@ -50,11 +58,8 @@ func TestGitLibCredentialHelperTest(t *testing.T) {
 			stdin:   lines("protocol=https", "host=example.com"),
 			stdout:  lines("protocol=https", "host=example.com", "username=askpass-username", "password=askpass-password"),
 			askpass: ask("https://example.com", "")}}},
-		{"stores password", []credStep{{action: "approve",
-			stdin: lines("protocol=https", "host=example.com", "username=store-user", "password=store-pass")}}},
-		{"can retrieve password", []credStep{{action: "fill",
-			stdin:  lines("protocol=https", "host=example.com"),
-			stdout: lines("protocol=https", "host=example.com", "username=store-user", "password=store-pass")}}},
+		{"stores password", []credStep{approve("protocol=https", "host=example.com", "username=store-user", "password=store-pass")}},
+		{"can retrieve password", []credStep{answered([]string{"protocol=https", "host=example.com"}, "username=store-user", "password=store-pass")}},
 		{"requires matching protocol", []credStep{{action: "fill",
 			stdin:   lines("protocol=http", "host=example.com"),
 			stdout:  lines("protocol=http", "host=example.com", "username=askpass-username", "password=askpass-password"),
@@ -75,50 +80,38 @@ func TestGitLibCredentialHelperTest(t *testing.T) {
 				stdout:  lines("protocol=http", "host=path.tld", "path=bar.git", "username=askpass-username", "password=askpass-password"),
 				askpass: ask("http://path.tld/bar.git", "")}}},
 		{"can forget host", []credStep{
-			{action: "reject", stdin: lines("protocol=https", "host=example.com")},
+			reject("protocol=https", "host=example.com"),
 			{action: "fill",
 				stdin:   lines("protocol=https", "host=example.com"),
 				stdout:  lines("protocol=https", "host=example.com", "username=askpass-username", "password=askpass-password"),
 				askpass: ask("https://example.com", "")}}},
 		{"can store multiple users", []credStep{
-			{action: "approve", stdin: lines("protocol=https", "host=example.com", "username=user1", "password=pass1")},
-			{action: "approve", stdin: lines("protocol=https", "host=example.com", "username=user2", "password=pass2")},
-			{action: "fill",
-				stdin:  lines("protocol=https", "host=example.com", "username=user1"),
-				stdout: lines("protocol=https", "host=example.com", "username=user1", "password=pass1")},
-			{action: "fill",
-				stdin:  lines("protocol=https", "host=example.com", "username=user2"),
-				stdout: lines("protocol=https", "host=example.com", "username=user2", "password=pass2")}}},
+			approve("protocol=https", "host=example.com", "username=user1", "password=pass1"),
+			approve("protocol=https", "host=example.com", "username=user2", "password=pass2"),
+			answered([]string{"protocol=https", "host=example.com", "username=user1"}, "password=pass1"),
+			answered([]string{"protocol=https", "host=example.com", "username=user2"}, "password=pass2")}},
 		{"can forget user", []credStep{
-			{action: "reject", stdin: lines("protocol=https", "host=example.com", "username=user1")},
+			reject("protocol=https", "host=example.com", "username=user1"),
 			{action: "fill",
 				stdin:   lines("protocol=https", "host=example.com", "username=user1"),
 				stdout:  lines("protocol=https", "host=example.com", "username=user1", "password=askpass-password"),
 				askpass: ask("https://example.com", "user1")}}},
-		{"remembers other user", []credStep{{action: "fill",
-			stdin:  lines("protocol=https", "host=example.com", "username=user2"),
-			stdout: lines("protocol=https", "host=example.com", "username=user2", "password=pass2")}}},
+		{"remembers other user", []credStep{answered([]string{"protocol=https", "host=example.com", "username=user2"}, "password=pass2")}},
 		{"can store empty username", []credStep{
-			{action: "approve", stdin: lines("protocol=https", "host=sso.tld", "username=", "password=")},
-			{action: "fill",
-				stdin:  lines("protocol=https", "host=sso.tld"),
-				stdout: lines("protocol=https", "host=sso.tld", "username=", "password=")}}},
+			approve("protocol=https", "host=sso.tld", "username=", "password="),
+			answered([]string{"protocol=https", "host=sso.tld"}, "username=", "password=")}},
 		{"overwrites on store", []credStep{
-			{action: "approve", stdin: lines("protocol=https", "host=example.com", "username=over", "password=initial")},
-			{action: "approve", stdin: lines("protocol=https", "host=example.com", "username=over", "password=updated")},
-			{action: "fill",
-				stdin:  lines("protocol=https", "host=example.com", "username=over"),
-				stdout: lines("protocol=https", "host=example.com", "username=over", "password=updated")}}},
+			approve("protocol=https", "host=example.com", "username=over", "password=initial"),
+			approve("protocol=https", "host=example.com", "username=over", "password=updated"),
+			answered([]string{"protocol=https", "host=example.com", "username=over"}, "password=updated")}},
 		{"does not erase a password distinct from input", []credStep{
-			{action: "approve", stdin: lines("protocol=https", "host=example.com", "username=distinct", "password=pass1")},
-			{action: "reject", stdin: lines("protocol=https", "host=example.com", "username=distinct", "password=pass2")},
-			{action: "fill",
-				stdin:  lines("protocol=https", "host=example.com", "username=distinct"),
-				stdout: lines("protocol=https", "host=example.com", "username=distinct", "password=pass1")}}},
+			approve("protocol=https", "host=example.com", "username=distinct", "password=pass1"),
+			reject("protocol=https", "host=example.com", "username=distinct", "password=pass2"),
+			answered([]string{"protocol=https", "host=example.com", "username=distinct"}, "password=pass1")}},
 		{"erases all matching credentials", []credStep{
-			{action: "approve", stdin: lines("protocol=https", "host=example.com", "username=user1", "password=pass1")},
-			{action: "approve", stdin: lines("protocol=https", "host=example.com", "username=user2", "password=pass1")},
-			{action: "reject", stdin: lines("protocol=https", "host=example.com")},
+			approve("protocol=https", "host=example.com", "username=user1", "password=pass1"),
+			approve("protocol=https", "host=example.com", "username=user2", "password=pass1"),
+			reject("protocol=https", "host=example.com"),
 			{action: "fill",
 				stdin:   lines("protocol=https", "host=example.com"),
 				stdout:  lines("protocol=https", "host=example.com", "username=askpass-username", "password=askpass-password"),

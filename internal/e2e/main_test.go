@@ -9,6 +9,8 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/adopat/git-credential-adopat/internal/adotest"
 )
 
 // baseEnv is the environment every subprocess starts from: the test
@@ -74,6 +76,21 @@ func buildHelper(dir string) error {
 	return nil
 }
 
+// requireTool returns the path of tool. Without it the test is skipped,
+// unless CI is set: CI must run the test, and .ci/run installs the tool
+// (pkg says how, e.g. " (package systemd)").
+func requireTool(t *testing.T, tool, pkg string) string {
+	t.Helper()
+	p, err := exec.LookPath(tool)
+	if err != nil {
+		if os.Getenv("CI") == "" {
+			t.Skip(tool + " is not installed")
+		}
+		t.Fatal("CI is set and " + tool + " is missing: .ci/run installs it" + pkg)
+	}
+	return p
+}
+
 // moduleRoot is the directory of go.mod, as the go command sees it from
 // the package directory the test runs in.
 func moduleRoot() (string, error) {
@@ -89,26 +106,11 @@ func moduleRoot() (string, error) {
 }
 
 // isolatedEnv drops the variables that would let the developer's setup
-// leak in (git's, adopat's, XDG directories, proxies, GORACE, the desktop's
-// D-Bus session with its real keyring, CI tokens) and puts binDir first on
-// PATH. Per-test values are appended by newUser.
+// leak in (adotest.IsolatedEnv's, and GORACE, the desktop's D-Bus session
+// with its real keyring, CI tokens) and puts binDir first on PATH.
+// Per-test values are appended by newUser.
 func isolatedEnv(env []string, binDir string) []string {
-	var out []string
-	path := ""
-	for _, kv := range env {
-		k, v, _ := strings.Cut(kv, "=")
-		switch up := strings.ToUpper(k); {
-		case up == "PATH":
-			path = v
-		case strings.HasPrefix(up, "GIT_"), strings.HasPrefix(up, "ADOPAT_"),
-			strings.HasPrefix(up, "XDG_"), strings.HasSuffix(up, "_PROXY"),
-			up == "HOME", up == "GORACE", up == "SSH_ASKPASS", up == "DBUS_SESSION_BUS_ADDRESS",
-			up == "AZURE_DEVOPS_EXT_PAT", up == "SYSTEM_ACCESSTOKEN":
-		default:
-			out = append(out, kv)
-		}
-	}
-	out = append(out, "PATH="+binDir+string(os.PathListSeparator)+path)
+	out := adotest.IsolatedEnv(env, binDir, "GORACE", "DBUS_SESSION_BUS_ADDRESS", "AZURE_DEVOPS_EXT_PAT", "SYSTEM_ACCESSTOKEN")
 	if raceEnabled {
 		// A race in the helper prints a report on stderr, which every test
 		// checks, and exits non-zero.

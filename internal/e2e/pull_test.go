@@ -435,13 +435,7 @@ func TestPullRefusesBadLists(t *testing.T) {
 // must be installed (.ci/run does it).
 func TestPullScriptShellcheck(t *testing.T) {
 	t.Parallel()
-	sc, err := exec.LookPath("shellcheck")
-	if err != nil {
-		if os.Getenv("CI") == "" {
-			t.Skip("shellcheck is not installed")
-		}
-		t.Fatal("CI is set and shellcheck is missing: .ci/run installs it")
-	}
+	sc := requireTool(t, "shellcheck", "")
 	root, err := moduleRoot()
 	if err != nil {
 		t.Fatal(err)

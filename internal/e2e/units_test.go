@@ -14,18 +14,10 @@ import (
 // adopat-pull service may have (0 is best, 10 worst; "OK" is below 2.1).
 const maxExposure = 2.0
 
-// systemdAnalyze returns systemd-analyze's path. Without it the test is
-// skipped, unless CI is set: .ci/run installs it (package systemd).
+// systemdAnalyze returns systemd-analyze's path (see requireTool).
 func systemdAnalyze(t *testing.T) string {
 	t.Helper()
-	p, err := exec.LookPath("systemd-analyze")
-	if err != nil {
-		if os.Getenv("CI") == "" {
-			t.Skip("systemd-analyze is not installed")
-		}
-		t.Fatal("CI is set and systemd-analyze is missing: .ci/run installs it (package systemd)")
-	}
-	return p
+	return requireTool(t, "systemd-analyze", " (package systemd)")
 }
 
 // unitCopies copies install/systemd/adopat-pull.{service,timer} into a

@@ -9,9 +9,10 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"time"
+
+	"github.com/adopat/git-credential-adopat/internal/syncbuf"
 )
 
 // proc is a daemon the harness started, in its own process group.
@@ -19,7 +20,7 @@ type proc struct {
 	name string
 	cmd  *exec.Cmd
 	done chan struct{} // closed when Wait returned
-	out  lockedBuffer
+	out  syncbuf.Buffer
 }
 
 func (s *Session) start(cmd *exec.Cmd) *proc {
@@ -144,22 +145,4 @@ func describe(pids []int) string {
 		parts = append(parts, fmt.Sprintf("%d (%s)", pid, strings.TrimSpace(strings.ReplaceAll(string(cmd), "\x00", " "))))
 	}
 	return strings.Join(parts, ", ")
-}
-
-// lockedBuffer collects a daemon's output from exec's copying goroutine.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }

@@ -28,7 +28,7 @@ type Session struct {
 	Home       string // HOME of the daemons and of Env
 	RuntimeDir string // XDG_RUNTIME_DIR
 
-	t          testing.TB
+	t          reporter
 	root       string
 	password   string
 	procs      []*proc
@@ -44,9 +44,7 @@ type Session struct {
 func Start(t testing.TB) *Session {
 	t.Helper()
 	s := newSession(t)
-	s.password = "adopat-test-" + filepath.Base(s.root)
-	s.startKeyring()
-	s.waitUnlocked()
+	s.startUnlockedKeyring("adopat-test-")
 	return s
 }
 
@@ -68,16 +66,23 @@ func newSession(t testing.TB) *Session {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &Session{t: t, root: root, Home: filepath.Join(root, "home"), RuntimeDir: filepath.Join(root, "run")}
+	s := newSessionAt(t, root)
 	t.Cleanup(s.Close)
+	s.startBus()
+	s.startMonitor()
+	return s
+}
+
+// newSessionAt lays out a session's directories and bus configuration
+// below root; startBus then runs the bus.
+func newSessionAt(r reporter, root string) *Session {
+	s := &Session{t: r, root: root, Home: filepath.Join(root, "home"), RuntimeDir: filepath.Join(root, "run")}
 	for _, dir := range []string{s.Home, s.RuntimeDir, filepath.Join(root, "services")} {
 		if err := os.MkdirAll(dir, 0o700); err != nil {
-			t.Fatal(err)
+			r.Fatal(err)
 		}
 	}
 	s.writeBusConfig()
-	s.startBus()
-	s.startMonitor()
 	return s
 }
 
@@ -191,6 +196,16 @@ func (s *Session) startBus() {
 		s.t.Fatalf("cannot connect to the test bus %s: %v", s.Addr, err)
 	}
 	s.conn = conn
+}
+
+// startUnlockedKeyring runs gnome-keyring on the bus with a login
+// password of prefix and the session's name, and waits until the login
+// collection is there and unlocked.
+func (s *Session) startUnlockedKeyring(prefix string) {
+	s.t.Helper()
+	s.password = prefix + filepath.Base(s.root)
+	s.startKeyring()
+	s.waitUnlocked()
 }
 
 func (s *Session) startKeyring() {

@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/adopat/git-credential-adopat/internal/store/fsx"
+	"github.com/adopat/git-credential-adopat/internal/store/storetest"
 )
 
 // calls records the seam's calls as "op base-name" (temp files as "tmp",
@@ -38,49 +39,27 @@ func (c *calls) name(p string) string {
 // install replaces the file-system calls with recording ones; fail names
 // the one that returns errno instead of acting.
 func (c *calls) install(t *testing.T, fail string, errno error) {
-	real := fsx.DefaultOps()
-	failing := func(op string) error {
-		if op == fail {
-			return errno
-		}
-		return nil
-	}
+	ops := storetest.FailingOps(fail, errno)
 	restore := fsx.SetOpsForTest(fsx.Ops{
 		CreateTemp: func(dir, pattern string) (*os.File, error) {
 			c.log = append(c.log, "createtemp "+c.name(dir))
-			if err := failing("createtemp"); err != nil {
-				return nil, &os.PathError{Op: "open", Path: filepath.Join(dir, pattern), Err: err}
-			}
-			return real.CreateTemp(dir, pattern)
+			return ops.CreateTemp(dir, pattern)
 		},
 		Write: func(f *os.File, p []byte) (int, error) {
 			c.log = append(c.log, "write "+c.name(f.Name()))
-			if err := failing("write"); err != nil {
-				n, _ := real.Write(f, p[:len(p)/2]) // a full disk takes part of it
-				return n, &os.PathError{Op: "write", Path: f.Name(), Err: err}
-			}
-			return real.Write(f, p)
+			return ops.Write(f, p)
 		},
 		Sync: func(f *os.File) error {
 			c.log = append(c.log, "sync "+c.name(f.Name()))
-			if err := failing("sync"); err != nil {
-				return &os.PathError{Op: "sync", Path: f.Name(), Err: err}
-			}
-			return real.Sync(f)
+			return ops.Sync(f)
 		},
 		Rename: func(o, n string) error {
 			c.log = append(c.log, "rename "+c.name(o)+" "+c.name(n))
-			if err := failing("rename"); err != nil {
-				return &os.LinkError{Op: "rename", Old: o, New: n, Err: err}
-			}
-			return real.Rename(o, n)
+			return ops.Rename(o, n)
 		},
 		Link: func(o, n string) error {
 			c.log = append(c.log, "link "+c.name(o)+" "+c.name(n))
-			if err := failing("link"); err != nil {
-				return &os.LinkError{Op: "link", Old: o, New: n, Err: err}
-			}
-			return real.Link(o, n)
+			return ops.Link(o, n)
 		},
 	})
 	t.Cleanup(restore)

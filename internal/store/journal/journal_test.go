@@ -18,7 +18,7 @@ import (
 // may be lost or counted twice.
 func TestUsageJournalLosesNothingUnderConcurrentFolds(t *testing.T) {
 	v := newTestVault(t)
-	mustAdd(t, v, "fabrikam", storetest.RandSecret(t))
+	storetest.MustAdd(t, v, "fabrikam", storetest.RandSecret(t))
 	log := New(v.Path())
 
 	const writers, each = 20, 10
@@ -68,7 +68,7 @@ func TestUsageJournalLosesNothingUnderConcurrentFolds(t *testing.T) {
 // short by a crash still folds.
 func TestUsageFoldSkipsUnknownScopesAndTornLines(t *testing.T) {
 	v := newTestVault(t)
-	mustAdd(t, v, "fabrikam", storetest.RandSecret(t))
+	storetest.MustAdd(t, v, "fabrikam", storetest.RandSecret(t))
 	log := New(v.Path())
 	for _, scope := range []string{"fabrikam", "gone", "FABRIKAM"} {
 		if err := log.Record(store.Use{At: time.Now(), Scope: scope}); err != nil {
@@ -100,7 +100,7 @@ func appendRaw(path, s string) error {
 // BenchmarkUsageRecord is what each answered `get` adds to its run.
 func BenchmarkUsageRecord(b *testing.B) {
 	v := newTestVault(b)
-	mustAdd(b, v, "fabrikam", storetest.RandSecret(b))
+	storetest.MustAdd(b, v, "fabrikam", storetest.RandSecret(b))
 	log := New(v.Path())
 	u := store.Use{At: time.Now(), Scope: "fabrikam", Path: "dev.azure.com/fabrikam/Website/_git/web"}
 	for b.Loop() {
@@ -116,18 +116,6 @@ func newTestVault(t testing.TB) *vault.Store {
 	t.Helper()
 	p := filepath.Join(t.TempDir(), "data", "adopat", "vault.age")
 	return vault.New(p, vault.DefaultIdentityPath(p))
-}
-
-// mustAdd stores a cloud token for org.
-func mustAdd(t testing.TB, v *vault.Store, org, secret string) {
-	t.Helper()
-	err := v.Update(func(d *store.Data) (bool, error) {
-		d.Tokens = append(d.Tokens, store.Token{Org: org, Username: "pat", Secret: secret, Created: time.Now().UTC()})
-		return true, nil
-	})
-	if err != nil {
-		t.Fatalf("storing a token: %v", err)
-	}
 }
 
 func TestMain(m *testing.M) { os.Exit(storetest.Main(m, nil)) }

@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
-	"path/filepath"
 
 	"github.com/adopat/git-credential-adopat/internal/store"
 	"github.com/adopat/git-credential-adopat/internal/store/fsx"
@@ -25,14 +23,11 @@ const (
 // back to ~/.config/adopat/keyring-index.json; relative XDG values are
 // ignored, as the XDG base directory spec asks.
 func DefaultIndexPath() (string, error) {
-	if dir := os.Getenv("XDG_CONFIG_HOME"); filepath.IsAbs(dir) {
-		return filepath.Join(dir, "adopat", "keyring-index.json"), nil
-	}
-	home, err := os.UserHomeDir()
+	path, err := store.XDGPath("XDG_CONFIG_HOME", ".config", "keyring-index.json")
 	if err != nil {
 		return "", fmt.Errorf("cannot locate the keyring index: %w (set XDG_CONFIG_HOME)", err)
 	}
-	return filepath.Join(home, ".config", "adopat", "keyring-index.json"), nil
+	return path, nil
 }
 
 // itemRef names the keyring items of one token (the accounts under the

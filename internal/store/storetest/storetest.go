@@ -17,6 +17,7 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"filippo.io/age"
 
@@ -65,6 +66,22 @@ func RandSecret(t testing.TB) string {
 		t.Fatal(err)
 	}
 	return "pat" + hex.EncodeToString(b)
+}
+
+// AddToken stores a cloud token for org in s, as `store` would.
+func AddToken(s store.Store, org, secret string) error {
+	return s.Update(func(d *store.Data) (bool, error) {
+		d.Tokens = append(d.Tokens, store.Token{Org: org, Username: "pat", Secret: secret, Created: time.Now().UTC()})
+		return true, nil
+	})
+}
+
+// MustAdd is AddToken, failing the test if it fails.
+func MustAdd(t testing.TB, s store.Store, org, secret string) {
+	t.Helper()
+	if err := AddToken(s, org, secret); err != nil {
+		t.Fatalf("storing a token: %v", err)
+	}
 }
 
 // ReadFile returns the content of path.

@@ -117,24 +117,7 @@ func TestUpdateFailuresKeepVaultAndKey(t *testing.T) {
 			v := newTestVault(t)
 			mustAdd(t, v, "fabrikam", storetest.RandSecret(t))
 			snap := takeSnapshot(t, v)
-			real := fsx.DefaultOps()
-			o := real
-			switch tc.op {
-			case "createtemp":
-				o.CreateTemp = func(dir, pattern string) (*os.File, error) {
-					return nil, &os.PathError{Op: "open", Path: dir, Err: tc.errno}
-				}
-			case "write":
-				o.Write = func(f *os.File, p []byte) (int, error) {
-					n, _ := real.Write(f, p[:len(p)/2])
-					return n, &os.PathError{Op: "write", Path: f.Name(), Err: tc.errno}
-				}
-			case "sync":
-				o.Sync = func(f *os.File) error { return &os.PathError{Op: "sync", Path: f.Name(), Err: tc.errno} }
-			case "rename":
-				o.Rename = func(a, b string) error { return &os.LinkError{Op: "rename", Old: a, New: b, Err: tc.errno} }
-			}
-			restore := fsx.SetOpsForTest(o)
+			restore := fsx.SetOpsForTest(storetest.FailingOps(tc.op, tc.errno))
 			secret := storetest.RandSecret(t)
 			err := addToken(v, "contoso", secret)
 			restore()

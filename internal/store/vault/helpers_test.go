@@ -5,7 +5,6 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
-	"time"
 
 	"github.com/adopat/git-credential-adopat/internal/store"
 	"github.com/adopat/git-credential-adopat/internal/store/fsx"
@@ -71,18 +70,25 @@ func newTestVault(t testing.TB) *Store {
 }
 
 // addToken stores a cloud token for org, as `store` would.
-func addToken(v *Store, org, secret string) error {
-	return v.Update(func(d *store.Data) (bool, error) {
-		d.Tokens = append(d.Tokens, store.Token{Org: org, Username: "pat", Secret: secret, Created: time.Now().UTC()})
-		return true, nil
-	})
-}
+func addToken(v *Store, org, secret string) error { return storetest.AddToken(v, org, secret) }
 
 func mustAdd(t testing.TB, v *Store, org, secret string) {
 	t.Helper()
-	if err := addToken(v, org, secret); err != nil {
-		t.Fatalf("storing a token: %v", err)
+	storetest.MustAdd(t, v, org, secret)
+}
+
+// protectedVault is a test vault holding a token for fabrikam, its
+// identity protected with a fresh passphrase: the vault, the token's
+// secret and the passphrase.
+func protectedVault(t testing.TB) (v *Store, secret, pass string) {
+	t.Helper()
+	v = newTestVault(t)
+	secret, pass = storetest.RandSecret(t), storetest.RandSecret(t)
+	mustAdd(t, v, "fabrikam", secret)
+	if err := v.SetPassphrase(pass); err != nil {
+		t.Fatal(err)
 	}
+	return v, secret, pass
 }
 
 // tokenSecrets maps org to secret for the tokens in d, loaded from s.

@@ -109,12 +109,7 @@ func TestCredentialIdentityRefusals(t *testing.T) {
 // unlocked copy; it wins over the unlocked copy; a wrong one, an empty one
 // or one others can read is refused with an error naming it.
 func TestPassphraseFileOpensTheIdentityInMemory(t *testing.T) {
-	v := newTestVault(t)
-	secret, pass := storetest.RandSecret(t), storetest.RandSecret(t)
-	mustAdd(t, v, "fabrikam", secret)
-	if err := v.SetPassphrase(pass); err != nil {
-		t.Fatal(err)
-	}
+	v, secret, pass := protectedVault(t)
 	passFile := filepath.Join(t.TempDir(), "pass")
 	if err := os.WriteFile(passFile, []byte(pass+"\r\nsecond line ignored\n"), 0o600); err != nil {
 		t.Fatal(err)

@@ -146,12 +146,7 @@ func assertPrivate(t *testing.T, path string, want os.FileMode) {
 }
 
 func TestWrongPassphraseFromPrompt(t *testing.T) {
-	v := newTestVault(t)
-	secret, pass := storetest.RandSecret(t), storetest.RandSecret(t)
-	mustAdd(t, v, "fabrikam", secret)
-	if err := v.SetPassphrase(pass); err != nil {
-		t.Fatal(err)
-	}
+	v, secret, pass := protectedVault(t)
 	content := storetest.ReadFile(t, v.Path())
 	identity := storetest.ReadFile(t, v.IdentityPath())
 
@@ -226,12 +221,7 @@ func TestChangePassphrase(t *testing.T) {
 }
 
 func TestExpiredUnlockIgnored(t *testing.T) {
-	v := newTestVault(t)
-	pass := storetest.RandSecret(t)
-	mustAdd(t, v, "fabrikam", storetest.RandSecret(t))
-	if err := v.SetPassphrase(pass); err != nil {
-		t.Fatal(err)
-	}
+	v, _, pass := protectedVault(t)
 	if err := New(v.Path(), v.IdentityPath()).Unlock(pass, time.Millisecond); err != nil {
 		t.Fatal(err)
 	}
@@ -312,12 +302,7 @@ func TestUnlockArguments(t *testing.T) {
 func TestLegacyUnlockedCopyInCacheDirDeleted(t *testing.T) {
 	t.Setenv("XDG_CACHE_HOME", t.TempDir())
 	t.Setenv("HOME", t.TempDir())
-	v := newTestVault(t)
-	pass := storetest.RandSecret(t)
-	mustAdd(t, v, "fabrikam", storetest.RandSecret(t))
-	if err := v.SetPassphrase(pass); err != nil {
-		t.Fatal(err)
-	}
+	v, _, _ := protectedVault(t)
 	_, abs, _ := v.unlockedLocation()
 	old, err := legacyUnlockedPath(abs)
 	if err != nil {

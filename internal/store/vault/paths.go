@@ -15,14 +15,11 @@ import (
 // ~/.local/share/adopat/vault.age. The XDG base directory spec says relative
 // values must be ignored, so they are.
 func DefaultPath() (string, error) {
-	if dir := os.Getenv("XDG_DATA_HOME"); filepath.IsAbs(dir) {
-		return filepath.Join(dir, "adopat", "vault.age"), nil
-	}
-	home, err := os.UserHomeDir()
+	path, err := store.XDGPath("XDG_DATA_HOME", filepath.Join(".local", "share"), "vault.age")
 	if err != nil {
 		return "", fmt.Errorf("cannot locate the vault: %w (set XDG_DATA_HOME, ADOPAT_VAULT or --vault)", err)
 	}
-	return filepath.Join(home, ".local", "share", "adopat", "vault.age"), nil
+	return path, nil
 }
 
 // DefaultIdentityPath is identity.txt next to the vault, so that a vault
