@@ -70,7 +70,8 @@ FUZZ_TARGETS := \
 	./internal/store/vault/:FuzzDecodeVault \
 	./internal/store/vault/:FuzzDecodeVaultJSON \
 	./internal/store/keyring/:FuzzReadIndex \
-	./internal/store/journal/:FuzzReadUses
+	./internal/store/journal/:FuzzReadUses \
+	./internal/azdo/:FuzzValidOrg
 
 fuzz:
 	@for t in $(FUZZ_TARGETS); do \
