@@ -28,14 +28,27 @@ var errItemNotFound = errors.New("keyring item not found")
 // osKeyring is go-keyring behind the platform's preflight: the Secret
 // Service over D-Bus on Linux and the BSDs, the Keychain (through
 // /usr/bin/security) on macOS, the Credential Manager on Windows.
-type osKeyring struct{}
+//
+// With a conn (one per operation, see Store.ops), the Secret Service
+// preflight keeps its D-Bus connection open and get reads items over it
+// itself (secretservice_read.go) instead of through go-keyring, which
+// opens a connection of its own and makes twice the calls. Without one
+// (the zero osKeyring), and on the other platforms, every call is
+// go-keyring's.
+type osKeyring struct{ conn *secretConn }
 
-func (osKeyring) preflight(ctx context.Context) error { return platformPreflight(ctx) }
+func (o osKeyring) preflight(ctx context.Context) error { return platformPreflight(ctx, o.conn) }
 
-func (osKeyring) get(service, account string) (string, error) {
+func (o osKeyring) get(service, account string) (string, error) {
+	if s, done, err := o.conn.get(service, account); done {
+		return s, err
+	}
 	s, err := keyring.Get(service, account)
 	return s, notFound(err)
 }
+
+// close ends the operation's connection, if it has one.
+func (o osKeyring) close() { o.conn.close() }
 
 func (osKeyring) set(service, account, secret string) error {
 	return keyring.Set(service, account, secret)
@@ -66,8 +79,21 @@ type itemOps struct {
 	ready   bool
 }
 
+// ops starts an operation; its caller closes it when done.
 func (k *Store) ops() *itemOps {
-	return &itemOps{api: k.api, service: k.service, timeout: k.timeout}
+	api := k.api
+	if o, ok := api.(osKeyring); ok && o.conn == nil {
+		api = osKeyring{conn: newSecretConn(k.timeout)}
+	}
+	return &itemOps{api: api, service: k.service, timeout: k.timeout}
+}
+
+// close releases what the operation holds open (the Secret Service
+// connection of an osKeyring).
+func (o *itemOps) close() {
+	if c, ok := o.api.(interface{ close() }); ok {
+		c.close()
+	}
 }
 
 func (o *itemOps) check() error {

@@ -110,7 +110,9 @@ func (k *Store) Secret(scope string) (pat, refresh string, err error) {
 	}
 	for _, e := range entries {
 		if e.tok.HasScope(scope) {
-			return k.ops().fetch(&e.tok, e.ref)
+			ops := k.ops()
+			defer ops.close()
+			return ops.fetch(&e.tok, e.ref)
 		}
 	}
 	return "", "", &store.ScopeNotFoundError{Scope: scope, Where: "keyring index " + k.path}
@@ -181,6 +183,7 @@ func (k *Store) update(fn func(d *store.Data) (changed bool, err error), readSec
 		return err
 	}
 	ops := k.ops()
+	defer ops.close()
 	b := &keyringBefore{entries: entries, raw: raw, held: map[string]string{}, unread: map[string]itemRef{}}
 	d := store.NewData()
 	for _, e := range entries {

@@ -14,7 +14,7 @@ const accountsFoldCase = true
 // which needs no bus. A locked Keychain shows its own dialog; the timeout
 // around every call is what keeps git from waiting on it (the security
 // process is left to the dialog).
-func platformPreflight(context.Context) error { return nil }
+func platformPreflight(context.Context, *secretConn) error { return nil }
 
 // Probe: every macOS user has a login Keychain.
 func Probe(time.Duration) (ok bool, reason string) { return true, "macOS Keychain" }

@@ -14,7 +14,7 @@ const accountsFoldCase = false
 
 // platformPreflight: go-keyring has no provider here (its fallback returns
 // ErrUnsupportedPlatform), so say so before any call.
-func platformPreflight(context.Context) error {
+func platformPreflight(context.Context, *secretConn) error {
 	return keyringError(store.KeyringUnsupported, nil, "there is no OS keyring adopat can use on %s", runtime.GOOS)
 }
 

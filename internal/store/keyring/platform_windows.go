@@ -12,7 +12,7 @@ const accountsFoldCase = true
 
 // platformPreflight has nothing to check: the Credential Manager is an API
 // of the logged-on session with no unlock prompt.
-func platformPreflight(context.Context) error { return nil }
+func platformPreflight(context.Context, *secretConn) error { return nil }
 
 // Probe: every Windows session has a Credential Manager.
 func Probe(time.Duration) (ok bool, reason string) {

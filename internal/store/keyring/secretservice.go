@@ -43,21 +43,42 @@ type secretService struct {
 // owner's unique name, never by org.freedesktop.secrets, so that none of
 // these calls can make the bus activate a Secret Service.
 func inspectSecretService(ctx context.Context) (*secretService, error) {
+	conn, s, err := connectSecretService(ctx, ctx, true)
+	if conn != nil {
+		conn.Close()
+	}
+	return s, err
+}
+
+// connectSecretService is inspectSecretService on a connection that
+// lives until connCtx ends or it is closed, returned open (nil on an
+// error); the calls are bounded by ctx. The owner's program name, only
+// for messages, is asked for when program is set or there is no
+// collection (the one refusal that names it).
+func connectSecretService(ctx, connCtx context.Context, program bool) (*dbus.Conn, *secretService, error) {
 	addr, err := sessionBusAddress()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	conn, err := dbus.Connect(addr, dbus.WithContext(ctx)) // ctx's end closes it, unblocking auth
+	conn, err := dbus.Connect(addr, dbus.WithContext(connCtx)) // connCtx's end closes it, unblocking auth
 	if err != nil {
 		if ctx.Err() != nil {
-			return nil, ctx.Err()
+			return nil, nil, ctx.Err()
 		}
-		return nil, keyringError(store.KeyringFailed, nil, "cannot connect to the D-Bus session bus (%s): %s", addr, oneLine(err))
+		return nil, nil, keyringError(store.KeyringFailed, nil, "cannot connect to the D-Bus session bus (%s): %s", addr, oneLine(err))
 	}
-	defer conn.Close()
+	s, err := askSecretService(ctx, conn, program)
+	if err != nil {
+		conn.Close()
+		return nil, nil, err
+	}
+	return conn, s, nil
+}
+
+func askSecretService(ctx context.Context, conn *dbus.Conn, program bool) (*secretService, error) {
 	bus := conn.BusObject()
 	s := &secretService{}
-	err = bus.CallWithContext(ctx, "org.freedesktop.DBus.GetNameOwner", 0, secretsName).Store(&s.owner)
+	err := bus.CallWithContext(ctx, "org.freedesktop.DBus.GetNameOwner", 0, secretsName).Store(&s.owner)
 	if dbusErrorName(err) == "org.freedesktop.DBus.Error.NameHasNoOwner" {
 		var names []string
 		_ = bus.CallWithContext(ctx, "org.freedesktop.DBus.ListActivatableNames", 0).Store(&names)
@@ -67,9 +88,14 @@ func inspectSecretService(ctx context.Context) (*secretService, error) {
 	if err != nil {
 		return nil, busError(ctx, err)
 	}
-	var pid uint32
-	if bus.CallWithContext(ctx, "org.freedesktop.DBus.GetConnectionUnixProcessID", 0, s.owner).Store(&pid) == nil {
-		s.program = programName(pid)
+	named := func() {
+		var pid uint32
+		if bus.CallWithContext(ctx, "org.freedesktop.DBus.GetConnectionUnixProcessID", 0, s.owner).Store(&pid) == nil {
+			s.program = programName(pid)
+		}
+	}
+	if program {
+		named()
 	}
 	svc := conn.Object(s.owner, secretsPath)
 	// go-keyring's GetLoginCollection: collection/login if the service
@@ -85,6 +111,9 @@ func inspectSecretService(ctx context.Context) (*secretService, error) {
 		}
 		if s.collection == "/" {
 			s.collection = ""
+			if !program {
+				named()
+			}
 			return s, nil
 		}
 	}
@@ -114,11 +143,22 @@ func getProperty(ctx context.Context, obj dbus.BusObject, iface, name string, in
 // its login collection is locked or missing and every use would end at a
 // prompt anyway, and the daemon would outlive the git operation. Desktop
 // sessions start their keyring at login, which is when it owns the name.
-func platformPreflight(ctx context.Context) error {
+//
+// With a conn, the connection stays open in it for the operation's reads.
+func platformPreflight(ctx context.Context, c *secretConn) error {
+	if c != nil {
+		return c.open(ctx)
+	}
 	s, err := inspectSecretService(ctx)
 	if err != nil {
 		return err
 	}
+	return s.refusal()
+}
+
+// refusal is the preflight's verdict on s: nil when items can be used
+// with no spawn, activation or prompt.
+func (s *secretService) refusal() error {
 	switch {
 	case s.owner == "" && s.activatable:
 		return keyringError(store.KeyringNotStarted, nil, "no Secret Service is running on the D-Bus session bus (org.freedesktop.secrets could be activated, but adopat does not start services)")

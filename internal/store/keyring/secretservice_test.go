@@ -407,3 +407,56 @@ func TestSecretServiceSilentBusTimesOut(t *testing.T) {
 		t.Errorf("Probe = %v, %q; want false, did not answer", ok, reason)
 	}
 }
+
+// A Secret reads both items of a token over the preflight's connection:
+// one OpenSession, a SearchItems on the collection and a GetSecrets per
+// item, no Unlock (go-keyring's Get calls it twice per item), no prompt.
+func TestSecretServiceReadPath(t *testing.T) {
+	s, k := startSecretService(t)
+	pat, refresh := storetest.RandSecret(t), storetest.RandSecret(t)
+	srv := store.Token{Protocol: "https", Host: "tfs.example.com", Username: "jdoe", Secret: pat, OAuthRefreshToken: refresh}
+	addTo(t, k, srv)
+	if _, err := k.Load(); err != nil {
+		t.Fatal(err)
+	}
+	mark := len(s.SecretCalls())
+	if p, r, err := k.Secret(srv.Scope()); err != nil || p != pat || r != refresh {
+		t.Fatalf("Secret: %v (pat ok %v, refresh ok %v)", err, p == pat, r == refresh)
+	}
+	count := map[string]int{}
+	for _, c := range s.SecretCalls()[mark:] {
+		count[c]++
+	}
+	want := map[string]int{
+		"org.freedesktop.Secret.Service.OpenSession":    1,
+		"org.freedesktop.Secret.Collection.SearchItems": 2,
+		"org.freedesktop.Secret.Service.GetSecrets":     2,
+		"org.freedesktop.Secret.Service.Unlock":         0,
+		"org.freedesktop.Secret.Item.GetSecret":         0,
+	}
+	for c, n := range want {
+		if count[c] != n {
+			t.Errorf("%s called %d times, want %d (all calls: %v)", c, count[c], n, count)
+		}
+	}
+	noPrompt(t, s)
+
+	// An item another program wrote with go-keyring's attributes reads too.
+	other := storetest.RandSecret(t)
+	cmd := s.Command("secret-tool", "store", "--label=x", "service", DefaultService, "username", "contoso")
+	cmd.Stdin = strings.NewReader(other)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("secret-tool store: %v: %s", err, out)
+	}
+	api := osKeyring{conn: newSecretConn(5 * time.Second)}
+	defer api.close()
+	if err := api.preflight(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := api.get(DefaultService, "contoso"); err != nil || got != other {
+		t.Errorf("get of secret-tool's item: %v (ok %v)", err, got == other)
+	}
+	if _, err := api.get(DefaultService, "nobody"); !errors.Is(err, errItemNotFound) {
+		t.Errorf("get of a missing item: %v, want errItemNotFound", err)
+	}
+}
