@@ -43,7 +43,7 @@ type secretService struct {
 // owner's unique name, never by org.freedesktop.secrets, so that none of
 // these calls can make the bus activate a Secret Service.
 func inspectSecretService(ctx context.Context) (*secretService, error) {
-	conn, s, err := connectSecretService(ctx, ctx, true)
+	conn, s, err := connectSecretService(ctx, ctx, true, nil)
 	if conn != nil {
 		conn.Close()
 	}
@@ -54,8 +54,9 @@ func inspectSecretService(ctx context.Context) (*secretService, error) {
 // lives until connCtx ends or it is closed, returned open (nil on an
 // error); the calls are bounded by ctx. The owner's program name, only
 // for messages, is asked for when program is set or there is no
-// collection (the one refusal that names it).
-func connectSecretService(ctx, connCtx context.Context, program bool) (*dbus.Conn, *secretService, error) {
+// collection (the one refusal that names it). With a session, a plain
+// Secret Service session is opened too (see askSecretService).
+func connectSecretService(ctx, connCtx context.Context, program bool, session *dbus.ObjectPath) (*dbus.Conn, *secretService, error) {
 	addr, err := sessionBusAddress()
 	if err != nil {
 		return nil, nil, err
@@ -67,7 +68,7 @@ func connectSecretService(ctx, connCtx context.Context, program bool) (*dbus.Con
 		}
 		return nil, nil, keyringError(store.KeyringFailed, nil, "cannot connect to the D-Bus session bus (%s): %s", addr, oneLine(err))
 	}
-	s, err := askSecretService(ctx, conn, program)
+	s, err := askSecretService(ctx, conn, program, session)
 	if err != nil {
 		conn.Close()
 		return nil, nil, err
@@ -75,7 +76,9 @@ func connectSecretService(ctx, connCtx context.Context, program bool) (*dbus.Con
 	return conn, s, nil
 }
 
-func askSecretService(ctx context.Context, conn *dbus.Conn, program bool) (*secretService, error) {
+// askSecretService is inspectSecretService's calls on conn; with a
+// session, it also opens a plain Secret Service session there.
+func askSecretService(ctx context.Context, conn *dbus.Conn, program bool, session *dbus.ObjectPath) (*secretService, error) {
 	bus := conn.BusObject()
 	s := &secretService{}
 	err := bus.CallWithContext(ctx, "org.freedesktop.DBus.GetNameOwner", 0, secretsName).Store(&s.owner)
@@ -100,32 +103,72 @@ func askSecretService(ctx context.Context, conn *dbus.Conn, program bool) (*secr
 	svc := conn.Object(s.owner, secretsPath)
 	// go-keyring's GetLoginCollection: collection/login if the service
 	// lists it, else the alias "default" (read here rather than addressed).
-	var colls []dbus.ObjectPath
-	if err := getProperty(ctx, svc, secretsService, "Collections", &colls); err != nil {
-		return nil, busError(ctx, err)
+	// The calls that do not depend on each other's answers go out together,
+	// one round trip: the collections, whether collection/login (the usual
+	// one) is locked and, when asked for, a session for the reads to come.
+	collsCall := svc.GoWithContext(ctx, "org.freedesktop.DBus.Properties.Get", 0, nil, secretsService, "Collections")
+	lockedCall := conn.Object(s.owner, loginCollection).GoWithContext(ctx, "org.freedesktop.DBus.Properties.Get", 0, nil, secretsColl, "Locked")
+	var sessionCall *dbus.Call
+	if session != nil {
+		sessionCall = svc.GoWithContext(ctx, secretsService+".OpenSession", 0, nil, "plain", dbus.MakeVariant(""))
 	}
-	s.collection = loginCollection
-	if !slices.Contains(colls, loginCollection) {
-		if err := svc.CallWithContext(ctx, secretsService+".ReadAlias", 0, "default").Store(&s.collection); err != nil {
+	collsCall, lockedCall = <-collsCall.Done, <-lockedCall.Done
+	if err := askCollection(ctx, conn, s, collsCall, lockedCall); err != nil {
+		return nil, err
+	}
+	if s.collection == "" && !program {
+		named()
+	}
+	if sessionCall != nil { // waited for last: the preflight's verdict comes first
+		var output dbus.Variant
+		if err := (<-sessionCall.Done).Store(&output, session); err != nil && s.collection != "" && !s.locked {
 			return nil, busError(ctx, err)
 		}
-		if s.collection == "/" {
-			s.collection = ""
-			if !program {
-				named()
-			}
-			return s, nil
-		}
-	}
-	if err := getProperty(ctx, conn.Object(s.owner, s.collection), secretsColl, "Locked", &s.locked); err != nil {
-		return nil, busError(ctx, err)
 	}
 	return s, nil
+}
+
+// askCollection sets s.collection and s.locked, from the answers to
+// Collections and collection/login's Locked or, when there is no
+// collection/login, by asking for the alias "default".
+func askCollection(ctx context.Context, conn *dbus.Conn, s *secretService, collsCall, lockedCall *dbus.Call) error {
+	var colls []dbus.ObjectPath
+	if err := storeProperty(collsCall, &colls); err != nil {
+		return busError(ctx, err)
+	}
+	s.collection = loginCollection
+	if slices.Contains(colls, loginCollection) {
+		if err := storeProperty(lockedCall, &s.locked); err != nil {
+			return busError(ctx, err)
+		}
+		return nil
+	}
+	svc := conn.Object(s.owner, secretsPath)
+	if err := svc.CallWithContext(ctx, secretsService+".ReadAlias", 0, "default").Store(&s.collection); err != nil {
+		return busError(ctx, err)
+	}
+	if s.collection == "/" {
+		s.collection = ""
+		return nil
+	}
+	if err := getProperty(ctx, conn.Object(s.owner, s.collection), secretsColl, "Locked", &s.locked); err != nil {
+		return busError(ctx, err)
+	}
+	return nil
 }
 
 func getProperty(ctx context.Context, obj dbus.BusObject, iface, name string, into any) error {
 	var v dbus.Variant
 	if err := obj.CallWithContext(ctx, "org.freedesktop.DBus.Properties.Get", 0, iface, name).Store(&v); err != nil {
+		return err
+	}
+	return v.Store(into)
+}
+
+// storeProperty stores the answer of a Properties.Get call.
+func storeProperty(c *dbus.Call, into any) error {
+	var v dbus.Variant
+	if err := c.Store(&v); err != nil {
 		return err
 	}
 	return v.Store(into)

@@ -13,11 +13,12 @@ import (
 )
 
 // secretConn is one operation's connection to the Secret Service. The
-// preflight opens it and leaves it open; get reads items over it with
-// OpenSession("plain") once, then SearchItems on the collection and
-// GetSecrets per item: one connection and, for a `get`, eight calls
-// where go-keyring's Get after the preflight took two connections and
-// thirteen. The items are go-keyring's (attributes "service" and
+// preflight opens it, with a plain session (OpenSession goes out with the
+// preflight's collection queries), and leaves it open; get reads items
+// over it with SearchItems on the collection and GetSecrets per item: one
+// connection and, for a `get`, seven calls in five round trips where
+// go-keyring's Get after the preflight took two connections and thirteen
+// calls. The items are go-keyring's (attributes "service" and
 // "username" in the collection it uses), which still writes them.
 //
 // It never calls Unlock or Prompt: the preflight refused a locked
@@ -50,7 +51,8 @@ type ssSecret struct {
 func (c *secretConn) open(ctx context.Context) error {
 	connCtx, cancel := context.WithCancel(context.Background())
 	stop := context.AfterFunc(ctx, cancel) // the preflight's timeout closes the connection
-	conn, s, err := connectSecretService(ctx, connCtx, false)
+	var session dbus.ObjectPath
+	conn, s, err := connectSecretService(ctx, connCtx, false, &session)
 	if !stop() && err == nil {
 		err = ctx.Err()
 	}
@@ -71,7 +73,7 @@ func (c *secretConn) open(ctx context.Context) error {
 		cancel()
 		return nil
 	}
-	c.conn, c.cancel, c.owner, c.collection = conn, cancel, s.owner, s.collection
+	c.conn, c.cancel, c.owner, c.collection, c.session = conn, cancel, s.owner, s.collection, session
 	return nil
 }
 
