@@ -28,6 +28,14 @@ func ReadPrivate(what, path string, limit int64) ([]byte, error) {
 	return readOwnFile(what, path, limit, true)
 }
 
+// ReadCredential reads a systemd credential: no link, no FIFO or device,
+// never blocking, at most limit bytes. Its mode and directory are
+// systemd's business (a ramfs it set up, root's, the file readable to the
+// service through an ACL), so neither is checked.
+func ReadCredential(what, path string, limit int64) ([]byte, error) {
+	return readOwnFile(what, path, limit, false)
+}
+
 // readOwnFile is ReadPrivate; private says whether group or other
 // access is refused too (not for the config, which holds no secret).
 func readOwnFile(what, path string, limit int64, private bool) ([]byte, error) {
@@ -45,8 +53,8 @@ func readOwnFile(what, path string, limit int64, private bool) ([]byte, error) {
 			return nil, err
 		}
 	}
-	tooLarge := store.NewError(fmt.Sprintf("%s %s is larger than %d MiB, which no %s should be; check that the path is right",
-		what, path, max(limit>>20, 1), what), store.ErrCorrupted)
+	tooLarge := store.NewError(fmt.Sprintf("%s %s is larger than %s, which no %s should be; check that the path is right",
+		what, path, sizeText(limit), what), store.ErrCorrupted)
 	if fi.Size() > limit { // cheap early refusal; the LimitReader is the real cap
 		return nil, tooLarge
 	}
@@ -62,6 +70,14 @@ func readOwnFile(what, path string, limit int64, private bool) ([]byte, error) {
 		return nil, tooLarge
 	}
 	return data, nil
+}
+
+// sizeText is limit for people: "64 MiB", or "64 KiB" below a MiB.
+func sizeText(limit int64) string {
+	if limit < 1<<20 {
+		return fmt.Sprintf("%d KiB", limit>>10)
+	}
+	return fmt.Sprintf("%d MiB", limit>>20)
 }
 
 // WriteAtomic replaces path with data so that readers see either the old

@@ -227,13 +227,20 @@ func (v *Store) missingIdentityError() error {
 }
 
 // createIdentity makes the first identity; the caller holds the exclusive
-// vault lock and has checked that neither identity nor vault exists.
+// vault lock and has checked that neither identity nor vault exists. With
+// a passphrase file the key is written encrypted with that passphrase, so
+// it never sits beside the vault in clear.
 func (v *Store) createIdentity() (*keys, error) {
 	if v.key.CredentialIdentity { // unreachable: identity never says errNoIdentity then
 		return nil, v.credentialMissing(fs.ErrNotExist)
 	}
+	var pass string
 	if v.key.PassphraseFile != "" {
-		return v.createProtectedIdentity() // keysource.go
+		p, err := readPassphraseFile(v.KeyOptions()) // keysource.go
+		if err != nil {
+			return nil, err
+		}
+		pass = p
 	}
 	text, err := newIdentityText()
 	if err != nil {
@@ -243,10 +250,16 @@ func (v *Store) createIdentity() (*keys, error) {
 	if err != nil {
 		return nil, err
 	}
+	content := text
+	if pass != "" {
+		if content, err = encryptIdentity(text, pass); err != nil {
+			return nil, err
+		}
+	}
 	if err := fsx.MkdirPrivate("identity", filepath.Dir(v.identityPath)); err != nil {
 		return nil, err
 	}
-	if err := fsx.CreateExclusive("identity", v.identityPath, text); err != nil {
+	if err := fsx.CreateExclusive("identity", v.identityPath, content); err != nil {
 		return nil, err
 	}
 	return k, nil

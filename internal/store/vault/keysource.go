@@ -4,10 +4,8 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/adopat/git-credential-adopat/internal/store"
@@ -154,7 +152,7 @@ func (v *Store) VerifyKey() error {
 // credentialKeys reads the systemd credential identity: a regular file,
 // not a link, plain age identity text.
 func (v *Store) credentialKeys() (*keys, error) {
-	raw, err := readCredential("systemd credential identity", v.identityPath, maxIdentitySize)
+	raw, err := fsx.ReadCredential("systemd credential identity", v.identityPath, maxIdentitySize)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil, v.credentialMissing(err)
@@ -199,7 +197,7 @@ func readPassphraseFile(ko KeyOptions) (string, error) {
 	var raw []byte
 	var err error
 	if ko.PassphraseCredential {
-		raw, err = readCredential(what, ko.PassphraseFile, maxPassphraseFile)
+		raw, err = fsx.ReadCredential(what, ko.PassphraseFile, maxPassphraseFile)
 	} else {
 		raw, err = fsx.ReadPrivate(what, ko.PassphraseFile, maxPassphraseFile)
 	}
@@ -215,55 +213,6 @@ func readPassphraseFile(ko KeyOptions) (string, error) {
 		return "", store.NewError(fmt.Sprintf("%s %s is empty; its first line must be the identity's passphrase", what, ko.PassphraseFile), store.ErrWrongPassphrase)
 	}
 	return string(line), nil
-}
-
-// readCredential reads a systemd credential: through fsx.OpenOwn (no
-// link, no FIFO or device, never blocking), at most limit bytes. Its mode
-// and directory are systemd's business (a ramfs it set up, root's, the
-// file readable to the service through an ACL), so they are not checked.
-func readCredential(what, path string, limit int64) ([]byte, error) {
-	f, err := fsx.OpenOwn(what, path, os.O_RDONLY, 0)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, limit+1))
-	if err != nil {
-		return nil, fmt.Errorf("cannot read %s %s: %w", what, path, err)
-	}
-	if int64(len(data)) > limit {
-		return nil, store.NewError(fmt.Sprintf("%s %s is larger than %d KiB; check that it is the right file", what, path, limit>>10), store.ErrCorrupted)
-	}
-	return data, nil
-}
-
-// createProtectedIdentity is createIdentity when a passphrase file is
-// set: the first key is written encrypted with that passphrase, so it
-// never sits beside the vault in clear. The caller holds the vault lock.
-func (v *Store) createProtectedIdentity() (*keys, error) {
-	pass, err := readPassphraseFile(v.KeyOptions())
-	if err != nil {
-		return nil, err
-	}
-	text, err := newIdentityText()
-	if err != nil {
-		return nil, err
-	}
-	k, err := parseIdentityText(v.identityPath, text)
-	if err != nil {
-		return nil, err
-	}
-	ct, err := encryptIdentity(text, pass)
-	if err != nil {
-		return nil, err
-	}
-	if err := fsx.MkdirPrivate("identity", filepath.Dir(v.identityPath)); err != nil {
-		return nil, err
-	}
-	if err := fsx.CreateExclusive("identity", v.identityPath, ct); err != nil {
-		return nil, err
-	}
-	return k, nil
 }
 
 // refuseCredentialIdentity stops what only makes sense for an identity
