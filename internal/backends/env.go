@@ -133,7 +133,7 @@ func ReadConfigFile(path string) (map[string]string, error) {
 // the Env's environment, never the process's: the XDG base directories
 // when set to an absolute path (the spec says relative values are
 // ignored), else the usual directories below the home directory. The
-// defaults are those of vault.DefaultPath and keyring.DefaultIndexPath.
+// store packages take their paths as arguments.
 
 // HomeDir is os.UserHomeDir read through Getenv: $HOME, %USERPROFILE% on
 // Windows, $home on Plan 9.

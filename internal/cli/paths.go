@@ -4,12 +4,4 @@ package cli
 // HomeDir, DefaultVaultPath, ...), from the App's environment (a.Getenv),
 // never the process's.
 
-func (a *App) homeDir() (string, error) { return a.env(nil).HomeDir() }
-
-func (a *App) defaultVaultPath() (string, error) { return a.env(nil).DefaultVaultPath() }
-
-func (a *App) defaultIndexPath() (string, error) { return a.env(nil).DefaultIndexPath() }
-
 func (a *App) configPath() (string, error) { return a.env(nil).ConfigPath() }
-
-func (a *App) indexPath() (string, error) { return a.env(nil).IndexPath() }

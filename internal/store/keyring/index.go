@@ -19,17 +19,6 @@ const (
 	maxIndexSize = 16 << 20
 )
 
-// DefaultIndexPath is $XDG_CONFIG_HOME/adopat/keyring-index.json, falling
-// back to ~/.config/adopat/keyring-index.json; relative XDG values are
-// ignored, as the XDG base directory spec asks.
-func DefaultIndexPath() (string, error) {
-	path, err := store.XDGPath("XDG_CONFIG_HOME", ".config", "keyring-index.json")
-	if err != nil {
-		return "", fmt.Errorf("cannot locate the keyring index: %w (set XDG_CONFIG_HOME)", err)
-	}
-	return path, nil
-}
-
 // itemRef names the keyring items of one token (the accounts under the
 // Store's service).
 type itemRef struct {

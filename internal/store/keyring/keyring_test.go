@@ -362,22 +362,6 @@ func TestMissingErrorCarriesTheToken(t *testing.T) {
 	}
 }
 
-func TestDefaultIndexPath(t *testing.T) {
-	home := t.TempDir()
-	t.Setenv("HOME", home)
-	t.Setenv("USERPROFILE", home)
-	for xdg, want := range map[string]string{
-		"":               filepath.Join(home, ".config", "adopat", "keyring-index.json"),
-		"relative/dir":   filepath.Join(home, ".config", "adopat", "keyring-index.json"),
-		home + "/config": filepath.Join(home, "config", "adopat", "keyring-index.json"),
-	} {
-		t.Setenv("XDG_CONFIG_HOME", xdg)
-		if got, err := DefaultIndexPath(); err != nil || got != want {
-			t.Errorf("XDG_CONFIG_HOME=%q: DefaultIndexPath() = %q, %v; want %q", xdg, got, err, want)
-		}
-	}
-}
-
 // Folding uses into a keyring store changes the index alone: no keyring
 // item is read, so list works while the keyring is locked or slow, and the
 // secrets stay as they were.

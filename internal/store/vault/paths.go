@@ -11,17 +11,6 @@ import (
 	"github.com/adopat/git-credential-adopat/internal/store/fsx"
 )
 
-// DefaultPath is $XDG_DATA_HOME/adopat/vault.age, falling back to
-// ~/.local/share/adopat/vault.age. The XDG base directory spec says relative
-// values must be ignored, so they are.
-func DefaultPath() (string, error) {
-	path, err := store.XDGPath("XDG_DATA_HOME", filepath.Join(".local", "share"), "vault.age")
-	if err != nil {
-		return "", fmt.Errorf("cannot locate the vault: %w (set XDG_DATA_HOME, ADOPAT_VAULT or --vault)", err)
-	}
-	return path, nil
-}
-
 // DefaultIdentityPath is identity.txt next to the vault, so that a vault
 // and its key move together unless the user deliberately separates them.
 func DefaultIdentityPath(vaultPath string) string {
