@@ -12,20 +12,16 @@ import (
 type (
 	backendKind = backends.Kind
 	backend     = backends.Backend
-	keyChoice   = backends.KeyChoice
 	keyReport   = backends.KeyReport
 )
 
 const (
 	credentialIdentity            = backends.CredentialIdentity
 	credentialPassphrase          = backends.CredentialPassphrase
-	keySourceIdentity             = backends.KeySourceIdentity
 	keySourceCredential           = backends.KeySourceCredential
 	keySourceCredentialPassphrase = backends.KeySourceCredentialPassphrase
 	keySourcePassphraseFile       = backends.KeySourcePassphraseFile
-	keySourceUnlocked             = backends.KeySourceUnlocked
 	keySourceBesideVault          = backends.KeySourceBesideVault
-	keySourceLocked               = backends.KeySourceLocked
 	keySourceNone                 = backends.KeySourceNone
 )
 
@@ -61,7 +57,3 @@ func (a *App) keyringTimeout(o *options, cfg map[string]string) (time.Duration, 
 func (a *App) holding(o *options) ([]*backendKind, error) { return a.env(o).Holding() }
 
 func (a *App) credentialPath(name string) (string, bool) { return a.env(nil).CredentialPath(name) }
-
-func platformKeyring() string { return backends.PlatformKeyring() }
-
-func exists(path string) bool { return backends.Exists(path) }

@@ -92,12 +92,6 @@ func splitCommand(args []string) (string, []string) {
 // parseServers validates the --server values (gitaction.ParseServers).
 func (o *options) parseServers() ([]azdo.Server, error) { return gitaction.ParseServers(o.servers) }
 
-// paths resolves the vault file (flag, then environment, then the XDG
-// default) and where its key comes from (backends.Env.VaultPaths).
-func (a *App) paths(o *options) (vaultPath string, key keyChoice, err error) {
-	return a.env(o).VaultPaths()
-}
-
 // openVault returns the vault for this command. People at a terminal are
 // asked for the passphrase when the vault is protected and locked and no
 // key source opens it; git's helper actions never prompt (stdin is git's
