@@ -57,6 +57,7 @@ func (h *Helper) eraseCloud(c *Credential, t azdo.Target) error {
 		h.tracef("erase: no stored token in service answers this request; nothing to do")
 		return nil
 	}
+	var scopes []string                  // in the order asked, for the lines printed
 	verdicts := map[string]CheckResult{} // by scope
 	checked := map[string]string{}       // by scope: the PAT asked about
 	for _, i := range m {
@@ -67,29 +68,33 @@ func (h *Helper) eraseCloud(c *Credential, t azdo.Target) error {
 		}
 		r := h.check(tok.Org, pat)
 		h.tracef("erase check: %s: %s (%s)", tok.Scope(), r.Verdict, r.Detail)
+		scopes = append(scopes, tok.Scope())
 		verdicts[tok.Scope()], checked[tok.Scope()] = r, pat
 	}
 	now := h.now()
 	withdraw := func(scope string) bool {
 		return verdicts[scope].Verdict == Invalid && t.OrgFrom != azdo.FromUsername
 	}
-	err = h.update(func(d *store.Data, s *secrets) bool {
-		changed := false
-		for _, i := range eraseCandidates(d, s, c, t) {
-			tok := &d.Tokens[i]
-			// Withdraw only the PAT that was checked: a concurrent
-			// rotate may have replaced it meanwhile.
-			if withdraw(tok.Scope()) && s.holds(tok, checked[tok.Scope()]) {
-				tok.Withdrawn, changed = &now, true
+	// Nothing to withdraw, nothing to write: no second read of the store.
+	if slices.ContainsFunc(scopes, withdraw) {
+		err = h.update(func(d *store.Data, s *secrets) bool {
+			changed := false
+			for _, i := range eraseCandidates(d, s, c, t) {
+				tok := &d.Tokens[i]
+				// Withdraw only the PAT that was checked: a concurrent
+				// rotate may have replaced it meanwhile.
+				if withdraw(tok.Scope()) && s.holds(tok, checked[tok.Scope()]) {
+					tok.Withdrawn, changed = &now, true
+				}
 			}
+			return changed
+		})
+		if err != nil {
+			return err
 		}
-		return changed
-	})
-	if err != nil {
-		return err
 	}
-	for scope, r := range verdicts {
-		h.reportRefusal(c, scope, r, withdraw(scope), now)
+	for _, scope := range scopes {
+		h.reportRefusal(c, scope, verdicts[scope], withdraw(scope), now)
 	}
 	return nil
 }
