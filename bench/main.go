@@ -72,6 +72,15 @@ var targets = []target{
 
 const rssTarget = 10 << 20 // peak RSS of get
 
+// floorRatios put the get beside what no Go helper reading an age vault
+// can go below (bench/floor): where a target is missed, they show whether
+// the time is adopat's own or the floor's.
+var floorRatios = []target{
+	{what: "empty Go program / git credential-store get", num: "floor-go-empty", den: "credential-store-get"},
+	{what: "age floor (identity, decrypt, one token) / git credential-store get", num: "floor-age-get", den: "credential-store-get"},
+	{what: "get, age vault, 1 token / age floor", num: "adopat-get-vault-1", den: "floor-age-get"},
+}
+
 func main() {
 	flag.Parse()
 	if err := run(); err != nil {
@@ -82,7 +91,8 @@ func main() {
 
 type harness struct {
 	root    string
-	bin     string // the adopat binary, in root/bin
+	bin     string            // the adopat binary, in root/bin
+	floors  map[string]string // bench/floor programs: name -> binary
 	git     string
 	devnull *os.File
 	pats    map[string]string // org -> PAT
@@ -188,12 +198,29 @@ func (h *harness) prepareBinary() error {
 			}
 			continue
 		}
-		cmd := exec.Command("go", "build", "-trimpath", "-ldflags", "-s -w", "-o", dst, "./cmd/"+name)
-		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-		cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
-		if err := cmd.Run(); err != nil {
-			return fmt.Errorf("building %s: %w", name, err)
+		if err := goBuild(dst, "./cmd/"+name); err != nil {
+			return err
 		}
+	}
+	// The floors are always built here, the way `make build` builds adopat.
+	h.floors = map[string]string{}
+	for _, name := range []string{"empty", "agefloor"} {
+		h.floors[name] = filepath.Join(h.root, "floor", name+exe)
+		if err := goBuild(h.floors[name], "./bench/floor/"+name); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// goBuild builds pkg to dst as `make build` does (no cgo, -trimpath,
+// stripped).
+func goBuild(dst, pkg string) error {
+	cmd := exec.Command("go", "build", "-trimpath", "-ldflags", "-s -w", "-o", dst, pkg)
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("building %s: %w", pkg, err)
 	}
 	return nil
 }
@@ -454,6 +481,11 @@ func (h *harness) vaultScenarios() ([]*scenario, error) {
 		{name: "credential-store-get", argv: []string{h.git, "credential-store", "--file", credFile, "get"}, env: st.env, stdin: req, want: answers(pat)},
 		{name: "fill-adopat", argv: []string{h.git, "credential", "fill"}, env: v1.env, stdin: fill, want: answers(pat)},
 		{name: "fill-store", argv: []string{h.git, "credential", "fill"}, env: st.env, stdin: fill, want: answers(pat)},
+		// The floors (bench/floor): an empty Go program, and the least a
+		// get from this vault must do (identity, decrypt, one token).
+		{name: "floor-go-empty", argv: []string{h.floors["empty"]}, env: v1.env, stdin: req, want: func(string, string) error { return nil }},
+		{name: "floor-age-get", argv: []string{h.floors["agefloor"], filepath.Join(filepath.Dir(v1.vaultPath()), "identity.txt"), v1.vaultPath(), org(0)},
+			env: v1.env, stdin: req, want: answers(pat)},
 	}, nil
 }
 
@@ -766,6 +798,18 @@ func report(scenarios []*scenario) {
 		peak := maxOf(g.rss)
 		fmt.Printf("| peak RSS of get (age vault, 1 token), max of %d runs under GNU time | %s MiB | ≤ %s MiB | %s |\n",
 			len(g.rss), mib(peak), mib(rssTarget), verdict(peak > 0 && peak <= rssTarget))
+	}
+	fmt.Println()
+	fmt.Println("| floors: ratio of medians (not targets) | value |")
+	fmt.Println("|---|---:|")
+	for _, f := range floorRatios {
+		if a, b := byName[f.num], byName[f.den]; a != nil && b != nil {
+			fmt.Printf("| %s | %.2f |\n", f.what, float64(quantile(a.times, 0.5))/float64(quantile(b.times, 0.5)))
+		}
+	}
+	if fa, fs, g, st := byName["fill-adopat"], byName["fill-store"], byName["adopat-get-vault-1"], byName["credential-store-get"]; fa != nil && fs != nil && g != nil && st != nil {
+		fmt.Printf("git credential fill, adopat minus store: %s ms; get minus credential-store get: %s ms (what git does around the helper is the same for both)\n",
+			ms(quantile(fa.times, 0.5)-quantile(fs.times, 0.5)), ms(quantile(g.times, 0.5)-quantile(st.times, 0.5)))
 	}
 	fmt.Println()
 	if p, g := byName["adopat-get-passphrase-1"], byName["adopat-get-vault-1"]; p != nil && g != nil {
