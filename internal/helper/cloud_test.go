@@ -265,6 +265,9 @@ func TestCloudExpiredTokenIsNotSent(t *testing.T) {
 					switch {
 					case tok.Withdrawn != nil && (!strings.Contains(lines[0], "was withdrawn on") || strings.Contains(lines[0], "expired")):
 						t.Errorf("stderr %q, want the withdrawal and not the expiry", lines[0])
+					case tok.Withdrawn != nil && (!strings.Contains(lines[0], "Azure DevOps said the PAT is not valid") || !strings.Contains(lines[0], "rotate "+tok.Scope())):
+						// Cloud tokens are withdrawn only on Azure DevOps' word (check.go).
+						t.Errorf("stderr %q, want who judged the PAT and the rotate command", lines[0])
 					case tok.Withdrawn == nil && !strings.Contains(lines[0], "expired on "+tok.Expires.Format("2006-01-02")):
 						t.Errorf("stderr %q, want the expiry date", lines[0])
 					}

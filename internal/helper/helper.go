@@ -155,7 +155,13 @@ func (h *Helper) get(c *Credential, t azdo.Target, out io.Writer) error {
 	tok := &d.Tokens[candidates[0]]
 	if tok.Withdrawn != nil {
 		h.tracef("no answer: the token %s is withdrawn", tok.Scope())
-		h.warn("the PAT for %s was withdrawn on %s after the server rejected it; if it is valid again run `git-credential-adopat restore %s`, else store a new one with `git-credential-adopat add`", tok.Scope(), tok.Withdrawn.Format("2006-01-02"), tok.Scope())
+		// Cloud tokens are withdrawn only when Azure DevOps itself called
+		// the PAT invalid (check.go); declared servers' on git's erase.
+		why := "after the server rejected it"
+		if !tok.IsServer() {
+			why = "after Azure DevOps said the PAT is not valid (revoked, deleted or past its end date)"
+		}
+		h.warn("the PAT for %s was withdrawn on %s %s; if it is valid again run `git-credential-adopat restore %s`, else create a new PAT %s and run: %s", tok.Scope(), tok.Withdrawn.Format("2006-01-02"), why, shellWord(tok.Scope()), NewPATWhere(tok), RotateAdvice(tok))
 		return nil
 	}
 	now := h.now()
