@@ -15,6 +15,7 @@ import (
 	"github.com/adopat/git-credential-adopat/internal/azdo"
 	"github.com/adopat/git-credential-adopat/internal/gitaction"
 	"github.com/adopat/git-credential-adopat/internal/helper"
+	"github.com/adopat/git-credential-adopat/internal/store"
 	"github.com/adopat/git-credential-adopat/internal/store/fsx"
 	"github.com/adopat/git-credential-adopat/internal/store/journal"
 )
@@ -76,6 +77,28 @@ type doctorReport struct {
 // doctor collects check results.
 type doctor struct {
 	checks []checkResult
+	// unsafeDirs are the directories a failed check already named as
+	// writable by others or owned by someone else: every later check that
+	// fails on the same directory says so in a few words instead of
+	// repeating the sentence and its command.
+	unsafeDirs map[string]bool
+}
+
+// fail records a failed check whose cause is err. When err is an unsafe
+// directory an earlier line named, the line points there instead.
+func (d *doctor) fail(name, detail, what string, err error) {
+	var pe *store.PermissionError
+	if errors.As(err, &pe) && pe.Dir {
+		if d.unsafeDirs[pe.Path] {
+			d.add(name, statusFail, detail, "", "%s: not checked: directory %s is unsafe (see above)", what, pe.Path)
+			return
+		}
+		if d.unsafeDirs == nil {
+			d.unsafeDirs = map[string]bool{}
+		}
+		d.unsafeDirs[pe.Path] = true
+	}
+	d.add(name, statusFail, detail, "", "%s: %s", what, withHint(err))
 }
 
 // add records one result; format's arguments are outside text (paths,
@@ -150,8 +173,8 @@ func (a *App) doctorChecks(o *options, d *doctor, rep *doctorReport) {
 	} else {
 		d.add("backend", statusOK, "", "", "backend: %s (%s)", b.Describe(), b.Reason)
 	}
-	reportFiles(b, d.report("files"))
 	checkStoreDir(b, d)
+	reportFiles(b, d)
 	ok, why := probeKeyring(a, o)
 	switch {
 	case !b.Kind.NeedsKeyring:
@@ -230,7 +253,7 @@ func (a *App) checkHelperCommands(d *doctor) {
 func checkKey(key *keyReport, d *doctor) {
 	switch {
 	case key.Err != nil:
-		d.add("key", statusFail, key.File, "", "key: %s", withHint(key.Err))
+		d.fail("key", key.File, "key", key.Err)
 	case key.Locked:
 		d.add("key", statusFail, key.File, "", "key: %s; git gets no answers until it is unlocked: run `git-credential-adopat unlock`, or give the passphrase as the systemd credential %s or in ADOPAT_PASSPHRASE_FILE", key.Line, credentialPassphrase)
 	default:
@@ -278,7 +301,7 @@ func checkStoreDir(b *backend, d *doctor) {
 		about = "private to its owner" // Windows: NTFS ACLs, not modes
 	}
 	if err := fsx.CheckDirOf("store", b.Path); err != nil {
-		d.add("store_dir", statusFail, dir, "", "store directory %s: %s: %s", dir, about, withHint(err))
+		d.fail("store_dir", dir, fmt.Sprintf("store directory %s: %s", dir, about), err)
 		return
 	}
 	d.add("store_dir", statusOK, dir, "", "store directory %s: %s, not writable by others", dir, about)
@@ -300,7 +323,7 @@ func storeDirInfo(path string) (dir, owner string, mode fs.FileMode, err error) 
 func (a *App) checkTokens(b *backend, d *doctor, rep *doctorReport) {
 	data, err := b.Store.Load()
 	if err != nil {
-		d.add("tokens", statusFail, "", "", "reading tokens: %s", withHint(err))
+		d.fail("tokens", "", "reading tokens", err)
 		return
 	}
 	// Read every secret for real: a keyring index can list tokens whose
@@ -363,7 +386,7 @@ func (a *App) checkTokens(b *backend, d *doctor, rep *doctorReport) {
 func checkJournal(b *backend, d *doctor) {
 	j := journal.New(b.Path)
 	if err := j.CheckAppend(); err != nil {
-		d.add("journal", statusFail, j.Path(), "", "usage journal: git's answers are not recorded: %s", withHint(err))
+		d.fail("journal", j.Path(), "usage journal: git's answers are not recorded", err)
 		return
 	}
 	d.add("journal", statusOK, j.Path(), "", "usage journal %s can be appended to", j.Path())
@@ -404,7 +427,7 @@ func probeKeyring(a *App, o *options) (bool, string) {
 // and each link, FIFO or other non-regular file where adopat keeps its
 // own. Commands refuse them as they meet them, but git's `get` skips a
 // planted usage journal silently, so doctor is where that shows.
-func reportFiles(b *backend, report func(status, format string, args ...any)) {
+func reportFiles(b *backend, d *doctor) {
 	var errs []error
 	if b.Kind.CheckFiles != nil {
 		errs = append(errs, b.Kind.CheckFiles(b.Store)...)
@@ -412,12 +435,17 @@ func reportFiles(b *backend, report func(status, format string, args ...any)) {
 	errs = append(errs, journal.New(b.Path).CheckFiles()...)
 	seen := map[string]bool{}
 	for _, err := range errs {
-		if !seen[err.Error()] {
-			seen[err.Error()] = true
-			report(statusFail, "files: %s", withHint(err))
+		key := err.Error()
+		var pe *store.PermissionError
+		if errors.As(err, &pe) && pe.Dir {
+			key = pe.Path // the vault's and the journal's directory are often one
+		}
+		if !seen[key] {
+			seen[key] = true
+			d.fail("files", "", "files", err)
 		}
 	}
 	if len(errs) == 0 {
-		report(statusOK, "files: private directories, no links or FIFOs among adopat's files")
+		d.add("files", statusOK, "", "", "files: private directories, no links or FIFOs among adopat's files")
 	}
 }

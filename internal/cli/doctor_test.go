@@ -181,6 +181,15 @@ func TestDoctorJSONBroken(t *testing.T) {
 	if c := checksNamed(r, "store_dir", ""); len(c) != 1 || c[0].Detail != dir || !strings.Contains(c[0].Message, "mode 0770") || !strings.Contains(c[0].Message, "chmod go-w "+dir) {
 		t.Errorf("store_dir check: %+v", c)
 	}
+	// One directory, one sentence and one command: the checks it stops
+	// point at it instead of repeating it.
+	ta.run("", "doctor")
+	if n := strings.Count(ta.stdout.String(), "chmod go-w"); n != 1 {
+		t.Errorf("doctor gives the fix for the directory %d times, want once:\n%s", n, ta.stdout)
+	}
+	if !strings.Contains(ta.stdout.String(), "key: not checked: directory "+dir+" is unsafe (see above)") {
+		t.Errorf("doctor does not say why the key was not checked:\n%s", ta.stdout)
+	}
 }
 
 // A CI token in the environment shows as information, with its limit.

@@ -131,7 +131,7 @@ func TestGroupWritableVaultDirRefused(t *testing.T) {
 	advice := "chmod go-w " + dir
 	u.mustRefuse(adotest.NewPAT()+"\n", []string{"vault directory " + dir, advice}, "add", "--org", "contoso")
 	u.mustRefuse(getRequest, []string{advice}, "get")
-	u.mustRefuse("", []string{"FAIL", "files: vault directory " + dir, advice}, "doctor")
+	u.mustRefuse("", []string{"FAIL", "store directory " + dir + " is writable by other users", advice}, "doctor")
 
 	if err := os.Chmod(dir, 0o700); err != nil {
 		t.Fatal(err)
