@@ -39,7 +39,10 @@ func TestImportEmptiesEveryPlaintextPlace(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	u := newUser(t, srv)
+	// No session bus: GCM's Secret Service items on the machine running
+	// the tests are not this user's (TestImportFromGCMSecretService has a
+	// keyring of its own).
+	u := newUser(t, srv).with("XDG_RUNTIME_DIR=" + t.TempDir())
 	libHead := strings.TrimSpace(u.mustGit(libBare, "rev-parse", "main"))
 	if err := srv.AddSubmodules(webURL, adotest.Submodule{Name: "lib", Path: "lib", URL: "../lib", Commit: libHead}); err != nil {
 		t.Fatal(err)
