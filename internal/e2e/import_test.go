@@ -2,6 +2,7 @@ package e2e_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -325,4 +326,55 @@ func snapshotsEqual(t *testing.T, before, after map[string]fileState) bool {
 		}
 	}
 	return same
+}
+
+// doctor looks at the remote URLs of the repositories git ran adopat in
+// (the usage journal records where): a PAT in a pushurl there is a
+// warning naming the repository and the import that moves it, with the
+// secret hidden; after that import, the check is ok.
+func TestDoctorReportsCredentialsInRemoteURLsOfUsedRepositories(t *testing.T) {
+	t.Parallel()
+	srv, pat := fabrikamServer(t)
+	u := installedUser(t, srv)
+	u.addPAT(pat, "--org", "fabrikam")
+	clone := u.mustClone(webURL)
+	mustGitOK(t, u, clone, "fetch", "--quiet") // git runs adopat in the clone: recorded
+	mustGitOK(t, u, clone, "config", "remote.origin.pushurl", "https://me:"+pat+"@dev.azure.com/fabrikam/Website/_git/web")
+
+	checks := func() []doctorCheck {
+		t.Helper()
+		r := u.adopat("", "doctor", "--json")
+		var rep struct {
+			Checks []doctorCheck `json:"checks"`
+		}
+		if err := json.Unmarshal([]byte(r.stdout), &rep); err != nil {
+			t.Fatalf("doctor --json: %v\n%s", err, r)
+		}
+		if strings.Contains(r.stdout+r.stderr, pat) {
+			t.Fatal("doctor printed the PAT")
+		}
+		var out []doctorCheck
+		for _, c := range rep.Checks {
+			if c.Name == "remote_credential" {
+				out = append(out, c)
+			}
+		}
+		return out
+	}
+	got := checks()
+	if len(got) != 1 || got[0].Status != "warn" || got[0].Detail != clone || !strings.Contains(got[0].Message, "remote.origin.pushurl") ||
+		!strings.Contains(got[0].Message, "https://me:***@dev.azure.com/fabrikam/Website/_git/web") || !strings.Contains(got[0].Message, "import --repos") {
+		t.Errorf("remote_credential checks: %+v", got)
+	}
+	if r := u.adopat("", "import", "--repos", clone); r.code != 0 {
+		t.Fatal(r)
+	}
+	if got := checks(); len(got) != 1 || got[0].Status != "ok" {
+		t.Errorf("after import: %+v", got)
+	}
+}
+
+// doctorCheck is one check of doctor --json.
+type doctorCheck struct {
+	Name, Status, Message, Detail string
 }
