@@ -2,6 +2,7 @@ package cli
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -14,11 +15,38 @@ import (
 
 // importOptions are import's own flags.
 type importOptions struct {
-	gitCredentials, repos, gcm bool
+	gitCredentials, repos      pathsFlag
+	gcm                        bool
 	dryRun, keep, removeSource bool
 	replace, anyFormat         bool
 	org                        string
 	depth                      int
+}
+
+// pathsFlag is a source flag given bare, its paths then following as
+// arguments (--repos ~/src ~/work), or with a value, repeatable
+// (--repos=~/src). To pflag it is a bool flag (NoOptDefVal "true"), so
+// that a bare one takes no argument and --help shows it as a switch.
+type pathsFlag struct {
+	given bool
+	paths []string
+}
+
+func (p *pathsFlag) Set(v string) error {
+	p.given = true
+	if v != "true" {
+		p.paths = append(p.paths, v)
+	}
+	return nil
+}
+
+func (p *pathsFlag) String() string { return fmt.Sprint(p.given) }
+func (p *pathsFlag) Type() string   { return "bool" }
+
+// pathsVar registers a pathsFlag.
+func pathsVar(fs *pflag.FlagSet, p *pathsFlag, name, usage string) {
+	fs.Var(p, name, usage)
+	fs.Lookup(name).NoOptDefVal = "true"
 }
 
 // defaultRepoDepth is how many directory levels below each --repos DIR
@@ -29,8 +57,8 @@ const defaultRepoDepth = 6
 func importCmd() *command {
 	opts := &importOptions{}
 	return newCommand("import", serverAndStoreFlags, withOptions(opts, runImport), func(fs *pflag.FlagSet) {
-		fs.BoolVar(&opts.gitCredentials, "git-credentials", false, "from git's credential-store files: ~/.git-credentials and $XDG_CONFIG_HOME/git/credentials, or the FILEs given")
-		fs.BoolVar(&opts.repos, "repos", false, "from the remote and submodule URLs of the repositories under the DIRs given")
+		pathsVar(fs, &opts.gitCredentials, "git-credentials", "from git's credential-store files: ~/.git-credentials and $XDG_CONFIG_HOME/git/credentials, or the FILEs given")
+		pathsVar(fs, &opts.repos, "repos", "from the remote and submodule URLs of the repositories under the DIRs given")
 		fs.BoolVar(&opts.gcm, "gcm", false, "from Git Credential Manager: its plaintext store and its Secret Service items")
 		fs.BoolVar(&opts.dryRun, "dry-run", false, "list what would move, change nothing")
 		fs.BoolVar(&opts.keep, "keep", false, "store the PATs but leave every place they were found as it is")
@@ -78,9 +106,10 @@ func runImport(a *App, o *options, opts *importOptions, args []string) error {
 	return run.failed()
 }
 
-// sources sorts the positional arguments: directories are searched for
-// repositories (--repos), files read as credentials files
-// (--git-credentials). With no source named, import reads git's
+// sources sorts the paths given: --repos=DIR and --git-credentials=FILE
+// as said, and each argument by what it is, a directory searched for
+// repositories (with --repos), a file read as a credentials file (with
+// --git-credentials). With no source named, import reads git's
 // credentials files and Git Credential Manager.
 func (opts *importOptions) sources(args []string) (importSources, error) {
 	switch {
@@ -91,33 +120,52 @@ func (opts *importOptions) sources(args []string) (importSources, error) {
 	case opts.depth < 0:
 		return importSources{}, usagef("--depth %d: give 0 (the directories themselves) or more", opts.depth)
 	}
-	src := importSources{gitCredentials: opts.gitCredentials, gcm: opts.gcm, repos: opts.repos}
-	for _, arg := range args {
-		abs, err := filepath.Abs(arg)
-		if err != nil {
-			return importSources{}, usagef("%s: %v", arg, err)
-		}
-		fi, err := os.Stat(abs)
-		switch {
-		case errors.Is(err, fs.ErrNotExist):
-			return importSources{}, usagef("%s does not exist", arg)
-		case err != nil:
-			return importSources{}, usagef("%s: %v", arg, err)
-		case fi.IsDir() && !opts.repos:
-			return importSources{}, usagef("%s is a directory: to search it for repositories, give --repos", arg)
-		case fi.IsDir():
-			src.dirs = append(src.dirs, abs)
-		case !opts.gitCredentials:
-			return importSources{}, usagef("%s is a file: to read it as a credentials file, give --git-credentials", arg)
-		default:
-			src.credFiles = append(src.credFiles, abs)
+	src := importSources{gitCredentials: opts.gitCredentials.given, gcm: opts.gcm, repos: opts.repos.given}
+	for _, arg := range opts.repos.paths {
+		if err := src.add(arg, true, false); err != nil {
+			return importSources{}, err
 		}
 	}
-	if opts.repos && len(src.dirs) == 0 {
+	for _, arg := range opts.gitCredentials.paths {
+		if err := src.add(arg, false, true); err != nil {
+			return importSources{}, err
+		}
+	}
+	for _, arg := range args {
+		if err := src.add(arg, src.repos, src.gitCredentials); err != nil {
+			return importSources{}, err
+		}
+	}
+	if src.repos && len(src.dirs) == 0 {
 		return importSources{}, usagef("--repos needs at least one directory to search: import --repos ~/src")
 	}
-	if !opts.gitCredentials && !opts.gcm && !opts.repos {
+	if !src.gitCredentials && !src.gcm && !src.repos {
 		src.gitCredentials, src.gcm = true, true
 	}
 	return src, nil
+}
+
+// add sorts one path: a directory is searched for repositories when dirs
+// are taken, a file read as a credentials file when files are.
+func (src *importSources) add(arg string, dirs, files bool) error {
+	abs, err := filepath.Abs(arg)
+	if err != nil {
+		return usagef("%s: %v", arg, err)
+	}
+	fi, err := os.Stat(abs)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return usagef("%s does not exist", arg)
+	case err != nil:
+		return usagef("%s: %v", arg, err)
+	case fi.IsDir() && !dirs:
+		return usagef("%s is a directory: to search it for repositories, give --repos", arg)
+	case fi.IsDir():
+		src.dirs = append(src.dirs, abs)
+	case !files:
+		return usagef("%s is a file: to read it as a credentials file, give --git-credentials", arg)
+	default:
+		src.credFiles = append(src.credFiles, abs)
+	}
+	return nil
 }

@@ -49,6 +49,8 @@ func TestImportUsageErrors(t *testing.T) {
 		{[]string{"--git-credentials", filepath.Join(ta.dir, "none")}, "does not exist"},
 		{[]string{"--org", "not an org"}, "not an Azure DevOps organisation"},
 		{[]string{"--repos", ta.dir, "--depth", "-1"}, "--depth -1"},
+		{[]string{"--repos=" + file}, "give --git-credentials"},
+		{[]string{"--git-credentials=" + ta.dir}, "give --repos"},
 	} {
 		if code := ta.run("", append([]string{"import"}, c.args...)...); code != ExitUsage || !strings.Contains(ta.stderr.String(), c.say) {
 			t.Errorf("import %v: exit %d, stderr %q, want it to say %q", c.args, code, ta.stderr, c.say)
@@ -119,7 +121,7 @@ func TestImportDeclaredServer(t *testing.T) {
 	pat := adotest.NewPAT()
 	repo := filepath.Join(ta.dir, "src", "tfs")
 	repoWithRemote(t, repo, "https://jdoe:"+pat+"@tfs.example.com/tfs/Coll/P/_git/r")
-	if code := ta.run("", "import", "--repos", repo, "--server", "https://tfs.example.com/tfs"); code != 0 {
+	if code := ta.run("", "import", "--repos="+repo, "--server", "https://tfs.example.com/tfs"); code != 0 {
 		t.Fatalf("exit %d: %s", code, ta.stderr)
 	}
 	if !strings.Contains(ta.stdout.String(), "stored      https://jdoe@tfs.example.com") {
