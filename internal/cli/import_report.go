@@ -31,8 +31,17 @@ func (r *importRun) report() {
 			cleaned++
 		}
 	}
+	seen := map[string]bool{}
 	for _, e := range r.exposed {
-		printf(a.Stdout, "%-11s %-*s %s %s (%s): %s\n", "exposed", width, "", e.File, e.Key, e.URL.Redacted(), e.Why)
+		if seen[e.File+"\n"+e.Key] { // a repository's config read as git's too, when run inside it
+			continue
+		}
+		seen[e.File+"\n"+e.Key] = true
+		what := e.Key
+		if u := e.URL.Redacted(); !strings.Contains(e.Key, u) {
+			what += " (" + u + ")"
+		}
+		printf(a.Stdout, "%-11s %-*s %s %s: %s\n", "exposed", width, "", e.File, what, e.Why)
 	}
 	for _, s := range r.skipped {
 		printf(a.Stdout, "%-11s %-*s %s: %s\n", "skipped", width, "", s.Path, s.Why)

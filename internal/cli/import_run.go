@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/adopat/git-credential-adopat/internal/azdo"
 	"github.com/adopat/git-credential-adopat/internal/importer"
@@ -47,6 +48,7 @@ func (r *importRun) read(src importSources) {
 		if len(files) == 0 {
 			files = importer.CredFiles(r.a.Getenv)
 		}
+		r.readGlobalInsteadOf()
 		for _, f := range files {
 			lines, exists, err := importer.ReadCredFile(f)
 			switch {
@@ -68,6 +70,31 @@ func (r *importRun) read(src importSources) {
 
 func (r *importRun) note(format string, args ...any) {
 	r.notes = append(r.notes, fmt.Sprintf(format, escapeArgs(args)...))
+}
+
+// readGlobalInsteadOf reports the url.<base>.insteadOf sections of git's
+// global and system configuration whose base holds an Azure DevOps PAT,
+// a trick build images use (git config --global url.https://PAT@dev.azure.com/.insteadOf
+// https://dev.azure.com/): import does not rename sections, but says where
+// the PAT is.
+func (r *importRun) readGlobalInsteadOf() {
+	entries, err := r.a.gitConfig().getRegexpOrigin(`^url\..*\.(insteadof|pushinsteadof)$`)
+	if err != nil {
+		return
+	}
+	global := &importer.Repo{Dir: "git's configuration"}
+	for _, e := range entries {
+		file, ok := strings.CutPrefix(e.origin, "file:")
+		if !ok {
+			file = e.origin
+		}
+		for _, x := range importer.ExposedIn(global, []importer.ConfigEntry{{Key: e.key, Value: e.value}}, nil) {
+			if importer.AzureURL(x.URL, r.servers) {
+				x.File = file
+				r.exposed = append(r.exposed, x)
+			}
+		}
+	}
 }
 
 // readGCM reads Git Credential Manager's plaintext store and, where there

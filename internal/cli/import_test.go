@@ -155,13 +155,20 @@ func TestImportReportsWhatItDoesNotRewrite(t *testing.T) {
 	if out, err := exec.Command("git", "-C", repo, "config", "url.https://x:"+pat+"@dev.azure.com/.insteadOf", "https://dev.azure.com/").CombinedOutput(); err != nil {
 		t.Fatalf("%v %s", err, out)
 	}
+	global := adotest.NewPAT()
+	if out, err := exec.Command("git", "config", "--global", "url.https://"+global+"@dev.azure.com/.insteadOf", "https://dev.azure.com/").CombinedOutput(); err != nil {
+		t.Fatalf("%v %s", err, out)
+	}
 	config, _ := os.ReadFile(filepath.Join(repo, ".git", "config"))
-	if code := ta.run("", "import", "--repos", repo); code != 0 {
+	if code := ta.run("", "import", "--repos", repo, "--git-credentials"); code != 0 {
 		t.Fatalf("exit %d: %s", code, ta.stderr)
 	}
 	out := ta.stdout.String()
-	if strings.Contains(out+ta.stderr.String(), pat) {
-		t.Fatalf("the PAT was printed:\n%s", out)
+	if strings.Contains(out+ta.stderr.String(), pat) || strings.Contains(out+ta.stderr.String(), global) {
+		t.Fatalf("a PAT was printed:\n%s", out)
+	}
+	if !strings.Contains(out, filepath.Join(ta.dir, "gitconfig")+" url.https://***@dev.azure.com/.insteadof") {
+		t.Errorf("the global insteadOf is not reported:\n%s", out)
 	}
 	if !strings.Contains(out, "exposed") || !strings.Contains(out, ".gitmodules submodule.lib.url (https://***@dev.azure.com/fabrikam/Website/_git/lib)") ||
 		!strings.Contains(out, "revoke the PAT") || !strings.Contains(out, "url.https://x:***@dev.azure.com/.insteadof") {

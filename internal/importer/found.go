@@ -158,7 +158,7 @@ func ExposedIn(r *Repo, config, gitmodules []ConfigEntry) []Exposed {
 		}
 		if u, ok := ParseCredURL(e.Value); ok && hasSecret(u) {
 			out = append(out, Exposed{Repo: r, File: r.Gitmodules, Key: e.Key, URL: u,
-				Why: "it is committed in .gitmodules, so it is in the repository's history: commit the URL without it, and revoke the PAT in Azure DevOps"})
+				Why: ".gitmodules belongs to the repository's history (once committed, it travels with every clone): change the URL there in a commit, and revoke the PAT in Azure DevOps"})
 		}
 	}
 	return out
