@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"os"
 	"os/exec"
 	"regexp"
 	"strings"
@@ -54,8 +55,16 @@ func (g Git) ReplaceURL(file, key, old, new string) error {
 		return fmt.Errorf("%s is not a URL with a credential", key)
 	}
 	pattern := "^" + regexp.QuoteMeta(u.raw[:len(u.Scheme)+3]) + "[^/?#]*@" + regexp.QuoteMeta(u.raw[u.rest:]) + "$"
-	_, err := g.run("config", "--file", file, key, new, pattern)
-	return err
+	before, statErr := os.Stat(file)
+	if _, err := g.run("config", "--file", file, key, new, pattern); err != nil {
+		return err
+	}
+	// git keeps the file's mode but not its owner: root cleaning a user's
+	// clone must leave the user's config the user's.
+	if statErr == nil {
+		keepOwnerPath(file, before)
+	}
+	return nil
 }
 
 // run runs git and returns its stdout; a failure carries what git said.

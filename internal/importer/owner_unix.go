@@ -19,3 +19,16 @@ func keepOwner(f *os.File, old fs.FileInfo) {
 	}
 	_ = f.Chown(int(st.Uid), int(st.Gid))
 }
+
+// keepOwnerPath is keepOwner for a file git replaced at path.
+func keepOwnerPath(path string, old fs.FileInfo) {
+	st, ok := old.Sys().(*syscall.Stat_t)
+	if !ok {
+		return
+	}
+	if now, err := os.Lstat(path); err == nil {
+		if cur, ok := now.Sys().(*syscall.Stat_t); ok && (cur.Uid != st.Uid || cur.Gid != st.Gid) {
+			_ = os.Lchown(path, int(st.Uid), int(st.Gid))
+		}
+	}
+}

@@ -58,7 +58,7 @@ func FindRepos(root string, depth int) (repos []Repo, skipped []Skipped, err err
 	f := &finder{root: real, seen: map[string]bool{}}
 	f.visit(real, 0, depth)
 	if f.tooDeep > 0 {
-		f.skipped = append(f.skipped, Skipped{Path: root, Why: fmt.Sprintf("%d directories %d levels down were not searched (--depth)", f.tooDeep, depth)})
+		f.skipped = append(f.skipped, Skipped{Path: root, Why: fmt.Sprintf("%d directories deeper than %d levels were not searched (--depth)", f.tooDeep, depth)})
 	}
 	return f.repos, f.skipped, nil
 }
