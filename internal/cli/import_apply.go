@@ -72,6 +72,7 @@ func importLabel(f *importer.Found) string {
 func (r *importRun) confirm() {
 	got := map[string]string{}
 	read := map[string]bool{}
+	failed := map[string]bool{}
 	for i := range r.decisions {
 		dec := &r.decisions[i]
 		if dec.Verdict == importer.Left {
@@ -80,15 +81,24 @@ func (r *importRun) confirm() {
 		scope := dec.Scope.Scope()
 		if !read[scope] {
 			read[scope] = true
-			if pat, _, err := r.b.Store.Secret(scope); err == nil {
-				got[scope] = pat
+			pat, _, err := r.b.Store.Secret(scope)
+			if err != nil {
+				r.note("cannot read %s back from %s: %v; the places of its PAT are left as they were", scope, r.b.Describe(), withHint(err))
+				failed[scope] = true
 			}
+			got[scope] = pat
+		}
+		if failed[scope] {
+			continue
 		}
 		want := dec.Secret
 		if dec.Verdict == importer.Superseded {
 			want = dec.By.Secret
 		}
 		r.outcomes[i].stored = got[scope] == want
+		if !r.outcomes[i].stored {
+			r.note("%s holds another PAT than the one found at %s (did something change the store while import ran?); that place is left as it was", scope, dec.Where())
+		}
 	}
 }
 

@@ -83,7 +83,7 @@ func (r *importRun) line(i int) (verb, detail string) {
 		case o.cleaned:
 			return "removed", ": " + dec.Why
 		case !o.stored:
-			return "left", ": " + dec.Scope.Scope() + " does not hold the PAT of " + dec.By.Where() + " after all; left in place"
+			return "left", ": " + dec.Scope.Scope() + " does not hold the PAT of " + dec.By.Where() + " after all (see the note below); left in place"
 		}
 		return "left", ": superseded, but could not be removed: " + o.err.Error()
 	case importer.Store:
@@ -95,7 +95,7 @@ func (r *importRun) line(i int) (verb, detail string) {
 			org += " (replacing the PAT stored before)"
 		}
 		if !dry && !o.stored {
-			return "left", org + ": " + dec.Scope.Scope() + " came to hold another PAT while import ran; left in place"
+			return "left", org + ": " + dec.Scope.Scope() + " does not hold it after all (see the note below); left in place"
 		}
 	default: // Stored
 		verb = "already"
@@ -105,7 +105,7 @@ func (r *importRun) line(i int) (verb, detail string) {
 		}
 		org += " (the same PAT is " + from + ")"
 		if !dry && !o.stored {
-			return "left", org + ": but " + dec.Scope.Scope() + " does not hold it after all; left in place"
+			return "left", org + ": but " + dec.Scope.Scope() + " does not hold it after all (see the note below); left in place"
 		}
 	}
 	return verb, org + r.placeAction(i)

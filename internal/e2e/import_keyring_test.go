@@ -95,3 +95,28 @@ func TestImportFromGCMSecretService(t *testing.T) {
 	}
 	assertNoPromptNorActivation(t, s, 0, false)
 }
+
+// With the keyring backend, import stores through the same Update as the
+// vault: the PAT lands in its keyring item, the line leaves the file, and
+// a second import reads the item back and changes nothing.
+func TestImportIntoTheKeyringBackend(t *testing.T) {
+	s := startKeyring(t, "secret-tool")
+	srv, pat := fabrikamServer(t)
+	u := newKeyringUser(t, srv, s)
+	u.install()
+	writeFile(t, u.home+"/.git-credentials", "https://fabrikam:"+pat+"@dev.azure.com\nhttps://a:b@example.com\n", 0o600)
+	if r := u.adopat("", "import", "--git-credentials"); r.code != 0 || !strings.Contains(r.stdout, "stored      fabrikam") {
+		t.Fatalf("import:\n%s", r)
+	}
+	if got, ok := keyringSecret(t, s, "fabrikam"); !ok || got != pat {
+		t.Error("the PAT is not in its keyring item")
+	}
+	if got := readFile(t, u.home+"/.git-credentials"); got != "https://a:b@example.com\n" {
+		t.Errorf("the file is now %q", got)
+	}
+	u.mustClone(webURL)
+	if r := u.adopat("", "import", "--git-credentials"); r.code != 0 || !strings.Contains(r.stdout, "nothing to move") {
+		t.Errorf("import again:\n%s", r)
+	}
+	assertNoPromptNorActivation(t, s, 0, false)
+}
