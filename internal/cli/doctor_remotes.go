@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"fmt"
 	"os/exec"
 	"path/filepath"
 	"slices"
@@ -49,7 +50,11 @@ func (a *App) checkRemoteCredentials(o *options, b *backend, d *doctor) {
 		}
 	}
 	if !warned && clean > 0 {
-		d.add("remote_credential", statusOK, "", "", "no credential in the remote URLs of the %s git ran adopat in", plural(clean, "repository"))
+		what := fmt.Sprintf("%d repositories", clean)
+		if clean == 1 {
+			what = "the repository"
+		}
+		d.add("remote_credential", statusOK, "", "", "no credential in the remote URLs of %s git ran adopat in", what)
 	}
 }
 

@@ -149,11 +149,14 @@ func (r *importRun) wouldClean(dec *importer.Decision) bool {
 // summary is the last line, and the next step.
 func (r *importRun) summary(stored, cleaned, left int) {
 	a := r.a
-	where := "nothing"
-	if len(r.searched) > 0 {
-		where = strings.Join(r.searched, ", ")
+	where := strings.Join(r.searched, ", ")
+	if len(r.unread) > 0 {
+		where += "; not read: " + strings.Join(r.unread, ", ")
 	}
 	switch {
+	case len(r.decisions) == 0 && len(r.searched) == 0:
+		printf(a.Stdout, "nothing to move: there is no %s%s\n", strings.Join(r.absent, ", no "), where)
+		return
 	case len(r.decisions) == 0:
 		printf(a.Stdout, "nothing to move: no Azure DevOps PAT in %s\n", where)
 		return

@@ -24,6 +24,8 @@ type importRun struct {
 	exposed  []importer.Exposed
 	skipped  []importer.Skipped
 	searched []string // what was read, for the summary
+	absent   []string // places looked for that are not there
+	unread   []string // sources that could not be read, and why
 	notes    []string // what could not be read, and other things to know
 
 	b         *backend
@@ -57,6 +59,8 @@ func (r *importRun) read(src importSources) {
 			case exists:
 				r.searched = append(r.searched, f)
 				r.founds = append(r.founds, importer.FoundInCredFile(f, lines)...)
+			default:
+				r.absent = append(r.absent, f)
 			}
 		}
 	}
@@ -115,6 +119,8 @@ func (r *importRun) readGCM() {
 	case root != "":
 		if _, err := os.Lstat(root); err == nil {
 			r.searched = append(r.searched, "GCM's plaintext store "+root)
+		} else {
+			r.absent = append(r.absent, root)
 		}
 	}
 	r.founds = append(r.founds, importer.FoundInGCM(creds)...)
@@ -130,7 +136,7 @@ func (r *importRun) readGCM() {
 	case errors.As(err, &ke) && ke.State == store.KeyringUnsupported:
 		return // macOS, Windows: GCM uses the Keychain or Credential Manager there
 	case err != nil:
-		r.searched = append(r.searched, fmt.Sprintf("not GCM's Secret Service items (%s)", withHint(err)))
+		r.unread = append(r.unread, "GCM's Secret Service items ("+err.Error()+")")
 		return
 	}
 	r.searched = append(r.searched, "GCM's Secret Service items")
@@ -154,7 +160,11 @@ func (r *importRun) readRepos(dir string) {
 		return
 	}
 	r.skipped = append(r.skipped, skipped...)
-	r.searched = append(r.searched, fmt.Sprintf("%s under %s", plural(len(repos), "repository"), dir))
+	n := fmt.Sprintf("%d repositories", len(repos))
+	if len(repos) == 1 {
+		n = "1 repository"
+	}
+	r.searched = append(r.searched, n+" under "+dir)
 	for i := range repos {
 		repo := &repos[i]
 		entries, err := r.git.List(repo.Config())
