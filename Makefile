@@ -71,7 +71,8 @@ FUZZ_TARGETS := \
 	./internal/store/vault/:FuzzDecodeVaultJSON \
 	./internal/store/keyring/:FuzzReadIndex \
 	./internal/store/journal/:FuzzReadUses \
-	./internal/azdo/:FuzzValidOrg
+	./internal/azdo/:FuzzValidOrg \
+	./internal/importer/:FuzzCredURL
 
 fuzz:
 	@for t in $(FUZZ_TARGETS); do \

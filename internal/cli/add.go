@@ -91,6 +91,7 @@ func runAdd(a *App, o *options, opts *addOptions, args []string) error {
 	if tok.Secret, err = a.readPAT(&tok); err != nil {
 		return err
 	}
+	a.warnNotPAT(&tok, tok.Secret)
 	checked, note, err := a.checkNewPAT(o, opts.noVerify, &tok)
 	if err != nil {
 		return err
@@ -326,6 +327,19 @@ func (a *App) readPAT(tok *store.Token) (string, error) {
 		return "", errors.New("the PAT contains spaces or control characters; give exactly one token")
 	}
 	return pat, nil
+}
+
+// warnNotPAT says, for a cloud scope, when what was read looks like
+// neither of Azure DevOps' PAT formats (azdo.RecognizePAT): most often a
+// password, an Entra access token or a paste cut short, which Azure
+// DevOps would refuse at the first fetch. The PAT is stored anyway (with
+// --no-verify nothing else would notice; a format Azure DevOps adds later
+// must not be refused), and the line says what to check.
+func (a *App) warnNotPAT(tok *store.Token, pat string) {
+	if tok.IsServer() || azdo.RecognizePAT(pat) != azdo.NotPAT {
+		return
+	}
+	printf(a.Stderr, "note: what was given for %s does not look like an Azure DevOps PAT (%s); check that it is the PAT itself, not a password, an access token or part of a copy\n", tok.Scope(), azdo.PATShapes)
 }
 
 // maxPAT bounds what add reads: Azure DevOps PATs are under 100 characters.

@@ -30,7 +30,7 @@ type command struct {
 func commands() []*command {
 	return []*command{
 		addCmd(), listCmd(), auditCmd(), verifyCmd(), rotateCmd(), removeCmd(), restoreCmd(),
-		installCmd(), uninstallCmd(), doctorCmd(), metricsCmd(), migrateCmd(),
+		installCmd(), uninstallCmd(), doctorCmd(), metricsCmd(), migrateCmd(), importCmd(),
 		passphraseCmd(), unlockCmd(), lockCmd(),
 		getCmd(), storeCmd(), eraseCmd(), versionCmd(),
 	}

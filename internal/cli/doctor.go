@@ -39,7 +39,7 @@ const (
 // --json"): backend, files, store_dir, keyring, key, tokens, token_read,
 // token_privilege, token_withdrawn, token_expired, token_expiring,
 // token_no_expiry, journal, env_token, helper_path, path, git_config,
-// server_helper, server_token.
+// server_helper, server_token, remote_credential.
 type checkResult struct {
 	Name    string `json:"name"`
 	Status  string `json:"status"` // ok, warn, fail or info
@@ -190,6 +190,7 @@ func (a *App) doctorChecks(o *options, d *doctor, rep *doctorReport) {
 
 	a.checkTokens(b, d, rep)
 	checkJournal(b, d)
+	a.checkRemoteCredentials(o, b, d)
 	a.checkEnvToken(d)
 
 	a.checkHelperCommands(d)

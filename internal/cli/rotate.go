@@ -65,6 +65,7 @@ func runRotate(a *App, o *options, opts *rotateOptions, args []string) error {
 	if err != nil {
 		return err
 	}
+	a.warnNotPAT(&old, pat)
 	verified, owner := "not verified (--no-verify)", ""
 	if !opts.noVerify {
 		servers, err := a.declaredServers(o)

@@ -110,7 +110,8 @@ func moduleRoot() (string, error) {
 // with its real keyring, CI tokens) and puts binDir first on PATH.
 // Per-test values are appended by newUser.
 func isolatedEnv(env []string, binDir string) []string {
-	out := adotest.IsolatedEnv(env, binDir, "GORACE", "DBUS_SESSION_BUS_ADDRESS", "AZURE_DEVOPS_EXT_PAT", "SYSTEM_ACCESSTOKEN")
+	out := adotest.IsolatedEnv(env, binDir, "GORACE", "DBUS_SESSION_BUS_ADDRESS", "AZURE_DEVOPS_EXT_PAT", "SYSTEM_ACCESSTOKEN",
+		"GCM_PLAINTEXT_STORE_PATH", "GCM_NAMESPACE", "GCM_CREDENTIAL_STORE") // Git Credential Manager's, which import reads
 	if raceEnabled {
 		// A race in the helper prints a report on stderr, which every test
 		// checks, and exits non-zero.

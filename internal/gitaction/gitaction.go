@@ -8,6 +8,7 @@ package gitaction
 
 import (
 	"io"
+	"os"
 	"strings"
 	"time"
 
@@ -53,7 +54,10 @@ func (s *Setup) Helper() (*helper.Helper, error) {
 	return &helper.Helper{Store: b.Store, Servers: servers, Now: s.Now, Stderr: s.Stderr,
 		// Best effort: a read-only store directory must not cost git
 		// its credential, nor print on every fetch.
-		Used:       func(u store.Use) { _ = usage.Record(u) },
+		Used: func(u store.Use) {
+			u.Dir, _ = os.Getwd() // git runs its helpers in the repository
+			_ = usage.Record(u)
+		},
 		Env:        helper.EnvTokenFrom(s.LookupEnv),
 		Check:      s.Check,
 		Trace:      Trace(s.Env.Getenv, s.Stderr),

@@ -47,6 +47,9 @@ func (l *Log) Record(u store.Use) error {
 	if len(u.Path) > maxUsePath {
 		u.Path = u.Path[:maxUsePath]
 	}
+	if len(u.Dir) > maxUsePath {
+		u.Dir = "" // a cut directory names nothing
+	}
 	line, err := json.Marshal(u)
 	if err != nil {
 		return err
@@ -114,6 +117,21 @@ func (l *Log) Fold(s store.Store) error {
 	return nil
 }
 
+// Pending returns the uses recorded since the last Fold (a fold's
+// leftovers included), without folding them: what doctor reads, which
+// changes nothing. Best effort: a use appended meanwhile may be missed.
+func (l *Log) Pending() ([]store.Use, error) {
+	var all []store.Use
+	for _, p := range []string{l.aside(), l.path} {
+		uses, err := readUses(p)
+		if err != nil {
+			return all, err
+		}
+		all = append(all, uses...)
+	}
+	return all, nil
+}
+
 // Path is the journal file.
 func (l *Log) Path() string { return l.path }
 
@@ -169,6 +187,9 @@ func readUses(path string) ([]store.Use, error) {
 // maxRepos bounds the per-token list of repositories, most recent first.
 const maxRepos = 20
 
+// maxDirs bounds the local directories kept per repository.
+const maxDirs = 5
+
 func applyUses(d *store.Data, uses []store.Use) bool {
 	changed := false
 	for _, u := range uses {
@@ -187,13 +208,13 @@ func applyUses(d *store.Data, uses []store.Use) bool {
 			t.LastUsed = &at
 		}
 		t.Uses++
-		t.Repos = countRepo(t.Repos, u.Path, at)
+		t.Repos = countRepo(t.Repos, u.Path, u.Dir, at)
 		changed = true
 	}
 	return changed
 }
 
-func countRepo(repos []store.RepoUse, path string, at time.Time) []store.RepoUse {
+func countRepo(repos []store.RepoUse, path, dir string, at time.Time) []store.RepoUse {
 	if path == "" {
 		return repos
 	}
@@ -205,6 +226,15 @@ func countRepo(repos []store.RepoUse, path string, at time.Time) []store.RepoUse
 	repos[i].Uses++
 	if at.After(repos[i].LastUsed) {
 		repos[i].LastUsed = at
+	}
+	if dir != "" {
+		// Uses are folded in the order they were recorded: the latest
+		// directory goes first.
+		dirs := slices.DeleteFunc(slices.Clone(repos[i].Dirs), func(d string) bool { return d == dir })
+		repos[i].Dirs = append([]string{dir}, dirs...)
+		if len(repos[i].Dirs) > maxDirs {
+			repos[i].Dirs = repos[i].Dirs[:maxDirs]
+		}
 	}
 	slices.SortStableFunc(repos, func(a, b store.RepoUse) int { return b.LastUsed.Compare(a.LastUsed) })
 	if len(repos) > maxRepos {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -84,6 +85,36 @@ func TestUsageFoldSkipsUnknownScopesAndTornLines(t *testing.T) {
 	d, _ := v.Load()
 	if d.Tokens[0].Uses != 2 {
 		t.Errorf("uses %d, want 2", d.Tokens[0].Uses)
+	}
+}
+
+// Each repository keeps the local directories it was used from, latest
+// first, each once, a few at most; Pending reads the uses not folded yet
+// without folding them.
+func TestUsageFoldKeepsTheDirectories(t *testing.T) {
+	v := newTestVault(t)
+	storetest.MustAdd(t, v, "fabrikam", storetest.RandSecret(t))
+	log := New(v.Path())
+	const path = "dev.azure.com/fabrikam/Website/_git/web"
+	at := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	for i, dir := range []string{"/a", "/b", "/a", "/c", "/d", "/e", "/f", "", strings.Repeat("/x", 300)} {
+		if err := log.Record(store.Use{At: at.Add(time.Duration(i) * time.Minute), Scope: "fabrikam", Path: path, Dir: dir}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	pending, err := log.Pending()
+	if err != nil || len(pending) != 9 || pending[0].Dir != "/a" || pending[8].Dir != "" {
+		t.Fatalf("pending %+v, %v", pending, err)
+	}
+	if err := log.Fold(v); err != nil {
+		t.Fatal(err)
+	}
+	d, _ := v.Load()
+	if got := d.Tokens[0].Repos[0].Dirs; strings.Join(got, " ") != "/f /e /d /c /a" {
+		t.Errorf("dirs %q", got)
+	}
+	if pending, err := log.Pending(); err != nil || len(pending) != 0 {
+		t.Errorf("pending after the fold: %+v, %v", pending, err)
 	}
 }
 

@@ -1,0 +1,93 @@
+package importer
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// isolatedGit runs the real git with a throw-away HOME and global config.
+func isolatedGit(t *testing.T) func(dir string, args ...string) {
+	t.Helper()
+	if _, err := exec.LookPath("git"); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("git not found, and CI is set")
+		}
+		t.Skip("git not installed")
+	}
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	t.Setenv("GIT_CONFIG_NOSYSTEM", "1")
+	t.Setenv("GIT_CONFIG_GLOBAL", filepath.Join(home, ".gitconfig"))
+	return func(dir string, args ...string) {
+		t.Helper()
+		cmd := exec.Command("git", args...)
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@example.test", "GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@example.test")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+}
+
+func TestFindReposLayouts(t *testing.T) {
+	git := isolatedGit(t)
+	root := t.TempDir()
+	outside := t.TempDir()
+	at := func(p ...string) string { return filepath.Join(append([]string{root}, p...)...) }
+	git(root, "init", "-q", "a")
+	git(at("a"), "commit", "-q", "--allow-empty", "-m", "x")
+	git(at("a"), "worktree", "add", "-q", at("wt"))     // shares a's git directory
+	git(root, "init", "-q", at("a", "nested"))          // a repository inside a working tree
+	git(root, "init", "-q", "--bare", at("mirror.git")) // bare
+	if err := os.MkdirAll(at("a", ".git", "modules", "group"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	git(root, "init", "-q", "--separate-git-dir", at("a", ".git", "modules", "lib"), at("a", "lib")) // an absorbed submodule
+	git(root, "init", "-q", "--bare", at("a", ".git", "modules", "group", "gone"))                   // a submodule with no working tree
+	git(root, "init", "-q", at("deep", "1", "2", "3"))                                               // below --depth 2
+	git(outside, "init", "-q", "o")
+	git(filepath.Join(outside, "o"), "commit", "-q", "--allow-empty", "-m", "x")
+	git(filepath.Join(outside, "o"), "worktree", "add", "-q", at("foreign-wt")) // its git directory is outside root
+	if runtime.GOOS != "windows" {
+		if err := os.Symlink(filepath.Join(outside, "o"), at("link")); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	repos, skipped, err := FindRepos(root, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	real, _ := filepath.EvalSymlinks(root)
+	var got []string
+	for _, r := range repos {
+		rel, _ := filepath.Rel(real, r.GitDir)
+		got = append(got, filepath.ToSlash(rel))
+	}
+	slices.Sort(got)
+	want := []string{"a/.git", "a/.git/modules/group/gone", "a/.git/modules/lib", "a/nested/.git", "mirror.git"}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("git directories found:\n%v\nwant\n%v", got, want)
+	}
+	var why []string
+	for _, s := range skipped {
+		why = append(why, s.Path+": "+s.Why)
+	}
+	text := strings.Join(why, "\n")
+	if !strings.Contains(text, "foreign-wt: its git directory") || !strings.Contains(text, "outside the directory searched") {
+		t.Errorf("the worktree of a repository outside root is not reported:\n%s", text)
+	}
+	if !strings.Contains(text, "not searched (--depth)") {
+		t.Errorf("the depth limit is not reported:\n%s", text)
+	}
+	for _, r := range repos {
+		if strings.HasPrefix(r.GitDir, outside) {
+			t.Errorf("followed out of root to %s", r.GitDir)
+		}
+	}
+}
