@@ -39,3 +39,29 @@ func lockedKeyAdvice() string {
 	}
 	return "run `git-credential-adopat unlock`, or give the passphrase as the systemd credential " + credentialPassphrase + " or in ADOPAT_PASSPHRASE_FILE"
 }
+
+// filesHelp is --help's paragraph on where the files are.
+func filesHelp() string {
+	if runtime.GOOS == "windows" {
+		return `
+Files: the vault is %ADOPAT_VAULT% or %LOCALAPPDATA%\adopat\vault.age,
+encrypted with age to the key in identity.txt beside it (%ADOPAT_IDENTITY%);
+both must be private to you (no access rule for anyone but you, SYSTEM and
+Administrators). With the keyring backend each PAT is a generic credential
+in Credential Manager (git-credential-adopat:SCOPE) and the metadata sits in
+%LOCALAPPDATA%\adopat\keyring-index.json. In CI, AZURE_DEVOPS_EXT_PAT or
+SYSTEM_ACCESSTOKEN answers Azure DevOps without any store.
+
+`
+	}
+	return `
+Files: the vault is $ADOPAT_VAULT or $XDG_DATA_HOME/adopat/vault.age (else
+~/.local/share/adopat/vault.age), encrypted with age to the key in
+identity.txt beside it ($ADOPAT_IDENTITY); both must be mode 0600. With the
+keyring backend each PAT is an item of the OS keyring (service
+git-credential-adopat) and the metadata sits in
+$XDG_CONFIG_HOME/adopat/keyring-index.json. In CI, AZURE_DEVOPS_EXT_PAT or
+SYSTEM_ACCESSTOKEN answers Azure DevOps without any store.
+
+`
+}

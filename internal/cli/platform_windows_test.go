@@ -86,7 +86,7 @@ func TestWindowsMessagesNameWindowsThings(t *testing.T) {
 	}
 	wantWindowsAdvice(t, "passphrase --remove", ta.stdout.String(), "private to you")
 
-	for what, msg := range map[string]string{"install advice": installAdvice(), "locked key advice": lockedKeyAdvice(), "new directory": newDirPrivacy(), "closed prompt": errPromptClosed.Error()} {
+	for what, msg := range map[string]string{"--help's files": filesHelp(), "install advice": installAdvice(), "locked key advice": lockedKeyAdvice(), "new directory": newDirPrivacy(), "closed prompt": errPromptClosed.Error()} {
 		wantWindowsAdvice(t, what, msg)
 	}
 }
