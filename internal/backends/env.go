@@ -151,37 +151,73 @@ func (e *Env) HomeDir() (string, error) {
 	return "", errors.New(name + " is not defined")
 }
 
-// xdgDir is the directory the XDG variable env names when it is absolute,
-// else home joined with fallback (".local", "share" for XDG_DATA_HOME).
-func (e *Env) xdgDir(env string, fallback ...string) (string, error) {
+// adopatFile is the default path of adopat's file name: in the directory
+// the XDG variable env names when it is absolute (on every platform: a
+// deliberate setting wins); else on Windows in %LOCALAPPDATA%\adopat
+// (windowsFile); else in home joined with unixDir (".local", "share" for
+// XDG_DATA_HOME) and "adopat".
+func (e *Env) adopatFile(env, name string, unixDir ...string) (string, error) {
 	if dir := e.Getenv(env); filepath.IsAbs(dir) {
-		return dir, nil
+		return filepath.Join(dir, "adopat", name), nil
 	}
 	home, err := e.HomeDir()
 	if err != nil {
 		return "", err
 	}
-	return filepath.Join(append([]string{home}, fallback...)...), nil
+	unix := filepath.Join(append(append([]string{home}, unixDir...), "adopat", name)...)
+	if runtime.GOOS != "windows" {
+		return unix, nil
+	}
+	return e.windowsFile(name, unix), nil
+}
+
+// windowsFile is %LOCALAPPDATA%\adopat\name, where Windows programs keep
+// data that belongs to this machine (Microsoft's "Roaming User Profiles":
+// %APPDATA% is copied to the domain's file server at every log-off). None of
+// adopat's files may roam: the vault's key would leave the machine, a vault
+// written on two machines would be overwritten by the last log-off, and the
+// keyring index names Credential Manager items, which go-keyring writes
+// with CRED_PERSIST_LOCAL_MACHINE and which stay on this machine.
+//
+// Versions before this one used the Unix places below %USERPROFILE%
+// (legacy: .local\share\adopat\vault.age, .config\adopat\config, ...).
+// Such a file is used where it is, as long as the new place has no file of
+// that name: nothing is moved behind the user's back (a vault, its key and
+// its journal move together, and a file another process has open cannot be
+// renamed on Windows). Without LOCALAPPDATA (a stripped service
+// environment) the legacy place is used.
+func (e *Env) windowsFile(name, legacy string) string {
+	local := e.Getenv("LOCALAPPDATA")
+	if !filepath.IsAbs(local) {
+		return legacy
+	}
+	p := filepath.Join(local, "adopat", name)
+	if Exists(p) || !Exists(legacy) {
+		return p
+	}
+	return legacy
 }
 
 // DefaultVaultPath is $XDG_DATA_HOME/adopat/vault.age, else
+// %LOCALAPPDATA%\adopat\vault.age on Windows, else
 // ~/.local/share/adopat/vault.age.
 func (e *Env) DefaultVaultPath() (string, error) {
-	dir, err := e.xdgDir("XDG_DATA_HOME", ".local", "share")
+	p, err := e.adopatFile("XDG_DATA_HOME", "vault.age", ".local", "share")
 	if err != nil {
 		return "", fmt.Errorf("cannot locate the vault: %w (set XDG_DATA_HOME, ADOPAT_VAULT or --vault)", err)
 	}
-	return filepath.Join(dir, "adopat", "vault.age"), nil
+	return p, nil
 }
 
 // DefaultIndexPath is $XDG_CONFIG_HOME/adopat/keyring-index.json, else
+// %LOCALAPPDATA%\adopat\keyring-index.json on Windows, else
 // ~/.config/adopat/keyring-index.json.
 func (e *Env) DefaultIndexPath() (string, error) {
-	dir, err := e.xdgDir("XDG_CONFIG_HOME", ".config")
+	p, err := e.adopatFile("XDG_CONFIG_HOME", "keyring-index.json", ".config")
 	if err != nil {
 		return "", fmt.Errorf("cannot locate the keyring index: %w (set XDG_CONFIG_HOME)", err)
 	}
-	return filepath.Join(dir, "adopat", "keyring-index.json"), nil
+	return p, nil
 }
 
 // IndexPath is $ADOPAT_KEYRING_INDEX, else DefaultIndexPath.
@@ -193,16 +229,16 @@ func (e *Env) IndexPath() (string, error) {
 }
 
 // ConfigPath is $ADOPAT_CONFIG, else $XDG_CONFIG_HOME/adopat/config, else
-// ~/.config/adopat/config.
+// %LOCALAPPDATA%\adopat\config on Windows, else ~/.config/adopat/config.
 func (e *Env) ConfigPath() (string, error) {
 	if p := e.Getenv("ADOPAT_CONFIG"); p != "" {
 		return p, nil
 	}
-	dir, err := e.xdgDir("XDG_CONFIG_HOME", ".config")
+	p, err := e.adopatFile("XDG_CONFIG_HOME", "config", ".config")
 	if err != nil {
 		return "", fmt.Errorf("cannot find the config directory: %w (set XDG_CONFIG_HOME or HOME)", err)
 	}
-	return filepath.Join(dir, "adopat", "config"), nil
+	return p, nil
 }
 
 // FirstNonEmpty is the first of values that is not "".

@@ -3,7 +3,6 @@ package cli
 import (
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"time"
 
@@ -26,11 +25,11 @@ func (a *App) ask(prompt string) (string, error) {
 // promptTerminal. It reads byte by byte, so nothing typed after the line
 // (the PAT for the next prompt) is swallowed.
 func askTerminal(prompt string) (string, error) {
-	return atTerminal(prompt, func(tty *os.File) (string, error) {
+	return atTerminal(prompt, func(tty *terminal) (string, error) {
 		var line []byte
 		buf := make([]byte, 1)
 		for len(line) < 256 {
-			n, err := tty.Read(buf)
+			n, err := tty.in.Read(buf)
 			if n == 1 && buf[0] == '\n' {
 				break
 			}
@@ -41,7 +40,7 @@ func askTerminal(prompt string) (string, error) {
 				switch {
 				case len(line) > 0:
 				case err == io.EOF:
-					fmt.Fprintln(tty)
+					fmt.Fprintln(tty.out)
 					return "", errPromptClosed
 				default:
 					return "", fmt.Errorf("reading from the terminal: %w", err)

@@ -245,7 +245,7 @@ func (a *App) checkHelperCommands(d *doctor) {
 	case !byName && len(good) > 0:
 		d.add("path", statusInfo, "", "", "git-credential-adopat is not on PATH; git runs it by its absolute path")
 	default:
-		d.add("path", statusFail, "", "", "git-credential-adopat is not on PATH, so git cannot run it; `make install` puts it in ~/.local/bin")
+		d.add("path", statusFail, "", "", "git-credential-adopat is not on PATH, so git cannot run it; %s", installAdvice())
 	}
 }
 
@@ -256,7 +256,7 @@ func checkKey(key *keyReport, d *doctor) {
 	case key.Err != nil:
 		d.fail("key", key.File, "key", key.Err)
 	case key.Locked:
-		d.add("key", statusFail, key.File, "", "key: %s; git gets no answers until it is unlocked: run `git-credential-adopat unlock`, or give the passphrase as the systemd credential %s or in ADOPAT_PASSPHRASE_FILE", key.Line, credentialPassphrase)
+		d.add("key", statusFail, key.File, "", "key: %s; git gets no answers until it is unlocked: %s", key.Line, lockedKeyAdvice())
 	default:
 		d.add("key", statusOK, key.File, "", "key: %s", key.Line)
 	}
@@ -291,7 +291,7 @@ func checkStoreDir(b *backend, d *doctor) {
 	dir, owner, mode, err := storeDirInfo(b.Path)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		d.add("store_dir", statusInfo, dir, "", "store directory %s does not exist yet; the first add creates it, mode 0700", dir)
+		d.add("store_dir", statusInfo, dir, "", "store directory %s does not exist yet; the first add creates it, %s", dir, newDirPrivacy())
 		return
 	case err != nil:
 		d.add("store_dir", statusFail, dir, "", "store directory %s: %s", dir, err)
@@ -299,7 +299,7 @@ func checkStoreDir(b *backend, d *doctor) {
 	}
 	about := fmt.Sprintf("owner %s, mode %04o", owner, mode)
 	if owner == "" {
-		about = "private to its owner" // Windows: NTFS ACLs, not modes
+		about = "its access rules" // Windows: NTFS ACLs, not modes (fsx/acl_windows.go)
 	}
 	if err := fsx.CheckDirOf("store", b.Path); err != nil {
 		d.fail("store_dir", dir, fmt.Sprintf("store directory %s: %s", dir, about), err)

@@ -108,16 +108,7 @@ Commands:
 	for _, c := range commands() {
 		fmt.Fprintf(&b, "  %-11s %s\n", c.name, c.summary)
 	}
-	b.WriteString(`
-Files: the vault is $ADOPAT_VAULT or $XDG_DATA_HOME/adopat/vault.age (else
-~/.local/share/adopat/vault.age), encrypted with age to the key in
-identity.txt beside it ($ADOPAT_IDENTITY); both must be mode 0600. With the
-keyring backend each PAT is an item of the OS keyring (service
-git-credential-adopat) and the metadata sits in
-$XDG_CONFIG_HOME/adopat/keyring-index.json. In CI, AZURE_DEVOPS_EXT_PAT or
-SYSTEM_ACCESSTOKEN answers Azure DevOps without any store.
-
-`)
+	b.WriteString(filesHelp())
 	b.WriteString(exitCodesHelp)
 	b.WriteString("\nRun git-credential-adopat COMMAND --help for a command's flags.\n")
 	return b.String()

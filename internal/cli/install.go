@@ -128,7 +128,7 @@ func runInstall(a *App, o *options, opts *installOptions, args []string) error {
 	}
 	printf(a.Stdout, "git runs it as `git credential-adopat`, found on PATH, not by its absolute path: %s\n", why)
 	if _, err := exec.LookPath(binaryName); err != nil {
-		fmt.Fprintln(a.Stderr, "note: git-credential-adopat is not on PATH, so git cannot run it yet; `make install` puts it in ~/.local/bin")
+		fmt.Fprintln(a.Stderr, "note: git-credential-adopat is not on PATH, so git cannot run it yet; "+installAdvice())
 	}
 	return nil
 }

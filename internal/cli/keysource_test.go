@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -142,11 +143,27 @@ func TestGitTerminalPromptZeroNeverPrompts(t *testing.T) {
 	if code := ta.run("", "list"); code != ExitRuntime || !strings.Contains(ta.stderr.String(), "cannot be asked for: GIT_TERMINAL_PROMPT=0 turns prompts off") {
 		t.Errorf("list of a locked vault: exit %d %s", code, ta.stderr)
 	}
-	if rt, err := os.MkdirTemp("/dev/shm", "adopat-cli-run-"); err == nil {
-		defer os.RemoveAll(rt)
+	if rt, ok := ramDir(t); ok {
 		t.Setenv("XDG_RUNTIME_DIR", rt) // the vault package reads it from the process
 		if code := ta.run("", "unlock"); code == 0 || !strings.Contains(ta.stderr.String(), "GIT_TERMINAL_PROMPT=0 turns prompts off") {
 			t.Errorf("unlock: exit %d %s", code, ta.stderr)
 		}
 	}
+}
+
+// ramDir is a private directory on /dev/shm (a tmpfs) to stand in for a
+// RAM-backed XDG_RUNTIME_DIR; false where there is none, and on Windows,
+// which has none.
+func ramDir(t *testing.T) (string, bool) {
+	t.Helper()
+	if runtime.GOOS == "windows" {
+		return "", false
+	}
+	dir, err := os.MkdirTemp("/dev/shm", "adopat-cli-run-")
+	if err != nil {
+		t.Logf("no /dev/shm for a RAM-backed XDG_RUNTIME_DIR: %v", err)
+		return "", false
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	return dir, true
 }

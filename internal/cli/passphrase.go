@@ -56,7 +56,7 @@ func runPassphrase(a *App, o *options, opts *passphraseOptions, args []string) e
 		if err := v.RemovePassphrase(); err != nil {
 			return err
 		}
-		printf(a.Stdout, "%s is no longer passphrase-protected; keep it mode 0600\n", v.IdentityPath())
+		printf(a.Stdout, "%s is no longer passphrase-protected; %s\n", v.IdentityPath(), keepPrivate())
 		return nil
 	}
 	if !a.Terminal() {

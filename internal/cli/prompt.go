@@ -60,16 +60,16 @@ func (a *App) prompt(p string) (string, error) {
 	return a.Prompt(p)
 }
 
-// errPromptClosed: the user ended the prompt with Ctrl-D (or the terminal
-// went away) before typing a line.
-var errPromptClosed = errors.New("the prompt was closed (Ctrl-D) before anything was typed; nothing changed")
+// errPromptClosed: the user ended the prompt with Ctrl-D (Ctrl-Z at a
+// Windows console), or the terminal went away, before typing a line.
+var errPromptClosed = errors.New("the prompt was closed (" + eofKey + ") before anything was typed; nothing changed")
 
 // promptTerminal asks on the controlling terminal, not on stdin/stdout:
 // stdin may carry the PAT and, for git, stdout is the protocol channel.
 func promptTerminal(prompt string) (string, error) {
-	return atTerminal(prompt, func(tty *os.File) (string, error) {
-		b, err := term.ReadPassword(int(tty.Fd()))
-		fmt.Fprintln(tty)
+	return atTerminal(prompt, func(tty *terminal) (string, error) {
+		b, err := term.ReadPassword(int(tty.in.Fd()))
+		fmt.Fprintln(tty.out)
 		switch {
 		case errors.Is(err, io.EOF):
 			return "", errPromptClosed
@@ -80,14 +80,26 @@ func promptTerminal(prompt string) (string, error) {
 	})
 }
 
+// terminal is where a prompt is shown (out) and its answer read (in):
+// the same /dev/tty on Unix, the console's screen and input buffers on
+// Windows (tty_windows.go).
+type terminal struct{ in, out *os.File }
+
+func (t *terminal) Close() {
+	t.in.Close()
+	if t.out != t.in {
+		t.out.Close()
+	}
+}
+
 // atTerminal opens the controlling terminal, shows prompt there and
 // reads the answer with read.
-func atTerminal(prompt string, read func(tty *os.File) (string, error)) (string, error) {
+func atTerminal(prompt string, read func(tty *terminal) (string, error)) (string, error) {
 	tty, err := openTerminal()
 	if err != nil {
 		return "", errNoTerminal
 	}
 	defer tty.Close()
-	printf(tty, "%s", prompt)
+	printf(tty.out, "%s", prompt)
 	return read(tty)
 }

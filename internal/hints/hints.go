@@ -6,6 +6,7 @@ package hints
 import (
 	"errors"
 	"io/fs"
+	"runtime"
 	"strings"
 
 	"github.com/adopat/git-credential-adopat/internal/helper"
@@ -24,6 +25,10 @@ func advice(err error) (about error, sep, h string) {
 	var missing *store.SecretMissingError
 	var noRuntime *store.NoRuntimeDirError
 	switch {
+	case errors.As(err, &perm) && perm.UserSID != "" && perm.Owner != "":
+		return perm, "; ", "if it is yours, run: takeown /f " + winQuote(perm.Path) + " (else choose another directory)"
+	case errors.As(err, &perm) && perm.UserSID != "":
+		return perm, "; ", "run: " + ICACLSCommand(perm)
 	case errors.As(err, &perm) && perm.Owner != "":
 		return perm, "; ", "if it is yours, run: chown " + perm.User + " " + perm.Path + " (else choose another directory)"
 	case errors.As(err, &perm) && perm.Dir:
@@ -38,6 +43,8 @@ func advice(err error) (about error, sep, h string) {
 		return kr, "; ", KeyringAdvice[kr.State]
 	case errors.As(err, &missing):
 		return missing, "; ", "store it again with: " + AddCommand(&missing.Token)
+	case errors.As(err, &noRuntime) && runtime.GOOS == "windows":
+		return noRuntime, "; ", noRuntimeAdviceWindows
 	case errors.As(err, &noRuntime):
 		return noRuntime, "; ", noRuntimeAdvice
 	case errors.Is(err, store.ErrLocked):
@@ -72,11 +79,45 @@ var KeyringAdvice = map[store.KeyringState]string{
 	store.KeyringTimedOut:         "unlock it and try again, " + useFileBackend,
 }
 
+// ICACLSCommand is the Windows command that makes perm's file (or
+// directory) private to the user: no inherited entries (/inheritance:r),
+// full control for the user alone (/grant:r, inherited by what a directory
+// holds: (OI)(CI)), and the explicit entries of the others named removed.
+// SIDs, not names, so that it works in every language of Windows
+// ("Administrators" is "Administratoren" in German).
+func ICACLSCommand(perm *store.PermissionError) string {
+	grant := "(F)"
+	if perm.Dir {
+		grant = "(OI)(CI)(F)"
+	}
+	cmd := "icacls " + winQuote(perm.Path) + " /inheritance:r /grant:r *" + perm.UserSID + ":" + grant
+	var remove []string
+	for _, sid := range perm.OtherSIDs {
+		if strings.HasPrefix(sid, "S-") {
+			remove = append(remove, "*"+sid)
+		}
+	}
+	if len(remove) > 0 {
+		cmd += " /remove " + strings.Join(remove, " ")
+	}
+	return cmd
+}
+
+// winQuote puts a path in double quotes for cmd and PowerShell alike
+// (a Windows file name cannot contain a double quote).
+func winQuote(path string) string { return `"` + path + `"` }
+
 // noRuntimeAdvice says what to do instead when there is no RAM-backed
 // runtime directory for the unlocked key.
 const noRuntimeAdvice = "log in through a session that provides one (systemd-logind sets XDG_RUNTIME_DIR=/run/user/UID, a tmpfs), " +
 	"or keep tokens in the OS keyring (git-credential-adopat migrate --to keyring), " +
 	"or drop the passphrase (git-credential-adopat passphrase --remove) and rely on the identity file's 0600 mode"
+
+// noRuntimeAdviceWindows: Windows has no RAM file system, so unlock
+// cannot work there at all.
+const noRuntimeAdviceWindows = "keep tokens in Windows Credential Manager (git-credential-adopat migrate --to keyring), " +
+	"or give the passphrase in a file (ADOPAT_PASSPHRASE_FILE), " +
+	"or drop the passphrase (git-credential-adopat passphrase --remove) and rely on the identity file being private to you"
 
 // WithHint is err's text with the advice put right after the text of the
 // store error it is for, where the message of that error ended before

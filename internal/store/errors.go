@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"runtime"
+	"strings"
 )
 
 // Sentinel errors let the CLI and the git helper react to a condition
@@ -131,12 +133,21 @@ type PermissionError struct {
 	// Owner, when set, is who owns the directory instead of User, the
 	// user running adopat.
 	Owner, User string
+	// Others (Windows) are who else the file's or directory's DACL lets
+	// in, for people, and OtherSIDs their SIDs, for the icacls command
+	// that takes them out; UserSID is the user's.
+	Others, OtherSIDs []string
+	UserSID           string
 }
 
 func (e *PermissionError) Error() string {
 	switch {
 	case e.Owner != "":
 		return fmt.Sprintf("%s directory %s is owned by %s, not by you (%s), so its owner could plant or replace files adopat uses", e.What, e.Path, e.Owner, e.User)
+	case e.Dir && len(e.Others) > 0:
+		return fmt.Sprintf("%s directory %s lets %s add or replace files in it, so they could plant or replace files adopat uses", e.What, e.Path, strings.Join(e.Others, ", "))
+	case len(e.Others) > 0:
+		return fmt.Sprintf("%s %s is accessible by %s, not only by you", e.What, e.Path, strings.Join(e.Others, ", "))
 	case e.Dir:
 		return fmt.Sprintf("%s directory %s is writable by other users (mode %04o), so they could plant or replace files adopat uses", e.What, e.Path, e.Mode)
 	}
@@ -256,6 +267,8 @@ type NoRuntimeDirError struct {
 
 func (e *NoRuntimeDirError) Error() string {
 	switch {
+	case e.Dir == "" && runtime.GOOS == "windows":
+		return "unlock is not available on Windows: it has no RAM-backed directory to keep the unlocked key in, and the key must never be written to disk"
 	case e.Dir == "":
 		return "XDG_RUNTIME_DIR is not set (or not an absolute path), so there is no RAM-backed place to keep the unlocked key"
 	case e.Err != nil:

@@ -4,7 +4,10 @@ package fsx
 
 import "io/fs"
 
-// checkOwner has nothing to check on Windows: ownership and write access
-// are NTFS ACLs, which Unix mode bits do not describe, and the user
-// profile's directories are private by default.
-func checkOwner(what, dir string, fi fs.FileInfo) error { return nil }
+// checkOwner refuses a directory owned by someone other than the user,
+// SYSTEM or Administrators, or whose DACL lets anyone else add, delete or
+// replace files in it (acl_windows.go): the Windows form of the Unix
+// owner and mode check.
+func checkOwner(what, dir string, _ fs.FileInfo) error {
+	return checkAccess(what, dir, true, dirWrite)
+}

@@ -49,7 +49,7 @@ func readOwnFile(what, path string, limit int64, private bool) ([]byte, error) {
 		return nil, fmt.Errorf("cannot read %s %s: %w", what, path, err)
 	}
 	if private {
-		if err := checkPrivate(what, path, fi); err != nil {
+		if err := checkPrivate(what, path, f, fi); err != nil {
 			return nil, err
 		}
 	}
@@ -112,6 +112,10 @@ func WriteAtomic(what, path string, data []byte, holdsLock bool) (err error) {
 			os.Remove(tmp.Name())
 		}
 	}()
+	// Windows: an owner-only DACL before the content (the rename keeps it).
+	if err = protect(tmp.Name(), false); err != nil {
+		return unchanged(err)
+	}
 	if _, err = ops.Write(tmp, data); err != nil {
 		return unchanged(err)
 	}
@@ -152,7 +156,10 @@ func CreateExclusive(what, path string, data []byte) error {
 		return fmt.Errorf("cannot create %s %s: %w", what, path, err)
 	}
 	defer os.Remove(tmp.Name())
-	_, err = ops.Write(tmp, data)
+	err = protect(tmp.Name(), false) // Windows: owner-only, before the content
+	if err == nil {
+		_, err = ops.Write(tmp, data)
+	}
 	if err == nil {
 		err = ops.Sync(tmp)
 	}
@@ -204,9 +211,18 @@ func writeExclusive(path string, data []byte) (err error) {
 
 // MkdirPrivate creates dir and its missing parents as 0700: only the owner
 // may list which vaults and keys exist.
+// On Windows a directory it creates gets an owner-only DACL that what is
+// created in it inherits; one that exists is left as it is.
 func MkdirPrivate(what, dir string) error {
+	_, err := os.Lstat(dir)
+	created := errors.Is(err, fs.ErrNotExist)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("cannot create %s directory %s: %w", what, dir, err)
+	}
+	if created {
+		if err := protect(dir, true); err != nil {
+			return fmt.Errorf("cannot create %s directory %s: %w", what, dir, err)
+		}
 	}
 	return nil
 }

@@ -15,7 +15,7 @@ import (
 // checkPrivate refuses a secret file that group or others can read or
 // write, like ssh does for private keys: such a file may already have leaked
 // or been replaced, and silently using it would hide that.
-func checkPrivate(what, path string, fi fs.FileInfo) error {
+func checkPrivate(what, path string, _ *os.File, fi fs.FileInfo) error {
 	if mode := fi.Mode().Perm(); mode&0o077 != 0 {
 		return &store.PermissionError{What: what, Path: path, Mode: mode}
 	}

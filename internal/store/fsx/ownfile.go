@@ -23,6 +23,13 @@ import (
 // returns only regular files. Errors for a missing file still satisfy
 // errors.Is(err, fs.ErrNotExist); what names the file in messages.
 func OpenOwn(what, path string, flag int, perm fs.FileMode) (*os.File, error) {
+	// A file this open creates gets an owner-only DACL on Windows (the
+	// mode does that on Unix); one that exists keeps its rules.
+	var creates bool
+	if flag&os.O_CREATE != 0 {
+		_, err := os.Lstat(path)
+		creates = errors.Is(err, fs.ErrNotExist)
+	}
 	f, err := openNoFollow(path, flag, perm)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
@@ -41,6 +48,12 @@ func OpenOwn(what, path string, flag int, perm fs.FileMode) (*os.File, error) {
 	if !fi.Mode().IsRegular() {
 		f.Close()
 		return nil, irregularError(what, path, fi.Mode())
+	}
+	if creates {
+		if err := protect(path, false); err != nil {
+			f.Close()
+			return nil, fmt.Errorf("cannot create %s %s: %w", what, path, err)
+		}
 	}
 	return f, nil
 }

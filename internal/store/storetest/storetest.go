@@ -32,7 +32,12 @@ import (
 // unlocked key is only ever written to RAM. setup, when not nil, runs
 // before the tests with the runtime directory. Main returns the exit code.
 func Main(m *testing.M, setup func(runtimeDir string)) int {
-	rt, err := os.MkdirTemp("/dev/shm", "adopat-store-runtime-")
+	// /dev/shm is a tmpfs on Linux; on Windows "/dev/shm" is no absolute
+	// path (under Wine it would even be the host's /dev/shm).
+	rt, err := "", errors.New("no /dev/shm")
+	if runtime.GOOS != "windows" {
+		rt, err = os.MkdirTemp("/dev/shm", "adopat-store-runtime-")
+	}
 	if err != nil {
 		rt, err = os.MkdirTemp("", "adopat-store-runtime-")
 	}

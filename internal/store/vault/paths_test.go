@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"runtime"
 	"testing"
 
 	"github.com/adopat/git-credential-adopat/internal/store"
@@ -43,7 +44,11 @@ func TestRuntimeDir(t *testing.T) {
 	for _, v := range []string{"", "relative/dir"} {
 		t.Setenv("XDG_RUNTIME_DIR", v)
 		_, err := runtimeDir()
-		storetest.WantErr(t, err, store.ErrNoRuntimeDir, "XDG_RUNTIME_DIR is not set")
+		want := "XDG_RUNTIME_DIR is not set"
+		if runtime.GOOS == "windows" {
+			want = "unlock is not available on Windows"
+		}
+		storetest.WantErr(t, err, store.ErrNoRuntimeDir, want)
 		if !errors.As(err, &nr) || nr.Dir != "" {
 			t.Errorf("runtimeDir with XDG_RUNTIME_DIR %q: %#v", v, err)
 		}

@@ -468,3 +468,23 @@ func TestVaultRefusesUnreadCopy(t *testing.T) {
 		t.Error("the vault was written")
 	}
 }
+
+// The vault keeps one slot per organisation, whatever its case (Azure
+// DevOps names are case-insensitive; keyring's TestOrgCaseIsOneSlot holds
+// the keyring to the same rule).
+func TestOrgCaseIsOneSlot(t *testing.T) {
+	v := newTestVault(t)
+	first, second := storetest.RandSecret(t), storetest.RandSecret(t)
+	for _, tok := range []store.Token{{Org: "Fabrikam", Username: "pat", Secret: first}, {Org: "fabrikam", Username: "pat", Secret: second}} {
+		if err := v.Update(func(d *store.Data) (bool, error) { d.Put(tok); return true, nil }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	d, err := v.Load()
+	if err != nil || len(d.Tokens) != 1 || d.Tokens[0].Org != "fabrikam" {
+		t.Fatalf("Load = %+v, %v; want one token, fabrikam", d, err)
+	}
+	if pat, _, err := v.Secret("FABRIKAM"); err != nil || pat != second {
+		t.Errorf("Secret(FABRIKAM) = %v; want the second PAT", err)
+	}
+}

@@ -1,0 +1,4 @@
+package fsx
+
+// CurrentUser is the user's SID for the external tests.
+var CurrentUser = currentUser
