@@ -196,7 +196,10 @@ func buildDeb(in debInput, stage, out string) error {
 	}
 	cmd := exec.Command("dpkg-deb", "--root-owner-group", "--threads-max=1", "-Zxz", "-z6", "--build", stage, out)
 	cmd.Env = append(os.Environ(), "SOURCE_DATE_EPOCH="+strconv.FormatInt(in.epoch.Unix(), 10))
-	if b, err := cmd.CombinedOutput(); err != nil {
+	b, err := cmd.CombinedOutput()
+	if err != nil || bytes.Contains(b, []byte("warning")) {
+		// A warning (a malformed field, a file dpkg-deb frowns on) fails
+		// the release rather than ship unnoticed.
 		return fmt.Errorf("dpkg-deb --build: %v\n%s", err, b)
 	}
 	return nil
