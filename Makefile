@@ -24,7 +24,8 @@ build:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(MANAGE) ./cmd/git-credential-adopat-manage
 
 # test: formatting, vet for every target OS, the race-enabled tests (end to
-# end with the real git included) and the CGO_ENABLED=0 cross builds.
+# end with the real git included), the CGO_ENABLED=0 cross builds and the
+# release's reproducibility check (dist-check).
 test: fmt-check vet race cross dist-check
 
 fmt-check:

@@ -144,6 +144,7 @@ var manEnvironment = []manVar{
 	{"DBUS_SESSION_BUS_ADDRESS", "The session bus of the Secret Service (the keyring backend on Linux); adopat never starts a bus or a keyring daemon."},
 	{"GIT_TERMINAL_PROMPT", "Set to 0, no adopat command prompts, as with git: the PAT of add, the expiry of rotate, remove's question, the passphrase."},
 	{"HTTPS_PROXY, ALL_PROXY, NO_PROXY, GIT_SSL_CAINFO", "Commands that ask Azure DevOps (add, verify, rotate, erase) use the proxy and CA git would use: GIT_SSL_CAINFO, else git's http.sslCAInfo; git's http.proxy, else these variables (lower-case spellings too), as git reads them."},
+	{"GCM_PLAINTEXT_STORE_PATH", "Where import looks for Git Credential Manager's plaintext store, as GCM does (else git's credential.plaintextStorePath, else ~/.gcm/store)."},
 	{"SSL_CERT_FILE", "A CA bundle added to the system's certificates (it replaces them on Linux) when no CA file is configured for git."},
 }
 
