@@ -72,12 +72,12 @@ func copyrightFile(license, thirdParty []byte) []byte {
 // debFiles are the package's files below its root: the binaries in
 // /usr/bin, the man page (and the manage binary's name for it, a link),
 // the README, the copyright file and the install/ recipes as examples.
-func debFiles(in debInput) (files []file, links map[string]string) {
+func debFiles(in debInput) (files []file, links map[string]string, err error) {
 	doc := "usr/share/doc/" + debPackage + "/"
 	for _, path := range in.binaries {
 		data, err := os.ReadFile(path)
 		if err != nil {
-			panic(err) // built a moment ago
+			return nil, nil, err
 		}
 		files = append(files, file{"usr/bin/" + filepath.Base(path), 0o755, data})
 	}
@@ -92,7 +92,7 @@ func debFiles(in debInput) (files []file, links map[string]string) {
 		files = append(files, file{doc + "examples/" + ex.name, 0o644, ex.data})
 	}
 	links = map[string]string{"usr/share/man/man1/git-credential-adopat-manage.1.gz": "git-credential-adopat.1.gz"}
-	return files, links
+	return files, links, nil
 }
 
 // control is the package's DEBIAN/control (Debian Policy 5.3, 5.6).
@@ -157,7 +157,10 @@ func md5sums(files []file) []byte {
 // machine. Modes and times are set on the staged files, not left to the
 // umask.
 func buildDeb(in debInput, stage, out string) error {
-	files, links := debFiles(in)
+	files, links, err := debFiles(in)
+	if err != nil {
+		return err
+	}
 	all := append(slices.Clone(files),
 		file{"DEBIAN/control", 0o644, control(in, files)},
 		file{"DEBIAN/md5sums", 0o644, md5sums(files)},
@@ -176,7 +179,7 @@ func buildDeb(in debInput, stage, out string) error {
 			return err
 		}
 	}
-	err := filepath.WalkDir(stage, func(p string, d fs.DirEntry, err error) error {
+	err = filepath.WalkDir(stage, func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.Type()&fs.ModeSymlink != 0 {
 			return err // a link's time is clamped by dpkg-deb
 		}
