@@ -3,11 +3,16 @@ GO      ?= go
 PREFIX  ?= $(HOME)/.local
 BIN     := bin/git-credential-adopat
 MANAGE  := bin/git-credential-adopat-manage
-PLATFORMS := linux/amd64 linux/arm64 darwin/amd64 darwin/arm64 windows/amd64
+PLATFORMS := linux/amd64 linux/arm64 darwin/amd64 darwin/arm64 windows/amd64 windows/arm64
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo devel)
-LDFLAGS := -s -w -X github.com/adopat/git-credential-adopat/internal/cli.Version=$(VERSION)
+# The commit built, for `version` (-dirty with uncommitted changes), and the
+# release's time: the commit's, so that every build of it is the same.
+COMMIT  ?= $(shell git rev-parse HEAD 2>/dev/null)$(shell git diff --quiet HEAD -- 2>/dev/null || echo -dirty)
+SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null)
+LDFLAGS := -s -w -X github.com/adopat/git-credential-adopat/internal/cli.Version=$(VERSION) \
+	-X github.com/adopat/git-credential-adopat/internal/cli.Commit=$(COMMIT)
 
-.PHONY: all build test vet fmt-check race cross demo install uninstall bench fuzz clean test-windows
+.PHONY: all build test vet fmt-check race cross demo install uninstall bench fuzz clean test-windows dist dist-check licenses man
 
 all: build
 
@@ -19,9 +24,10 @@ build:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(MANAGE) ./cmd/git-credential-adopat-manage
 
 # test: formatting, vet for every target OS, the race-enabled tests (end to
-# end with the real git included), the Windows build's tests under Wine and
-# the CGO_ENABLED=0 cross builds.
-test: fmt-check vet race test-windows cross
+# end with the real git included), the Windows build's tests under Wine,
+# the CGO_ENABLED=0 cross builds and the release's reproducibility check
+# (dist-check).
+test: fmt-check vet race test-windows cross dist-check
 
 fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
@@ -62,15 +68,17 @@ cross:
 demo: build
 	$(GO) run ./internal/demo -binary $(BIN)
 
-install: build
-	install -d $(DESTDIR)$(PREFIX)/bin
+install: build man
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/git-credential-adopat
 	install -m 0755 $(MANAGE) $(DESTDIR)$(PREFIX)/bin/git-credential-adopat-manage
+	install -m 0644 $(MANPAGE) $(DESTDIR)$(PREFIX)/share/man/man1/git-credential-adopat.1
 	@echo "installed $(DESTDIR)$(PREFIX)/bin/git-credential-adopat and git-credential-adopat-manage"
 	@echo "next: git-credential-adopat install && git-credential-adopat add --org YOUR_ORG"
 
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/bin/git-credential-adopat $(DESTDIR)$(PREFIX)/bin/git-credential-adopat-manage
+	rm -f $(DESTDIR)$(PREFIX)/bin/git-credential-adopat $(DESTDIR)$(PREFIX)/bin/git-credential-adopat-manage \
+		$(DESTDIR)$(PREFIX)/share/man/man1/git-credential-adopat.1
 
 # fuzz: run each fuzz target for FUZZTIME, one after another (go test can
 # fuzz only one target at a time). Entries are package:FuzzName. The seeds,
@@ -101,6 +109,39 @@ BENCHFLAGS ?=
 bench: build
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 	$(GO) run ./bench -bin $(BIN) $(BENCHFLAGS)
+
+# Releases (internal/release; README "Making a release"). dist builds
+# VERSION (x.y.z or x.y.z-rc.1) into DISTDIR: archives for every platform,
+# the Debian packages (needs dpkg-deb), SBOMs and SHA256SUMS, the same bytes
+# on every build of a commit. dist-check builds twice in two copies of the
+# working tree and compares; DIST_CHECK_FLAGS=-fresh-cache makes the second
+# build compile everything again. DEB_MAINTAINER sets the package's
+# Maintainer.
+DISTDIR ?= dist/release
+DEB_MAINTAINER ?=
+DIST_CHECK_FLAGS ?=
+RELEASE = $(GO) run ./internal/release
+RELEASE_FLAGS = -commit '$(COMMIT)' -epoch '$(or $(SOURCE_DATE_EPOCH),0)' $(if $(DEB_MAINTAINER),-maintainer '$(DEB_MAINTAINER)')
+# dist-check checks VERSION when given, else a stand-in version.
+DIST_CHECK_VERSION = $(if $(filter command line,$(origin VERSION)),$(VERSION),0.0.0-check)
+
+dist:
+	rm -rf $(DISTDIR)
+	$(RELEASE) dist -version '$(VERSION)' $(RELEASE_FLAGS) -out $(DISTDIR)
+
+dist-check:
+	$(RELEASE) check -version '$(DIST_CHECK_VERSION)' $(RELEASE_FLAGS) $(DIST_CHECK_FLAGS)
+
+# licenses: regenerate THIRD_PARTY_LICENSES after a dependency changes
+# (a test and make dist fail until it is committed).
+licenses:
+	$(RELEASE) licenses
+
+# man: git-credential-adopat(1), from the command table (internal/cli/manpage.go).
+MANPAGE := bin/git-credential-adopat.1
+man:
+	@mkdir -p bin
+	$(RELEASE) man -version '$(VERSION)' -epoch '$(or $(SOURCE_DATE_EPOCH),0)' -o $(MANPAGE)
 
 clean:
 	rm -rf bin dist

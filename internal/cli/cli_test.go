@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -221,10 +222,20 @@ func TestHelpAndVersion(t *testing.T) {
 			t.Errorf("%v: exit %d, stdout %q", args, code, ta.stdout)
 		}
 	}
-	for _, args := range [][]string{{"version"}, {"--version"}} {
-		if code := ta.run("", args...); code != 0 || !strings.HasPrefix(ta.stdout.String(), "git-credential-adopat ") {
-			t.Errorf("%v: exit %d %q %q", args, code, ta.stdout, ta.stderr)
+	defer func(v, c string) { Version, Commit = v, c }(Version, Commit)
+	Version, Commit = "1.2.3", "0123456789abcdef0123456789abcdef01234567"
+	want := "git-credential-adopat 1.2.3\ncommit: 0123456789abcdef0123456789abcdef01234567\ngo: " + runtime.Version() + " " + runtime.GOOS + "/" + runtime.GOARCH + "\n"
+	for _, args := range [][]string{{"version"}, {"--version"}, {"--backend", "file", "--version"}} {
+		if code := ta.run("", args...); code != 0 || ta.stdout.String() != want || ta.stderr.Len() != 0 {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q; want stdout %q", args, code, ta.stdout, ta.stderr, want)
 		}
+	}
+	// Without -ldflags (go run, go test) the version falls back to the
+	// build info and the commit to "unknown" when the build was not
+	// stamped; never an empty field.
+	Version, Commit = "", ""
+	if code := ta.run("", "version"); code != 0 || !strings.HasPrefix(ta.stdout.String(), "git-credential-adopat ") || strings.Contains(ta.stdout.String(), ": \n") {
+		t.Errorf("unstamped version: exit %d, stdout %q", code, ta.stdout)
 	}
 	if code := ta.run(""); code != ExitUsage {
 		t.Errorf("no command: exit %d", code)

@@ -86,18 +86,38 @@ func newCommand(name string, common []string, run func(a *App, o *options, args 
 		common: common, flags: flags, run: run}
 }
 
-const exitCodesHelp = `Exit codes:
-  0  success (for get: also "no answer", so git asks the next helper)
-  1  usage error: unknown command or flag, missing or bad argument, no such scope
-  2  runtime error: unreadable or locked store, bad credential input, git failed
-`
+// Tagline says what the program is, in --help, the man page's NAME and the
+// Debian package's description.
+const Tagline = "a git credential helper for Azure DevOps personal access tokens"
+
+// synopsis is the command line, after the program name.
+const synopsis = "[--backend keyring|file|auto] [--vault FILE] [--server URL]... COMMAND [flags]"
+
+// exitCodes are the exit codes and what each means, for --help and the man
+// page.
+var exitCodes = []struct {
+	code    int
+	meaning string
+}{
+	{ExitOK, `success (for get: also "no answer", so git asks the next helper)`},
+	{ExitUsage, "usage error: unknown command or flag, missing or bad argument, no such scope"},
+	{ExitRuntime, "runtime error: unreadable or locked store, bad credential input, git failed"},
+}
+
+// exitCodesHelp is the "Exit codes:" block that ends every --help.
+var exitCodesHelp = func() string {
+	var b strings.Builder
+	b.WriteString("Exit codes:\n")
+	for _, e := range exitCodes {
+		fmt.Fprintf(&b, "  %d  %s\n", e.code, e.meaning)
+	}
+	return b.String()
+}()
 
 func mainUsage() string {
 	var b strings.Builder
-	b.WriteString(`git-credential-adopat: a git credential helper for Azure DevOps personal access tokens.
-
-Usage: git-credential-adopat [--backend keyring|file|auto] [--vault FILE] [--server URL]... COMMAND [flags]
-
+	b.WriteString("git-credential-adopat: " + Tagline + ".\n\nUsage: git-credential-adopat " + synopsis + "\n")
+	b.WriteString(`
 Set up:
   git-credential-adopat install
   git-credential-adopat add --org fabrikam --expires 30d --scopes vso.code   (PAT on stdin or prompt)

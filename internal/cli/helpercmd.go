@@ -2,9 +2,7 @@ package cli
 
 import (
 	"context"
-	"fmt"
 	"net/http"
-	"runtime/debug"
 	"time"
 
 	"github.com/adopat/git-credential-adopat/internal/adoapi"
@@ -24,11 +22,6 @@ func eraseCmd() *command { return helperActionCmd("erase") }
 // take every common flag.
 func helperActionCmd(action string) *command {
 	return newCommand(action, serverAndStoreFlags, helperAction(action), nil)
-}
-
-// versionCmd is `version`.
-func versionCmd() *command {
-	return newCommand("version", []string{}, runVersion, nil)
 }
 
 // helperAction runs one of git's helper actions, set up by
@@ -83,21 +76,6 @@ func (a *App) lookupEnv(name string) (string, bool) {
 	}
 	v := a.Getenv(name)
 	return v, v != ""
-}
-
-// Version is set at build time with -ldflags "-X ...cli.Version=v1.2.3".
-var Version = ""
-
-func runVersion(a *App, o *options, args []string) error {
-	v := Version
-	if v == "" {
-		v = "devel"
-		if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-			v = bi.Main.Version
-		}
-	}
-	fmt.Fprintf(a.Stdout, "git-credential-adopat %s\n", v)
-	return nil
 }
 
 // expiryWarning reads ADOPAT_EXPIRY_WARNING or the config's
