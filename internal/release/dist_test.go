@@ -230,7 +230,7 @@ func TestArchives(t *testing.T) {
 				}
 				checkBuildInfo(t, bin, p)
 			}
-			if p.goos == "linux" {
+			if p.goos == "linux" || p == (platform{goos: "windows", goarch: "amd64"}) {
 				runBinaries(t, p, tmp)
 			}
 		})
@@ -269,11 +269,14 @@ func checkBuildInfo(t *testing.T, bin string, p platform) {
 // and the thin binary answers a get for a host it does not serve with
 // nothing. A binary for arm64 on amd64 runs under qemu-aarch64, which can
 // run one process but not the one it execs: there each binary is run
-// itself.
+// itself. The windows/amd64 ones run under Wine 10 (.ci/wine, which needs
+// root and its cached root from `.ci/wine --setup`, as .ci/run makes).
 func runBinaries(t *testing.T, p platform, dir string) {
 	t.Helper()
 	var emu []string
-	if p.goarch != runtime.GOARCH {
+	if p.goos == "windows" {
+		emu = []string{wineWrapper(t)}
+	} else if p.goarch != runtime.GOARCH {
 		if p.goarch != "arm64" || runtime.GOARCH != "amd64" {
 			t.Logf("cannot run %s binaries here", p)
 			return
@@ -290,13 +293,21 @@ func runBinaries(t *testing.T, p platform, dir string) {
 		out, err := cmd.CombinedOutput()
 		return string(out), err
 	}
-	versionOf := filepath.Join(dir, "git-credential-adopat")
-	if emu != nil {
-		versionOf += "-manage"
+	versionOf := filepath.Join(dir, p.exe("git-credential-adopat"))
+	if emu != nil && p.goos != "windows" {
+		versionOf = filepath.Join(dir, p.exe("git-credential-adopat-manage"))
 	}
 	want := fmt.Sprintf("git-credential-adopat %s\ncommit: %s\ngo: %s %s\n", testVersion, testCommit, runtime.Version(), p)
 	if out, err := run("", versionOf, "version"); err != nil || out != want {
 		t.Errorf("%s version: %v\n%s\nwant\n%s", versionOf, err, out, want)
+	}
+	if p.goos == "windows" {
+		out, err := run("", versionOf, "version")
+		out = strings.ReplaceAll(out, "\r\n", "\n")
+		if err != nil || out != want {
+			t.Errorf("%s version under Wine: %v\n%s\nwant\n%s", versionOf, err, out, want)
+		}
+		return
 	}
 	if out, err := run("protocol=https\nhost=example.com\n\n", filepath.Join(dir, "git-credential-adopat"), "get"); err != nil || out != "" {
 		t.Errorf("get for example.com: %v, output %q; want no answer", err, out)
@@ -381,4 +392,28 @@ func TestThirdPartyLicensesUpToDate(t *testing.T) {
 			t.Errorf("%s lacks %s", licensesFile, m)
 		}
 	}
+}
+
+// wineWrapper is .ci/wine, when it can run here: as root, with the Wine
+// root `.ci/wine --setup` caches. Without them the Windows binaries are
+// not run, except under CI, which must run them (.ci/run sets Wine up).
+func wineWrapper(t *testing.T) string {
+	t.Helper()
+	root, err := moduleRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	wrapper := filepath.Join(root, ".ci", "wine")
+	cache := os.Getenv("ADOPAT_WINE_CACHE")
+	if cache == "" {
+		cache = "/tmp/adopat-wine"
+	}
+	_, statErr := os.Stat(filepath.Join(cache, "root", "opt", "wine"))
+	if os.Geteuid() != 0 || statErr != nil {
+		if os.Getenv("CI") == "" {
+			t.Skip("the Windows binaries run under .ci/wine, which needs root and `.ci/wine --setup`")
+		}
+		t.Fatalf("CI is set but .ci/wine cannot run (root: %v, %v): .ci/run runs `.ci/wine --setup`", os.Geteuid() == 0, statErr)
+	}
+	return wrapper
 }
