@@ -26,6 +26,10 @@ func TestThinImportGraph(t *testing.T) {
 	forbidden := []string{
 		"net/http", "crypto/tls", "crypto/x509", "github.com/spf13/pflag", "golang.org/x/term",
 		"github.com/adopat/git-credential-adopat/internal/cli", "github.com/adopat/git-credential-adopat/internal/adoapi",
+		// Token sources are asked by the management binary only.
+		"github.com/adopat/git-credential-adopat/internal/entra",
+		"github.com/Azure/azure-sdk-for-go/sdk/azcore", "github.com/Azure/azure-sdk-for-go/sdk/azidentity",
+		"github.com/Azure/azure-sdk-for-go/sdk/security/keyvault/azsecrets",
 	}
 	deps := strings.Fields(string(out))
 	for _, f := range forbidden {

@@ -23,6 +23,7 @@ import (
 type addOptions struct {
 	org, project, username string
 	patFlags
+	sourceFlags
 }
 
 // patFlags are the flags add and rotate share: what is recorded about the
@@ -55,8 +56,9 @@ func addCmd() *command {
 			label:    `a note for yourself, e.g. "laptop, read-only"`,
 			expires:  "when the PAT expires, as set in Azure DevOps: 30d, 12w, 36h or 2026-12-31 (at most one year)",
 			scopes:   "the scopes granted to the PAT, e.g. vso.code (comma-separated)",
-			noVerify: "store the PAT without asking Azure DevOps whether it accepts it",
+			noVerify: "store the PAT (or token source) without asking Azure DevOps whether it accepts it",
 		})
+		opts.sourceFlags.register(fs)
 	})
 }
 
@@ -67,6 +69,12 @@ func runAdd(a *App, o *options, opts *addOptions, args []string) error {
 		return usagef("add takes no arguments: the PAT is read from stdin or a hidden prompt, never from the command line (if you typed it there, clear it from your shell history)")
 	}
 	if err := opts.plainText(map[string]string{"--username": opts.username, "--project": opts.project, "--org": opts.org}); err != nil {
+		return err
+	}
+	if opts.sourceFlags.given() {
+		return runAddSource(a, o, opts)
+	}
+	if err := opts.sourceFlags.refuseStrays(); err != nil {
 		return err
 	}
 	tok, err := a.tokenFromFlags(o, opts)
@@ -206,7 +214,7 @@ func (a *App) checkNewPAT(o *options, noVerify bool, tok *store.Token) (checked,
 	if err != nil {
 		return "", "", err
 	}
-	v := a.verifyOne(verifyEndpoint(tok, servers), tok.Scope(), tok.Secret)
+	v := a.verifyOne(verifyEndpoint(tok, servers), tok.Scope(), tok.Secret, false)
 	where := "is " + tok.Org + " the organisation the PAT was created in?"
 	if tok.IsServer() {
 		where = "is " + tok.Protocol + "://" + tok.Host + " the server the PAT was created on?"

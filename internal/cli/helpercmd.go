@@ -26,6 +26,15 @@ func helperActionCmd(action string) *command {
 	return newCommand(action, serverAndStoreFlags, helperAction(action), nil)
 }
 
+// capabilityCmd is git's capability action (git-credential(1)): the
+// thin binary answers it too, without opening the store.
+func capabilityCmd() *command {
+	return newCommand("capability", serverAndStoreFlags, func(a *App, o *options, args []string) error {
+		_, err := fmt.Fprint(a.Stdout, helper.Capabilities)
+		return err
+	}, nil)
+}
+
 // versionCmd is `version`.
 func versionCmd() *command {
 	return newCommand("version", []string{}, runVersion, nil)
@@ -42,6 +51,8 @@ func helperAction(action string) func(a *App, o *options, args []string) error {
 		if err != nil {
 			return err
 		}
+		// Here, unlike in the thin binary, a token source can be asked.
+		h.Mint = a.mint
 		return h.Run(action, a.Stdin, a.Stdout)
 	}
 }

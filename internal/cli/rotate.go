@@ -71,7 +71,7 @@ func runRotate(a *App, o *options, opts *rotateOptions, args []string) error {
 		if err != nil {
 			return err
 		}
-		v := a.verifyOne(verifyEndpoint(&old, servers), old.Scope(), pat)
+		v := a.verifyOne(verifyEndpoint(&old, servers), old.Scope(), pat, false)
 		switch {
 		case v.Error != "":
 			return fmt.Errorf("could not check the new PAT for %s (%s); nothing changed; retry, or use --no-verify to store it unchecked", old.Scope(), v.Error)
