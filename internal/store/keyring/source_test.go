@@ -1,0 +1,45 @@
+package keyring
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/adopat/git-credential-adopat/internal/store"
+	"github.com/adopat/git-credential-adopat/internal/store/storetest"
+)
+
+// A token source's entry keeps its source and cache metadata in the
+// index; its cached token goes to the keyring item, never to the index;
+// a source never minted (no cache) is an empty item.
+func TestSourceTokenInTheKeyring(t *testing.T) {
+	f := newFakeKeyring()
+	p := t.TempDir() + "/adopat/keyring-index.json"
+	k := New(p, Options{Timeout: time.Second, api: f})
+	until := time.Date(2026, 11, 30, 13, 0, 0, 0, time.UTC)
+	src := store.Source{Entra: store.EntraWorkloadIdentity, TenantID: "t", ClientID: "c"}
+	err := k.Update(func(d *store.Data) (bool, error) {
+		d.Tokens = []store.Token{
+			{Org: "fabrikam", Secret: "cached-token", Source: &src, CacheUntil: &until, Minted: &until},
+			{Org: "contoso", Source: &store.Source{Entra: store.EntraAzureCLI}},
+		}
+		return true, nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw := string(storetest.ReadFile(t, p))
+	if strings.Contains(raw, "cached-token") || !strings.Contains(raw, `"entra": "workload-identity"`) {
+		t.Fatalf("index:\n%s", raw)
+	}
+	d, err := New(p, Options{Timeout: time.Second, api: f}).Load()
+	if err != nil || len(d.Tokens) != 2 || !reflect.DeepEqual(d.Tokens[0].Source, &src) || !d.Tokens[0].CacheUntil.Equal(until) {
+		t.Fatalf("Load = %+v, %v", d, err)
+	}
+	for scope, want := range map[string]string{"fabrikam": "cached-token", "contoso": ""} {
+		if got, _, err := k.Secret(scope); err != nil || got != want {
+			t.Errorf("Secret(%s) = %q, %v; want %q", scope, got, err, want)
+		}
+	}
+}
