@@ -309,8 +309,17 @@ func (e *Entra) accepts(tok, audience string) bool {
 	return true
 }
 
-// audience is the resource a v2.0 scope names: "RESOURCE/.default".
-func audience(scope string) string { return strings.TrimSuffix(scope, "/.default") }
+// audience is the resource a v2.0 scope parameter names: the one
+// "RESOURCE/.default" among its space-separated scopes (MSAL adds openid,
+// profile and offline_access to some requests).
+func audience(scope string) string {
+	for _, s := range strings.Fields(scope) {
+		if r, ok := strings.CutSuffix(s, "/.default"); ok {
+			return r
+		}
+	}
+	return scope
+}
 
 // serveAuthority answers the authority's requests: the OpenID
 // configuration MSAL reads first, the token endpoint, and the Azure
