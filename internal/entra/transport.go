@@ -29,15 +29,19 @@ func Transport(getenv func(string) string) *http.Client {
 	if getenv(LoopbackOnly) == "" {
 		return &http.Client{Transport: t}
 	}
-	d := &net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second, Control: func(_, address string, _ syscall.RawConn) error {
-		host, _, err := net.SplitHostPort(address)
-		if ip := net.ParseIP(host); err != nil || ip == nil || !ip.IsLoopback() {
-			return fmt.Errorf("%s is set: refusing to connect to %s, which is not a loopback address", LoopbackOnly, address)
-		}
-		return nil
-	}}
+	d := &net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second, Control: loopbackControl}
 	t.DialContext = d.DialContext
 	return &http.Client{Transport: loopbackOnly{t}}
+}
+
+// loopbackControl refuses, before it is made, a connection to any address
+// but a loopback one (a name that resolved elsewhere, a proxy elsewhere).
+func loopbackControl(_, address string, _ syscall.RawConn) error {
+	host, _, err := net.SplitHostPort(address)
+	if ip := net.ParseIP(host); err != nil || ip == nil || !ip.IsLoopback() {
+		return fmt.Errorf("%s is set: refusing to connect to %s, which is not a loopback address", LoopbackOnly, address)
+	}
+	return nil
 }
 
 // loopbackOnly refuses a request for any host but a loopback address or
