@@ -91,7 +91,7 @@ func runAdd(a *App, o *options, opts *addOptions, args []string) error {
 	}
 	// A second add for a scope replaces its PAT; an expired token's date
 	// must not be kept for the new PAT (it would never be sent).
-	if i, ok := d.Find(tok.Scope()); ok && tok.Expires == nil && expired(&d.Tokens[i], a.Now()) {
+	if i, ok := d.Find(tok.Scope()); ok && tok.Expires == nil && d.Tokens[i].Source == nil && expired(&d.Tokens[i], a.Now()) {
 		if tok.Expires, err = a.newExpiry(&d.Tokens[i], addCommand(&tok)); err != nil {
 			return err
 		}
@@ -116,6 +116,9 @@ func runAdd(a *App, o *options, opts *addOptions, args []string) error {
 	}
 	if old == nil {
 		printf(a.Stdout, "stored PAT for %s%s in %s; %s\n", tok.Scope(), expirySuffix(tok.Expires, a.Now()), b.Describe(), checked)
+	} else if old.Source != nil {
+		tok = keepUnsaid(old, tok, opts)
+		printf(a.Stdout, "replaced the token source %s for %s with a PAT%s in %s; %s\n", old.Source.Spec(), tok.Scope(), expirySuffix(tok.Expires, a.Now()), b.Describe(), checked)
 	} else {
 		now := keepUnsaid(old, tok, opts)
 		printf(a.Stdout, "replaced PAT for %s%s in %s; %s; %s\n", tok.Scope(), expirySuffix(now.Expires, a.Now()), b.Describe(), replacedWhat(old, &now), checked)
@@ -139,10 +142,12 @@ func keepUnsaid(old *store.Token, tok store.Token, opts *addOptions) store.Token
 	if opts.label == "" {
 		tok.Label = old.Label
 	}
-	if opts.scopes == nil {
+	// A token source's expiry is its own (a Key Vault PAT's), not the new
+	// PAT's.
+	if opts.scopes == nil && old.Source == nil {
 		tok.Scopes = old.Scopes
 	}
-	if tok.Expires == nil {
+	if tok.Expires == nil && old.Source == nil {
 		tok.Expires = old.Expires
 	}
 	if opts.username == "" && !tok.IsServer() {

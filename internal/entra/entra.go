@@ -142,6 +142,13 @@ func (m *Minter) credential(src *store.Source) (azcore.TokenCredential, error) {
 	return nil, fmt.Errorf("%q is not a Microsoft Entra source this version knows", src.Entra)
 }
 
+// CheckCertificate reads a service principal's certificate file as a mint
+// would, for doctor: nil when it can be used.
+func CheckCertificate(src *store.Source) error {
+	_, _, err := (&Minter{}).certificate(src)
+	return err
+}
+
 // certificate reads a service principal's certificate and private key,
 // refused like an ssh key when other users can read the file.
 func (m *Minter) certificate(src *store.Source) ([]*x509.Certificate, crypto.PrivateKey, error) {
