@@ -38,7 +38,7 @@ type Minter func(ctx context.Context, src *store.Source) (Minted, error)
 // ErrMint is get's answer when a token's source must be asked and this
 // helper has no Minter: the caller hands the request, as git sent it, to
 // the management binary.
-var ErrMint = errors.New("the token's source must be asked by " + "git-credential-adopat-manage")
+var ErrMint = errors.New("the token's source must be asked by git-credential-adopat-manage")
 
 // MintTimeout bounds one question to a source, retries included: git
 // waits for the helper, and a metadata endpoint that does not answer (a
@@ -55,8 +55,10 @@ const KeyVaultCacheTime = time.Hour
 func (h *Helper) getFromSource(c *Credential, t azdo.Target, tok *store.Token, out io.Writer) error {
 	now := h.now()
 	if tok.CacheFresh(now) {
+		// A keyring item deleted outside adopat held only a cache: the
+		// source gives a new one.
 		secret, _, err := h.Store.Secret(tok.Scope())
-		if err != nil {
+		if err != nil && !errors.Is(err, store.ErrSecretMissing) {
 			return err
 		}
 		if secret != "" {
