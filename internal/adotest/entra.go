@@ -109,24 +109,23 @@ func (s *Server) StartEntra(t TB) *Entra {
 	if err != nil {
 		t.Fatalf("adotest: Entra certificate: %v", err)
 	}
-	start := func(h http.HandlerFunc, secure bool) *httptest.Server {
+	// Every address is known before any server starts: the handlers read
+	// them (URL, KeyVaultURL).
+	unstarted := func(h http.HandlerFunc) *httptest.Server {
 		ts := httptest.NewUnstartedServer(h)
 		ts.Config.ErrorLog = log.New(io.Discard, "", 0)
-		if !secure {
-			ts.Start()
-			return ts
-		}
-		ts.TLS = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
-		ts.StartTLS()
 		return ts
 	}
-	e.authority = start(e.serveAuthority, true)
-	e.msi = start(e.serveMSI, false)
-	e.vault = start(e.serveVault, true)
+	e.authority, e.msi, e.vault = unstarted(e.serveAuthority), unstarted(e.serveMSI), unstarted(e.serveVault)
+	e.URL, e.KeyVaultURL = "https://"+e.authority.Listener.Addr().String(), "https://"+e.vault.Listener.Addr().String()
+	e.MSIEndpoint = "http://" + e.msi.Listener.Addr().String() + "/msi/token"
+	e.OIDCRequestURI = e.URL + "/oidctoken"
+	for _, ts := range []*httptest.Server{e.authority, e.vault} {
+		ts.TLS = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+		ts.StartTLS()
+	}
+	e.msi.Start() // plain HTTP on loopback, as App Service serves it
 	t.Cleanup(func() { e.authority.Close(); e.msi.Close(); e.vault.Close() })
-	e.URL, e.KeyVaultURL = e.authority.URL, e.vault.URL
-	e.MSIEndpoint = e.msi.URL + "/msi/token"
-	e.OIDCRequestURI = e.authority.URL + "/oidctoken"
 	s.mu.Lock()
 	s.entra = e
 	s.mu.Unlock()
