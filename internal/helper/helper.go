@@ -170,13 +170,16 @@ func (h *Helper) get(c *Credential, t azdo.Target, out io.Writer) error {
 	// helpers behave alike: they return the first match and git drops it
 	// when its password_expiry_utc has passed.
 	tok := &d.Tokens[candidates[0]]
+	if tok.Source != nil {
+		// Never withdrawn by this version (erase drops the cache); a
+		// withdrawal an earlier version recorded, knowing no source, is
+		// not a reason to stop asking it.
+		return h.getFromSource(c, t, tok, out)
+	}
 	if tok.Withdrawn != nil {
 		h.tracef("no answer: the token %s is withdrawn", tok.Scope())
 		h.warn("the PAT for %s was withdrawn on %s after the server rejected it; if it is valid again run `git-credential-adopat restore %s`, else store a new one with `git-credential-adopat add`", tok.Scope(), tok.Withdrawn.Format("2006-01-02"), tok.Scope())
 		return nil
-	}
-	if tok.Source != nil {
-		return h.getFromSource(c, t, tok, out)
 	}
 	now := h.now()
 	if expired(tok, now) {

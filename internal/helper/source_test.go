@@ -253,3 +253,14 @@ func TestEnvEntra(t *testing.T) {
 		t.Errorf("stderr %q", l)
 	}
 }
+
+// A withdrawal recorded by an earlier version (which knew no source and
+// treated the cached token as a PAT) does not stop the source.
+func TestSourceIgnoresAnEarlierVersionsWithdrawal(t *testing.T) {
+	tok := sourceToken(miSource, "cached", testNow.Add(30*time.Minute))
+	tok.Withdrawn = timePtr(testNow.Add(-time.Hour))
+	f := newFixture(t, nil, tok)
+	if out := f.quietGet(strings.Split(fabrikamReq, "\n")...); !strings.Contains(out, "password=cached\n") {
+		t.Errorf("get = %q", out)
+	}
+}

@@ -1,6 +1,7 @@
 package keyring
 
 import (
+	"os"
 	"reflect"
 	"strings"
 	"testing"
@@ -41,5 +42,44 @@ func TestSourceTokenInTheKeyring(t *testing.T) {
 		if got, _, err := k.Secret(scope); err != nil || got != want {
 			t.Errorf("Secret(%s) = %q, %v; want %q", scope, got, err, want)
 		}
+	}
+}
+
+// An index as every earlier version writes it (no source fields) reads
+// as before: PAT tokens, no source, the secrets from the keyring.
+func TestIndexWithoutSourcesReadsAsBefore(t *testing.T) {
+	f := newFakeKeyring()
+	dir := t.TempDir() + "/adopat"
+	p := dir + "/keyring-index.json"
+	old := `{
+  "version": 1,
+  "tokens": [
+    {
+      "org": "fabrikam",
+      "username": "",
+      "label": "laptop",
+      "created": "2026-11-01T10:00:00Z",
+      "expires": "2026-12-01T00:00:00Z",
+      "keyring": {"account": "fabrikam"}
+    }
+  ]
+}
+`
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte(old), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.set(DefaultService, "fabrikam", "the-pat"); err != nil {
+		t.Fatal(err)
+	}
+	k := New(p, Options{Timeout: time.Second, api: f})
+	d, err := k.Load()
+	if err != nil || len(d.Tokens) != 1 || d.Tokens[0].Source != nil || d.Tokens[0].CacheUntil != nil || d.Tokens[0].Label != "laptop" {
+		t.Fatalf("Load = %+v, %v", d, err)
+	}
+	if pat, _, err := k.Secret("fabrikam"); err != nil || pat != "the-pat" {
+		t.Errorf("Secret = %q, %v", pat, err)
 	}
 }
