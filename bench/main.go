@@ -153,6 +153,14 @@ func run() error {
 		return err
 	}
 	add(s...)
+	if s, err = h.baselineScenario(scenarios); err != nil {
+		return err
+	}
+	add(s...)
+	if s, err = h.sourceScenarios(); err != nil {
+		return err
+	}
+	add(s...)
 	ks, s, err := h.keyringScenarios()
 	if ks != nil {
 		cleanups = append(cleanups, ks.Close)
@@ -798,6 +806,15 @@ func report(scenarios []*scenario) {
 		peak := maxOf(g.rss)
 		fmt.Printf("| peak RSS of get (age vault, 1 token), max of %d runs under GNU time | %s MiB | ≤ %s MiB | %s |\n",
 			len(g.rss), mib(peak), mib(rssTarget), verdict(peak > 0 && peak <= rssTarget))
+	}
+	for _, r := range []struct{ what, num, den string }{
+		{"get, age vault, 1 token / the same with -baseline", "adopat-get-vault-1", "baseline-get-vault-1"},
+		{"get of a token source, answered from its cache / get of a PAT, age vault, 1 token", "adopat-get-source-cached", "adopat-get-vault-1"},
+		{"get of a token source that mints (management binary, az) / get of a PAT", "adopat-get-source-mint", "adopat-get-vault-1"},
+	} {
+		if a, b := byName[r.num], byName[r.den]; a != nil && b != nil {
+			fmt.Printf("| %s | %.2f | – | |\n", r.what, float64(quantile(a.times, 0.5))/float64(quantile(b.times, 0.5)))
+		}
 	}
 	fmt.Println()
 	fmt.Println("| floors: ratio of medians (not targets) | value |")

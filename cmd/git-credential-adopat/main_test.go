@@ -8,9 +8,11 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"filippo.io/age"
 
+	"github.com/adopat/git-credential-adopat/internal/store"
 	"github.com/adopat/git-credential-adopat/internal/store/storetest"
 	"github.com/adopat/git-credential-adopat/internal/store/vault"
 )
@@ -26,6 +28,10 @@ func TestThinImportGraph(t *testing.T) {
 	forbidden := []string{
 		"net/http", "crypto/tls", "crypto/x509", "github.com/spf13/pflag", "golang.org/x/term",
 		"github.com/adopat/git-credential-adopat/internal/cli", "github.com/adopat/git-credential-adopat/internal/adoapi",
+		// Token sources are asked by the management binary only.
+		"github.com/adopat/git-credential-adopat/internal/entra",
+		"github.com/Azure/azure-sdk-for-go/sdk/azcore", "github.com/Azure/azure-sdk-for-go/sdk/azidentity",
+		"github.com/Azure/azure-sdk-for-go/sdk/security/keyvault/azsecrets",
 	}
 	for _, goos := range []string{"linux", "darwin", "windows"} {
 		cmd := exec.Command("go", "list", "-deps", ".")
@@ -142,5 +148,92 @@ func TestGetStartsNoProcess(t *testing.T) {
 	}
 	if b, err := os.ReadFile(marker); err != nil || string(b) != "--server https://tfs.example.com list --json\n" {
 		t.Errorf("list ran the management binary with %q (%v)", b, err)
+	}
+}
+
+// A token source's get: answered in this process from a fresh cache; a
+// cache within the safety margin of its end is never sent, and the
+// request, exactly as git sent it, goes to the management binary on its
+// stdin, whose answer and exit code are git's.
+func TestSourceGetHandsOverOnlyWhenStale(t *testing.T) {
+	storetest.SkipOnWindows(t, "the fake management binary is a shell script")
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "bin")
+	if err := os.Mkdir(bin, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	helper := filepath.Join(bin, "git-credential-adopat")
+	if out, err := exec.Command("go", "build", "-o", helper, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	marker := filepath.Join(dir, "marker")
+	cat, err := exec.LookPath("cat")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fake := "#!/bin/sh\necho \"$@\" >> " + marker + "\n" + cat + " >> " + marker + "\necho password=from-manage\nexit 3\n"
+	if err := os.WriteFile(filepath.Join(bin, "git-credential-adopat-manage"), []byte(fake), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	vaultPath := filepath.Join(dir, "data", "vault.age")
+	if err := os.MkdirAll(filepath.Dir(vaultPath), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	id, err := age.GenerateX25519Identity()
+	if err != nil {
+		t.Fatal(err)
+	}
+	idPath := vault.DefaultIdentityPath(vaultPath)
+	if err := os.WriteFile(idPath, []byte(id.String()+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	v := vault.New(vaultPath, idPath)
+	setCache := func(secret string, until time.Time) {
+		t.Helper()
+		err := v.Update(func(d *store.Data) (bool, error) {
+			d.Put(store.Token{Org: "fabrikam", Secret: secret, CacheUntil: &until, Source: &store.Source{Entra: store.EntraManagedIdentity}})
+			return true, nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	env := []string{"PATH=" + filepath.Join(dir, "empty"), "HOME=" + dir, "ADOPAT_VAULT=" + vaultPath, "GIT_CONFIG_NOSYSTEM=1",
+		"XDG_CONFIG_HOME=" + filepath.Join(dir, "config"), "DBUS_SESSION_BUS_ADDRESS=unix:path=" + filepath.Join(dir, "nobus")}
+	req := "capability[]=authtype\nprotocol=https\nhost=dev.azure.com\npath=fabrikam/Website/_git/site\n\n"
+	get := func() (string, int) {
+		t.Helper()
+		cmd := exec.Command(helper, "--backend", "file", "get")
+		cmd.Env, cmd.Dir, cmd.Stdin = env, dir, strings.NewReader(req)
+		var stdout, stderr bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &stdout, &stderr
+		code := 0
+		if err := cmd.Run(); err != nil {
+			ee, ok := err.(*exec.ExitError)
+			if !ok {
+				t.Fatal(err)
+			}
+			code = ee.ExitCode()
+		}
+		if stderr.Len() != 0 {
+			t.Errorf("stderr: %s", stderr.String())
+		}
+		return stdout.String(), code
+	}
+	token := strings.Repeat("t", 40)
+	setCache(token, time.Now().Add(time.Hour))
+	if out, code := get(); code != 0 || !strings.Contains(out, "authtype=Bearer\ncredential="+token+"\nephemeral=1\n") {
+		t.Fatalf("get from a fresh cache: exit %d %q", code, out)
+	}
+	if b, err := os.ReadFile(marker); err == nil {
+		t.Fatalf("a get from a fresh cache ran the management binary: %q", b)
+	}
+	setCache(token, time.Now().Add(store.CacheMargin-time.Minute))
+	out, code := get()
+	if code != 3 || out != "password=from-manage\n" || strings.Contains(out, token) {
+		t.Errorf("get with a cache within the margin: exit %d %q, want the management binary's answer and exit code", code, out)
+	}
+	if b, err := os.ReadFile(marker); err != nil || string(b) != "--backend file get\n"+req {
+		t.Errorf("the management binary got %q (%v), want the same argv and the request as git sent it", b, err)
 	}
 }

@@ -18,14 +18,22 @@ import (
 // http.ProxyFromEnvironment; HTTP/2; connection timeouts), TLS 1.2 or
 // later, the system roots, and SSL_CERT_FILE on every platform.
 var defaultHTTP = sync.OnceValue(func() *http.Client {
+	return &http.Client{Transport: EnvTransport()}
+})
+
+// EnvTransport is a new transport of the kind defaultHTTP uses: the
+// proxy from the environment, TLS 1.2 or later, the system roots and
+// SSL_CERT_FILE on every platform. internal/entra reaches Microsoft Entra
+// and Key Vault with it, which follow the environment, not git's config.
+func EnvTransport() *http.Transport {
 	t := http.DefaultTransport.(*http.Transport).Clone()
 	t.Proxy = http.ProxyFromEnvironment
 	t.TLSClientConfig = &tls.Config{
 		MinVersion: tls.VersionTLS12,
 		RootCAs:    extraRoots(runtime.GOOS, os.Getenv, os.ReadFile),
 	}
-	return &http.Client{Transport: t}
-})
+	return t
+}
 
 // extraRoots returns nil (the system roots) except where the system roots
 // ignore SSL_CERT_FILE. On Linux and the BSDs Go's system roots already

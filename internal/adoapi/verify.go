@@ -72,6 +72,17 @@ type Result struct {
 // carries URL and, when an answer came, Status; Valid is false but means
 // "unknown".
 func (c *Client) Verify(ctx context.Context, e Endpoint, pat string) (Result, error) {
+	return c.verify(ctx, e, pat, false)
+}
+
+// VerifyBearer is Verify for a Microsoft Entra access token, sent as a
+// Bearer token ("Authorization: Bearer TOKEN"), as Azure DevOps documents
+// for Entra tokens.
+func (c *Client) VerifyBearer(ctx context.Context, e Endpoint, token string) (Result, error) {
+	return c.verify(ctx, e, token, true)
+}
+
+func (c *Client) verify(ctx context.Context, e Endpoint, pat string, bearer bool) (Result, error) {
 	u, err := e.URL()
 	if err != nil {
 		return Result{}, err
@@ -91,7 +102,11 @@ func (c *Client) Verify(ctx context.Context, e Endpoint, pat string) (Result, er
 	if err != nil {
 		return res, err // u is built by Endpoint.URL; cannot carry the PAT
 	}
-	req.SetBasicAuth("", pat)
+	if bearer {
+		req.Header.Set("Authorization", "Bearer "+pat)
+	} else {
+		req.SetBasicAuth("", pat)
+	}
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("User-Agent", userAgent)
 	// Asks Azure DevOps for a plain 401 instead of redirecting to an

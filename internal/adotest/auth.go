@@ -89,19 +89,30 @@ func (s *Server) stats(keys []string) AuthStats {
 
 // authenticate checks r against the PAT registered under key, counts the
 // outcome, and returns the Basic username (used as REMOTE_USER for pushes).
-// Like Azure DevOps, it ignores the username.
+// Like Azure DevOps, it ignores the username. For an organisation it also
+// accepts a live token of the Entra stand-in (StartEntra), as the Basic
+// password or as a Bearer token, as Azure DevOps accepts Microsoft Entra
+// tokens both ways.
 func (s *Server) authenticate(key string, r *http.Request) (user string, ok bool) {
 	user, pass, basic := r.BasicAuth()
+	bearer, isBearer := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	st := s.authStats[key]
 	defer func() { s.authStats[key] = st }()
+	entraToken := pass
+	if isBearer {
+		entraToken, user = bearer, "entra"
+	}
 	switch {
 	case !basic && r.Header.Get("Authorization") == "":
 		st.Anonymous++
 		return "", false
 	case basic && pass != "" && s.pats[key] != "" &&
 		subtle.ConstantTimeCompare([]byte(pass), []byte(s.pats[key])) == 1:
+		st.OK++
+		return user, true
+	case (basic || isBearer) && entraToken != "" && s.entra != nil && strings.HasPrefix(key, "org/") && s.entra.acceptsForAzureDevOps(entraToken):
 		st.OK++
 		return user, true
 	default:

@@ -68,9 +68,23 @@ func (s *Server) Client() *http.Client {
 	}}
 }
 
+// isAzureIdentityVar reports whether the variable configures a Microsoft
+// Entra identity the Azure SDK would pick up (a developer's own, an
+// agent's managed identity): a client of the stand-in gets only the
+// Entra stand-in's (Entra.Env).
+func isAzureIdentityVar(up string) bool {
+	for _, p := range []string{"AZURE_", "AZURESUBSCRIPTION_", "IDENTITY_", "MSI_", "IMDS_", "SYSTEM_OIDC"} {
+		if strings.HasPrefix(up, p) {
+			return true
+		}
+	}
+	return up == "DEFAULT_IDENTITY_CLIENT_ID" || up == "SSL_CERT_FILE" || up == "SSL_CERT_DIR"
+}
+
 // IsolatedEnv is environ without what would let a developer's own setup
 // reach a client of the stand-in (git's and adopat's variables, the XDG
-// directories, proxies, HOME, SSH_ASKPASS) nor the variables named in
+// directories, proxies, HOME, SSH_ASKPASS, Azure identity settings and
+// CA overrides) nor the variables named in
 // drop, with binDir first on PATH. The caller appends HOME and the rest
 // (GitEnv).
 func IsolatedEnv(environ []string, binDir string, drop ...string) []string {
@@ -83,7 +97,7 @@ func IsolatedEnv(environ []string, binDir string, drop ...string) []string {
 			path = v
 		case up == "HOME", strings.HasPrefix(up, "GIT_"), strings.HasPrefix(up, "ADOPAT_"),
 			strings.HasPrefix(up, "XDG_"), strings.HasSuffix(up, "_PROXY"), up == "SSH_ASKPASS",
-			slices.Contains(drop, up):
+			isAzureIdentityVar(up), slices.Contains(drop, up):
 		default:
 			env = append(env, kv)
 		}

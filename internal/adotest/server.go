@@ -45,6 +45,9 @@ type Server struct {
 
 	conn connData // connectionData endpoint settings (connectiondata.go)
 
+	ca    *authority // issues the Entra stand-in's certificate too
+	entra *Entra     // set by StartEntra; guarded by mu
+
 	closeOnce sync.Once
 }
 
@@ -112,6 +115,7 @@ func (s *Server) writeCA() (tls.Certificate, error) {
 	if err := os.WriteFile(s.CAFile, ca.certPEM, 0o644); err != nil {
 		return tls.Certificate{}, err
 	}
+	s.ca = ca
 	s.roots = x509.NewCertPool()
 	s.roots.AddCert(ca.cert)
 	// Sorted so the certificate does not vary with map order; a host

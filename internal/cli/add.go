@@ -23,6 +23,7 @@ import (
 type addOptions struct {
 	org, project, username string
 	patFlags
+	sourceFlags
 }
 
 // patFlags are the flags add and rotate share: what is recorded about the
@@ -55,8 +56,9 @@ func addCmd() *command {
 			label:    `a note for yourself, e.g. "laptop, read-only"`,
 			expires:  "when the PAT expires, as set in Azure DevOps: 30d, 12w, 36h or 2026-12-31 (at most one year)",
 			scopes:   "the scopes granted to the PAT, e.g. vso.code (comma-separated)",
-			noVerify: "store the PAT without asking Azure DevOps whether it accepts it",
+			noVerify: "store the PAT (or token source) without asking Azure DevOps whether it accepts it",
 		})
+		opts.sourceFlags.register(fs)
 	})
 }
 
@@ -67,6 +69,12 @@ func runAdd(a *App, o *options, opts *addOptions, args []string) error {
 		return usagef("add takes no arguments: the PAT is read from stdin or a hidden prompt, never from the command line (if you typed it there, clear it from your shell history)")
 	}
 	if err := opts.plainText(map[string]string{"--username": opts.username, "--project": opts.project, "--org": opts.org}); err != nil {
+		return err
+	}
+	if opts.sourceFlags.given() {
+		return runAddSource(a, o, opts)
+	}
+	if err := opts.sourceFlags.refuseStrays(); err != nil {
 		return err
 	}
 	tok, err := a.tokenFromFlags(o, opts)
@@ -83,7 +91,7 @@ func runAdd(a *App, o *options, opts *addOptions, args []string) error {
 	}
 	// A second add for a scope replaces its PAT; an expired token's date
 	// must not be kept for the new PAT (it would never be sent).
-	if i, ok := d.Find(tok.Scope()); ok && tok.Expires == nil && expired(&d.Tokens[i], a.Now()) {
+	if i, ok := d.Find(tok.Scope()); ok && tok.Expires == nil && d.Tokens[i].Source == nil && expired(&d.Tokens[i], a.Now()) {
 		if tok.Expires, err = a.newExpiry(&d.Tokens[i], addCommand(&tok)); err != nil {
 			return err
 		}
@@ -109,6 +117,9 @@ func runAdd(a *App, o *options, opts *addOptions, args []string) error {
 	}
 	if old == nil {
 		printf(a.Stdout, "stored PAT for %s%s in %s; %s\n", tok.Scope(), expirySuffix(tok.Expires, a.Now()), b.Describe(), checked)
+	} else if old.Source != nil {
+		tok = keepUnsaid(old, tok, opts)
+		printf(a.Stdout, "replaced the token source %s for %s with a PAT%s in %s; %s\n", old.Source.Spec(), tok.Scope(), expirySuffix(tok.Expires, a.Now()), b.Describe(), checked)
 	} else {
 		now := keepUnsaid(old, tok, opts)
 		printf(a.Stdout, "replaced PAT for %s%s in %s; %s; %s\n", tok.Scope(), expirySuffix(now.Expires, a.Now()), b.Describe(), replacedWhat(old, &now), checked)
@@ -132,10 +143,12 @@ func keepUnsaid(old *store.Token, tok store.Token, opts *addOptions) store.Token
 	if opts.label == "" {
 		tok.Label = old.Label
 	}
-	if opts.scopes == nil {
+	// A token source's expiry is its own (a Key Vault PAT's), not the new
+	// PAT's.
+	if opts.scopes == nil && old.Source == nil {
 		tok.Scopes = old.Scopes
 	}
-	if tok.Expires == nil {
+	if tok.Expires == nil && old.Source == nil {
 		tok.Expires = old.Expires
 	}
 	if opts.username == "" && !tok.IsServer() {
@@ -207,7 +220,7 @@ func (a *App) checkNewPAT(o *options, noVerify bool, tok *store.Token) (checked,
 	if err != nil {
 		return "", "", err
 	}
-	v := a.verifyOne(verifyEndpoint(tok, servers), tok.Scope(), tok.Secret)
+	v := a.verifyOne(verifyEndpoint(tok, servers), tok.Scope(), tok.Secret, false)
 	where := "is " + tok.Org + " the organisation the PAT was created in?"
 	if tok.IsServer() {
 		where = "is " + tok.Protocol + "://" + tok.Host + " the server the PAT was created on?"

@@ -14,6 +14,7 @@ import (
 
 	"github.com/adopat/git-credential-adopat/internal/adoapi"
 	"github.com/adopat/git-credential-adopat/internal/backends"
+	"github.com/adopat/git-credential-adopat/internal/helper"
 	"github.com/adopat/git-credential-adopat/internal/store/keyring"
 )
 
@@ -59,6 +60,10 @@ type App struct {
 	// that follows git's CA and proxy settings for rawURL (azdoClient).
 	// Tests point it at the stand-in.
 	AzureDevOps func(rawURL string, askGit bool) (*adoapi.Client, error)
+	// Mint asks a token source (Microsoft Entra ID, Key Vault) for a
+	// fresh secret; nil, as in the released program, is internal/entra.
+	// Tests give a fake.
+	Mint helper.Minter
 	// ProbeKeyring asks whether an OS keyring answers here, for the auto
 	// backend choice and doctor; nil is keyring.Probe.
 	ProbeKeyring func(timeout time.Duration) (ok bool, reason string)

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -13,6 +14,8 @@ import (
 	"time"
 
 	"github.com/adopat/git-credential-adopat/internal/adotest"
+	"github.com/adopat/git-credential-adopat/internal/helper"
+	"github.com/adopat/git-credential-adopat/internal/store"
 )
 
 type testApp struct {
@@ -39,6 +42,10 @@ func newTestApp(t *testing.T) *testApp {
 		Git:            "git",
 	}
 	ta.useClient(noNetwork)
+	// No test asks a real token source: a test that needs one gives a fake.
+	ta.Mint = func(context.Context, *store.Source) (helper.Minted, error) {
+		return helper.Minted{}, errors.New("the cli tests ask no token source but a fake")
+	}
 	return ta
 }
 

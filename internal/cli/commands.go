@@ -32,7 +32,7 @@ func commands() []*command {
 		addCmd(), listCmd(), auditCmd(), verifyCmd(), rotateCmd(), removeCmd(), restoreCmd(),
 		installCmd(), uninstallCmd(), doctorCmd(), metricsCmd(), migrateCmd(), importCmd(),
 		passphraseCmd(), unlockCmd(), lockCmd(),
-		getCmd(), storeCmd(), eraseCmd(), versionCmd(),
+		getCmd(), storeCmd(), eraseCmd(), capabilityCmd(), versionCmd(),
 	}
 }
 

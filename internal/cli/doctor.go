@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/adopat/git-credential-adopat/internal/azdo"
+	"github.com/adopat/git-credential-adopat/internal/entra"
 	"github.com/adopat/git-credential-adopat/internal/gitaction"
 	"github.com/adopat/git-credential-adopat/internal/helper"
 	"github.com/adopat/git-credential-adopat/internal/store"
@@ -38,8 +39,8 @@ const (
 // from the same list. The names are a stable interface (README, "doctor
 // --json"): backend, files, store_dir, keyring, key, tokens, token_read,
 // token_privilege, token_withdrawn, token_expired, token_expiring,
-// token_no_expiry, journal, env_token, helper_path, path, git_config,
-// server_helper, server_token, remote_credential.
+// token_no_expiry, token_source, journal, env_token, helper_path, path,
+// git_config, server_helper, server_token, remote_credential.
 type checkResult struct {
 	Name    string `json:"name"`
 	Status  string `json:"status"` // ok, warn, fail or info
@@ -367,6 +368,10 @@ func (a *App) checkTokens(b *backend, d *doctor, rep *doctorReport) {
 				rep.Tokens.Expiring++
 			}
 		}
+		if tok.Source != nil {
+			a.doctorSource(d, tok, lt, expiring, now)
+			continue
+		}
 		switch {
 		case lt.Status == "withdrawn":
 			// A failure: git gets no answer for this scope until someone acts.
@@ -378,6 +383,50 @@ func (a *App) checkTokens(b *backend, d *doctor, rep *doctorReport) {
 		case expiring:
 			d.add("token_expiring", statusWarn, "", lt.Scope, "%s: expires in %s (%s); create a new PAT %s, then run: %s", lt.Scope, plural(*lt.DaysLeft, "day"), lt.Expires.Format("2006-01-02"), helper.NewPATWhere(tok), rotateAdvice(tok))
 		}
+	}
+}
+
+// doctorSource reports a token source: what it is and what is cached
+// (token_source), what can be told without asking it (a certificate that
+// cannot be used, a variable or program it needs missing here), and for a
+// PAT held in Key Vault its expiry as Key Vault gave it. doctor asks no
+// source: verify does that.
+func (a *App) doctorSource(d *doctor, tok *store.Token, lt listedToken, expiring bool, now time.Time) {
+	src := tok.Source
+	status, problem := statusOK, ""
+	switch src.Entra {
+	case store.EntraServicePrincipal:
+		if err := entra.CheckCertificate(src); err != nil {
+			status, problem = statusFail, withHint(err)
+		}
+	case store.EntraWorkloadIdentity:
+		if a.Getenv("AZURE_FEDERATED_TOKEN_FILE") == "" {
+			status, problem = statusWarn, "AZURE_FEDERATED_TOKEN_FILE is not set here, and workload identity reads the federated token from it: git's environment must have it"
+		}
+	case store.EntraAzureCLI:
+		if _, err := exec.LookPath("az"); err != nil {
+			status, problem = statusWarn, "az is not on PATH here, and the Azure CLI source runs `az account get-access-token`: git's PATH must have it, signed in as the user git runs as"
+		}
+	case store.EntraManagedIdentity:
+		if a.Getenv("IDENTITY_ENDPOINT") != "" {
+			problem = "managed identity endpoint: IDENTITY_ENDPOINT (App Service, Azure Arc)"
+		} else {
+			problem = "managed identity endpoint: the instance metadata service (Azure VMs)"
+		}
+	}
+	msg := sourceLine(tok, now)
+	if problem != "" {
+		msg += "; " + problem
+	}
+	d.add("token_source", status, src.Spec(), lt.Scope, "%s: %s", lt.Scope, msg)
+	if src.IsEntraToken() || tok.Expires == nil {
+		return
+	}
+	switch {
+	case lt.Status == "expired":
+		d.add("token_expired", statusFail, "", lt.Scope, "%s: the PAT in Key Vault expired %s and is not sent; create a new PAT %s and put it in %s as a new version of the secret", lt.Scope, lt.Expires.Format("2006-01-02"), helper.NewPATWhere(tok), src.KeyVault)
+	case expiring:
+		d.add("token_expiring", statusWarn, "", lt.Scope, "%s: the PAT in Key Vault expires in %s (%s); create a new PAT %s and put it in %s as a new version of the secret", lt.Scope, plural(*lt.DaysLeft, "day"), lt.Expires.Format("2006-01-02"), helper.NewPATWhere(tok), src.KeyVault)
 	}
 }
 
@@ -399,6 +448,16 @@ func (a *App) checkEnvToken(d *doctor) {
 	e := helper.EnvTokenFrom(a.lookupEnv)
 	org, orgSet := a.lookupEnv("ADOPAT_ENV_ORG")
 	switch {
+	case e != nil && e.EntraErr != nil:
+		d.add("env_token", statusFail, e.Source, "", "ADOPAT_ENTRA: %v; git gets no token from adopat until it is corrected or unset", e.EntraErr)
+	case e != nil && e.Entra != nil && e.OrgSet && e.Org == "":
+		d.add("env_token", statusFail, e.Source, "", "ADOPAT_ENTRA is set but ADOPAT_ENV_ORG is blank, so no token is minted (it fails closed); set ADOPAT_ENV_ORG to the organisation, or unset it")
+	case e != nil && e.Entra != nil:
+		where := "every Azure DevOps cloud request"
+		if e.Org != "" {
+			where = "Azure DevOps cloud for the organisation " + e.Org + " (ADOPAT_ENV_ORG)"
+		}
+		d.add("env_token", statusInfo, e.Source, "", "ADOPAT_ENTRA=%s answers %s instead of the store, with a Microsoft Entra token minted for each request and never stored", e.Entra.Spec(), where)
 	case e == nil && orgSet:
 		d.add("env_token", statusWarn, "", "", "ADOPAT_ENV_ORG is set (%q) but neither AZURE_DEVOPS_EXT_PAT nor SYSTEM_ACCESSTOKEN is, so it limits nothing", org)
 	case e == nil:

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"time"
 
@@ -24,6 +25,15 @@ func helperActionCmd(action string) *command {
 	return newCommand(action, serverAndStoreFlags, helperAction(action), nil)
 }
 
+// capabilityCmd is git's capability action (git-credential(1)): the
+// thin binary answers it too, without opening the store.
+func capabilityCmd() *command {
+	return newCommand("capability", serverAndStoreFlags, func(a *App, o *options, args []string) error {
+		_, err := fmt.Fprint(a.Stdout, helper.Capabilities)
+		return err
+	}, nil)
+}
+
 // helperAction runs one of git's helper actions, set up by
 // internal/gitaction as the thin main sets up get and store. stdout
 // carries only protocol lines; stderr stays silent unless the user must
@@ -35,6 +45,8 @@ func helperAction(action string) func(a *App, o *options, args []string) error {
 		if err != nil {
 			return err
 		}
+		// Here, unlike in the thin binary, a token source can be asked.
+		h.Mint = a.mint
 		return h.Run(action, a.Stdin, a.Stdout)
 	}
 }

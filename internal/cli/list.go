@@ -44,6 +44,14 @@ type listedToken struct {
 	// Refusals: when a server refused the token and erase kept it in
 	// service (Azure DevOps said the PAT is valid, or could not be asked).
 	Refusals []store.Refusal `json:"refusals"`
+	// Source: where the token comes from when it is not a stored PAT (add
+	// --entra, --keyvault): {"entra", "client_id", "tenant_id",
+	// "certificate", "keyvault"}; null for a PAT. TokenExpires is when the
+	// cached token (minted, or read from Key Vault) stops being sent,
+	// LastMint when it was obtained; null before the first.
+	Source       *store.Source `json:"source"`
+	TokenExpires *time.Time    `json:"token_expires"`
+	LastMint     *time.Time    `json:"last_mint"`
 }
 
 type listing struct {
@@ -101,11 +109,44 @@ func runList(a *App, o *options, opts *jsonOptions, args []string) error {
 		return err
 	}
 	for i := range d.Tokens {
-		if tok := &d.Tokens[i]; expired(tok, now) && tok.Withdrawn == nil {
+		if tok := &d.Tokens[i]; expired(tok, now) && tok.Withdrawn == nil && tok.Source == nil {
 			printf(a.Stdout, "\n%s expired on %s and is not sent: create a new PAT %s, then run: %s\n", tok.Scope(), tok.Expires.Format("2006-01-02"), helper.NewPATWhere(tok), rotateAdvice(tok))
 		}
 	}
+	first := true
+	for i := range d.Tokens {
+		if tok := &d.Tokens[i]; tok.Source != nil {
+			if first {
+				fmt.Fprintln(a.Stdout, "\ntoken sources (no PAT stored; tokens are obtained when needed and cached encrypted):")
+				first = false
+			}
+			printf(a.Stdout, "  %s: %s\n", tok.Scope(), sourceLine(tok, now))
+		}
+	}
 	return nil
+}
+
+// sourceLine says where a source token's secret comes from and what is
+// cached: "Microsoft Entra token from managed-identity; cached token
+// valid until 2026-11-26 13:00 UTC, last obtained 2026-11-26 12:00 UTC".
+func sourceLine(tok *store.Token, now time.Time) string {
+	what := "Microsoft Entra token from " + tok.Source.String()
+	if !tok.Source.IsEntraToken() {
+		what = "PAT from " + tok.Source.String()
+	}
+	stamp := func(t *time.Time) string {
+		if t == nil {
+			return "never"
+		}
+		return t.UTC().Format("2006-01-02 15:04 MST")
+	}
+	switch {
+	case tok.CacheUntil == nil:
+		return what + "; none cached: the next request asks the source"
+	case !tok.CacheFresh(now):
+		return fmt.Sprintf("%s; the cached one ended %s (the next request asks the source), last obtained %s", what, stamp(tok.CacheUntil), stamp(tok.Minted))
+	}
+	return fmt.Sprintf("%s; cached until %s, last obtained %s", what, stamp(tok.CacheUntil), stamp(tok.Minted))
 }
 
 func describe(tok *store.Token, now time.Time) listedToken {
@@ -127,6 +168,7 @@ func describe(tok *store.Token, now time.Time) listedToken {
 	if tok.IsServer() {
 		lt.Kind, lt.Server = "server", tok.Protocol+"://"+tok.Host
 	}
+	lt.Source, lt.TokenExpires, lt.LastMint = tok.Source, tok.CacheUntil, tok.Minted
 	if tok.Expires != nil {
 		n := helper.DaysLeft(*tok.Expires, now)
 		lt.DaysLeft = &n

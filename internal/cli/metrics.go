@@ -63,6 +63,10 @@ var tokenMetrics = []metric{
 		func(t *store.Token) (float64, bool) { return boolValue(t.Withdrawn != nil), true }},
 	{"adopat_token_created_timestamp_seconds", "gauge", "When the PAT was stored, as Unix time.",
 		func(t *store.Token) (float64, bool) { return float64(t.Created.Unix()), !t.Created.IsZero() }},
+	{"adopat_token_cached_expiry_timestamp_seconds", "gauge", "When the token a token source last gave (Microsoft Entra, Key Vault) stops being sent, as Unix time.",
+		func(t *store.Token) (float64, bool) { return unix(t.CacheUntil) }},
+	{"adopat_token_last_mint_timestamp_seconds", "gauge", "When a token source last gave a token (Microsoft Entra, Key Vault), as Unix time.",
+		func(t *store.Token) (float64, bool) { return unix(t.Minted) }},
 }
 
 func renderMetrics(b *backend, d *store.Data, a *App) []byte {
@@ -81,6 +85,12 @@ func renderMetrics(b *backend, d *store.Data, a *App) []byte {
 		t := &d.Tokens[i]
 		lt := describe(t, a.Now())
 		fmt.Fprintf(&buf, "adopat_token_write_access{%s,privilege=%s} %v\n", tokenLabels(t), labelValue(lt.Privilege), boolValue(lt.Privilege == "write" || lt.Privilege == "full"))
+	}
+	fmt.Fprintf(&buf, "# HELP adopat_token_source_info 1 for each token whose secret comes from a token source instead of a stored PAT.\n# TYPE adopat_token_source_info gauge\n")
+	for i := range d.Tokens {
+		if t := &d.Tokens[i]; t.Source != nil {
+			fmt.Fprintf(&buf, "adopat_token_source_info{%s,source=%s,keyvault=%s} 1\n", tokenLabels(t), labelValue(t.Source.Entra), labelValue(t.Source.KeyVault))
+		}
 	}
 	fmt.Fprintf(&buf, "# HELP adopat_tokens Tokens in the store.\n# TYPE adopat_tokens gauge\nadopat_tokens{backend=%s} %d\n", labelValue(b.Name), len(d.Tokens))
 	return buf.Bytes()

@@ -49,6 +49,12 @@ func runRotate(a *App, o *options, opts *rotateOptions, args []string) error {
 		return scopeNotFound(args[0], b)
 	}
 	old := d.Tokens[i]
+	if src := old.Source; src != nil {
+		if !src.IsEntraToken() {
+			return fmt.Errorf("the PAT for %s is read from Key Vault (%s): put the new PAT there as a new version of the secret; every machine reads it within an hour, or at once after Azure DevOps refuses the old one", old.Scope(), src.KeyVault)
+		}
+		return fmt.Errorf("%s gets Microsoft Entra tokens from %s, which have no PAT to rotate; to store a PAT instead run `git-credential-adopat add --org %s` (it replaces the source)", old.Scope(), src.String(), old.Org)
+	}
 	expires, err := parseExpires(opts.expires, a.Now(), !old.IsServer())
 	if err != nil {
 		return usagef("%v", err)
@@ -72,7 +78,7 @@ func runRotate(a *App, o *options, opts *rotateOptions, args []string) error {
 		if err != nil {
 			return err
 		}
-		v := a.verifyOne(verifyEndpoint(&old, servers), old.Scope(), pat)
+		v := a.verifyOne(verifyEndpoint(&old, servers), old.Scope(), pat, false)
 		switch {
 		case v.Error != "":
 			return fmt.Errorf("could not check the new PAT for %s (%s); nothing changed; retry, or use --no-verify to store it unchecked", old.Scope(), v.Error)

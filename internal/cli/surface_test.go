@@ -80,8 +80,8 @@ func TestTypoIsUsageErrorWithoutTerminal(t *testing.T) {
 func TestFarWordsKeepGitsRule(t *testing.T) {
 	ta := newTestApp(t)
 	for _, args := range [][]string{
-		{"capability"}, {"fill"}, {"approve"}, {"reject"}, {"exit"}, {"status"}, {"frobnicate"}, {"query"},
-		{"--server", "https://tfs.example.com", "capability"}, {"--backend", "file", "fill"},
+		{"fill"}, {"approve"}, {"reject"}, {"exit"}, {"status"}, {"frobnicate"}, {"query"},
+		{"--server", "https://tfs.example.com", "fill"}, {"--backend", "file", "fill"},
 	} {
 		spy := &readSpy{}
 		ta.stdout.Reset()
@@ -96,10 +96,28 @@ func TestFarWordsKeepGitsRule(t *testing.T) {
 	}
 }
 
+// capability is git's action, answered as git-credential(1) says, after
+// the helper string's flags too, without reading stdin or opening a store.
+func TestCapabilityAction(t *testing.T) {
+	ta := newTestApp(t)
+	for _, args := range [][]string{{"capability"}, {"--server", "https://tfs.example.com", "capability"}} {
+		spy := &readSpy{}
+		ta.stdout.Reset()
+		ta.stderr.Reset()
+		ta.Stdin = spy
+		if code := ta.App.Run(args); code != ExitOK || ta.stdout.String() != "version 0\ncapability authtype\n" || ta.stderr.Len() != 0 || spy.read {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q, stdin read %v", args, code, ta.stdout, ta.stderr, spy.read)
+		}
+	}
+	if _, err := os.Stat(filepath.Dir(ta.env["ADOPAT_VAULT"])); !os.IsNotExist(err) {
+		t.Errorf("capability created the vault directory")
+	}
+}
+
 func TestSuggestionDistances(t *testing.T) {
 	for word, want := range map[string][]string{
 		"instal": {"install"}, "isntall": {"install"}, "lsit": {"list"}, "lis": {"list"}, "ver": {"verify", "version"},
-		"capability": nil, "fill": nil, "exit": nil, "info": nil, "x": nil, "a": nil, "st": nil, "un": nil,
+		"fill": nil, "exit": nil, "info": nil, "x": nil, "a": nil, "st": nil, "un": nil,
 	} {
 		if got := commandSuggestions(word); !slices.Equal(got, want) {
 			t.Errorf("commandSuggestions(%q) = %q, want %q", word, got, want)

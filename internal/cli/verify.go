@@ -10,6 +10,7 @@ import (
 
 	"github.com/adopat/git-credential-adopat/internal/adoapi"
 	"github.com/adopat/git-credential-adopat/internal/azdo"
+	"github.com/adopat/git-credential-adopat/internal/helper"
 	"github.com/adopat/git-credential-adopat/internal/store"
 )
 
@@ -26,6 +27,9 @@ type verification struct {
 	Reason   string `json:"reason,omitempty"`
 	Error    string `json:"error,omitempty"` // the question could not be asked
 	URL      string `json:"url"`
+	// Source is the token source asked for the token (add --entra,
+	// --keyvault); empty for a PAT.
+	Source string `json:"source,omitempty"`
 	// Restored: the token had been withdrawn after a refusal and, Azure
 	// DevOps accepting it now, is back in service.
 	Restored bool `json:"restored,omitempty"`
@@ -61,22 +65,46 @@ func runVerify(a *App, o *options, opts *jsonOptions, args []string) error {
 	for i := range tokens {
 		tok := &tokens[i]
 		v := verification{Scope: tok.Scope()}
-		if tok.Secret, _, err = b.Store.Secret(tok.Scope()); err != nil {
+		if tok.Source != nil {
+			v.Source = tok.Source.Spec()
+		} else if tok.Secret, _, err = b.Store.Secret(tok.Scope()); err != nil {
 			v.Error, tok = withHint(err), nil
 		}
 		results, asks = append(results, v), append(asks, tok)
 	}
+	minted := make([]*helper.Minted, len(asks)) // a token source's fresh token
 	var wg sync.WaitGroup
 	for i, tok := range asks {
 		if tok != nil {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				results[i] = a.verifyOne(verifyEndpoint(tok, servers), tok.Scope(), tok.Secret)
+				if tok.Source != nil {
+					// The source is checked end to end: a token is minted
+					// now, not taken from the cache.
+					ctx, cancel := context.WithTimeout(context.Background(), helper.MintTimeout)
+					m, err := a.mint(ctx, tok.Source)
+					cancel()
+					if err != nil {
+						results[i].Error = "no token from " + tok.Source.String() + ": " + err.Error()
+						return
+					}
+					minted[i], tok.Secret = &m, m.Secret
+				}
+				v := a.verifyOne(verifyEndpoint(tok, servers), tok.Scope(), tok.Secret, tok.Source.IsEntraToken())
+				v.Source = results[i].Source
+				results[i] = v
 			}()
 		}
 	}
 	wg.Wait()
+	for i, m := range minted {
+		if m != nil {
+			if _, err := helper.CacheMinted(b.Store, asks[i], *m, a.Now()); err != nil {
+				printf(a.Stderr, "git-credential-adopat: the token minted for %s was not cached: %s\n", asks[i].Scope(), withHint(err))
+			}
+		}
+	}
 	if err := restoreAccepted(b, results, asks); err != nil {
 		return err
 	}
@@ -142,6 +170,8 @@ func (r verification) line() string {
 	switch {
 	case r.Error != "":
 		return fmt.Sprintf("%s: not checked: %s", r.Scope, r.Error)
+	case r.Valid && r.Source != "":
+		return fmt.Sprintf("%s: valid, authenticated as %s (a token just obtained from %s)", r.Scope, r.Identity, r.Source)
 	case r.Valid && r.Restored:
 		return fmt.Sprintf("%s: valid, authenticated as %s; it had been withdrawn and is back in service", r.Scope, r.Identity)
 	case r.Valid:
@@ -153,7 +183,7 @@ func (r verification) line() string {
 // verifyOne asks once, through the client git's settings call for (see
 // azdoClient). A network failure is reported as such, never as "invalid":
 // the PAT may be fine and the proxy down.
-func (a *App) verifyOne(e adoapi.Endpoint, scope, pat string) verification {
+func (a *App) verifyOne(e adoapi.Endpoint, scope, pat string, bearer bool) verification {
 	v := verification{Scope: scope}
 	v.URL, _ = e.URL()
 	c, err := a.azdoClient(v.URL, true)
@@ -161,7 +191,11 @@ func (a *App) verifyOne(e adoapi.Endpoint, scope, pat string) verification {
 		v.Error = "network: " + err.Error()
 		return v
 	}
-	res, err := c.Verify(context.Background(), e, pat)
+	verify := c.Verify
+	if bearer {
+		verify = c.VerifyBearer // a Microsoft Entra token
+	}
+	res, err := verify(context.Background(), e, pat)
 	var netErr *adoapi.NetworkError
 	switch {
 	case errors.As(err, &netErr):

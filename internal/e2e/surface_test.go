@@ -34,9 +34,16 @@ func TestTypoFailsWithoutTerminal(t *testing.T) {
 func TestFutureGitActionIgnoredSilently(t *testing.T) {
 	t.Parallel()
 	u := newUser(t, nil)
-	for _, args := range [][]string{{"capability"}, {"--server", "https://tfs.example.test", "capability"}, {"frobnicate"}} {
+	for _, args := range [][]string{{"fill"}, {"--server", "https://tfs.example.test", "fill"}, {"frobnicate"}} {
 		if r := u.adopat("protocol=https\nhost=dev.azure.com\n\n", args...); r.code != 0 || r.stdout != "" || r.stderr != "" {
 			t.Errorf("want exit 0, silent:\n%s", r)
+		}
+	}
+	// capability is git's, answered as git-credential(1) says, by the
+	// binary git runs.
+	for _, args := range [][]string{{"capability"}, {"--server", "https://tfs.example.test", "capability"}} {
+		if r := u.adopat("", args...); r.code != 0 || r.stdout != "version 0\ncapability authtype\n" || r.stderr != "" {
+			t.Errorf("want the capability announcement:\n%s", r)
 		}
 	}
 }

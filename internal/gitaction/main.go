@@ -1,16 +1,19 @@
 package gitaction
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
 	"time"
 
 	"github.com/adopat/git-credential-adopat/internal/backends"
+	"github.com/adopat/git-credential-adopat/internal/helper"
 	"github.com/adopat/git-credential-adopat/internal/hints"
 	"github.com/adopat/git-credential-adopat/internal/safetext"
 )
@@ -35,24 +38,68 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int, h
 	if !ok {
 		return 0, false
 	}
+	if action == "capability" {
+		io.WriteString(stdout, helper.Capabilities) // no store to open, no input to read
+		return 0, true
+	}
 	s := &Setup{
 		Env:    &backends.Env{Getenv: os.Getenv, Flags: flags},
 		Stderr: stderr, LookupEnv: os.LookupEnv, Now: time.Now, Servers: servers,
 	}
+	// What get reads is kept, so that a request the management binary
+	// must answer (a token source to ask: helper.ErrMint) reaches it as
+	// git sent it. ReadCredential bounds it (helper.MaxInput).
+	rec := &recorder{r: stdin}
 	h, err := s.Helper()
 	if err == nil {
-		err = h.Run(action, stdin, stdout)
+		err = h.Run(action, rec, stdout)
 	}
 	var ue *backends.UsageError
 	switch {
 	case err == nil:
 		return 0, true
+	case errors.Is(err, helper.ErrMint):
+		return RunManage(args, io.MultiReader(bytes.NewReader(rec.read), stdin), stdout, stderr), true
 	case errors.As(err, &ue):
 		fmt.Fprintf(stderr, "git-credential-adopat %s: %s\nsee: git-credential-adopat %s --help\n", action, safetext.Escape(err.Error()), action)
 		return exitUsage, true
 	}
 	fmt.Fprintf(stderr, "git-credential-adopat: %s\n", safetext.Escape(hints.WithHint(err)))
 	return exitRuntime, true
+}
+
+// recorder is a reader that keeps what was read through it.
+type recorder struct {
+	r    io.Reader
+	read []byte
+}
+
+func (r *recorder) Read(p []byte) (int, error) {
+	n, err := r.r.Read(p)
+	r.read = append(r.read, p[:n]...)
+	return n, err
+}
+
+// RunManage runs the management binary with args as a child, stdin,
+// stdout and stderr given, and returns its exit code: the way get hands
+// over a request whose stdin it has already read (exec could not give
+// the child what was read).
+func RunManage(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	p, err := managePath()
+	if err == nil {
+		cmd := exec.Command(p, args...)
+		cmd.Stdin, cmd.Stdout, cmd.Stderr = stdin, stdout, stderr
+		err = cmd.Run()
+		var ee *exec.ExitError
+		if errors.As(err, &ee) {
+			return ee.ExitCode()
+		}
+		if err == nil {
+			return 0
+		}
+	}
+	fmt.Fprintf(stderr, "git-credential-adopat: cannot run %s to ask the token's source: %s; it is installed beside git-credential-adopat (make install, install/install.sh)\n", ManageName, safetext.Escape(err.Error()))
+	return exitRuntime
 }
 
 // valueFlags are the common flags git may put before the action (from the
@@ -97,7 +144,7 @@ func parseArgs(args []string) (action string, f backends.Flags, servers []string
 			f.KeyringTimeout = value
 		}
 	}
-	if action != "get" && action != "store" {
+	if action != "get" && action != "store" && action != "capability" {
 		return "", f, nil, false
 	}
 	return action, f, servers, true

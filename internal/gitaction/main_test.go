@@ -21,6 +21,7 @@ func TestParseArgs(t *testing.T) {
 	}{
 		{args: []string{"get"}, action: "get"},
 		{args: []string{"store"}, action: "store"},
+		{args: []string{"capability"}, action: "capability"},
 		{args: []string{"--server", "https://tfs.example.com/tfs", "get"}, action: "get", servers: []string{"https://tfs.example.com/tfs"}},
 		{args: []string{"--server=https://a.example", "--server", "https://b.example", "store"}, action: "store", servers: []string{"https://a.example", "https://b.example"}},
 		{args: []string{"get", "--vault", "/v/vault.age", "--identity=/k/id.txt", "--backend", "file", "--keyring-timeout", "5s"}, action: "get",
@@ -35,7 +36,7 @@ func TestParseArgs(t *testing.T) {
 		nil,
 		{"erase"},                       // asks Azure DevOps: the management binary's
 		{"list"},                        // a management command
-		{"capability"},                  // a future git action: the management binary ignores it as git asks
+		{"fill"},                        // a future git action: the management binary ignores it as git asks
 		{"get", "extra"},                // two words
 		{"get", "store"},                // two actions
 		{"--server"},                    // a flag without its value

@@ -51,6 +51,11 @@ func (h *Helper) eraseCloud(c *Credential, t azdo.Target) error {
 	if err != nil {
 		return err
 	}
+	if slices.ContainsFunc(cloudMatches(d, t, true), func(i int) bool { return d.Tokens[i].Source != nil }) {
+		if err := h.eraseSources(c, t); err != nil {
+			return err
+		}
+	}
 	read := loaded(h.Store)
 	m := eraseCandidates(d, read, c, t)
 	if len(m) == 0 {
@@ -99,16 +104,21 @@ func (h *Helper) eraseCloud(c *Credential, t azdo.Target) error {
 	return nil
 }
 
-// eraseCandidates are the tokens in service that erase may withdraw: with
-// a password, those holding it; without, the one that answers.
+// eraseCandidates are the PATs in service that erase may withdraw: with
+// a password, those holding it; without, the one that answers. Tokens
+// with a source are never withdrawn (eraseSources drops their cache), and
+// a Bearer credential (no password) only ever came from one.
 func eraseCandidates(d *store.Data, s *secrets, c *Credential, t azdo.Target) []int {
 	m := cloudMatches(d, t, true)
-	if c.HasPassword {
+	switch {
+	case c.HasPassword:
 		m = slices.DeleteFunc(m, func(i int) bool { return !s.holds(&d.Tokens[i], c.Password) })
-	} else if len(m) > 1 {
+	case c.Credential != "":
+		return nil
+	case len(m) > 1:
 		m = m[:1] // the token that answers (or, withdrawn, blocks) this request
 	}
-	return slices.DeleteFunc(m, func(i int) bool { return d.Tokens[i].Withdrawn != nil })
+	return slices.DeleteFunc(m, func(i int) bool { return d.Tokens[i].Withdrawn != nil || d.Tokens[i].Source != nil })
 }
 
 func (h *Helper) check(org, pat string) CheckResult {

@@ -1,10 +1,13 @@
 package helper
 
 import (
+	"io"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/adopat/git-credential-adopat/internal/azdo"
+	"github.com/adopat/git-credential-adopat/internal/store"
 )
 
 // EnvToken is a PAT given to the process by CI: AZURE_DEVOPS_EXT_PAT (the
@@ -20,7 +23,14 @@ type EnvToken struct {
 	// OrgSet is true when ADOPAT_ENV_ORG is set at all: set but blank is
 	// a mistake that must not widen the token to every organisation.
 	OrgSet bool
-	all    []string
+	// Entra, when ADOPAT_ENTRA names a Microsoft Entra identity, answers
+	// instead of Secret: a token minted for each request, never stored
+	// (CI without secrets in variables: a pipeline's service connection,
+	// a scale set agent's managed identity). EntraErr says why the
+	// variable's value is not one; nothing is answered then.
+	Entra    *store.Source
+	EntraErr error
+	all      []string
 }
 
 // envTokenVars are read in this order: the explicit AZURE_DEVOPS_EXT_PAT
@@ -28,8 +38,25 @@ type EnvToken struct {
 var envTokenVars = []string{"AZURE_DEVOPS_EXT_PAT", "SYSTEM_ACCESSTOKEN"}
 
 // EnvTokenFrom reads the environment; nil when no token is set.
+// ADOPAT_ENTRA, when set, wins over the PAT variables: it is an explicit
+// choice, and Azure Pipelines' OIDC needs SYSTEM_ACCESSTOKEN set to ask for
+// the service connection's token, which must not then answer git itself.
 func EnvTokenFrom(lookup func(string) (string, bool)) *EnvToken {
 	var e *EnvToken
+	if spec, _ := lookup("ADOPAT_ENTRA"); strings.TrimSpace(spec) != "" {
+		src, err := store.ParseEntra(spec)
+		if err != nil {
+			src = store.Source{Entra: strings.TrimSpace(spec)}
+		}
+		org, set := lookup("ADOPAT_ENV_ORG")
+		e = &EnvToken{Source: "ADOPAT_ENTRA", Entra: &src, EntraErr: err, Org: strings.TrimSpace(org), OrgSet: set}
+		for _, name := range envTokenVars {
+			if v, _ := lookup(name); strings.TrimSpace(v) != "" {
+				e.all = append(e.all, strings.TrimSpace(v)) // still never stored
+			}
+		}
+		return e
+	}
 	for _, name := range envTokenVars {
 		v, _ := lookup(name)
 		if v = strings.TrimSpace(v); v == "" {
@@ -89,4 +116,35 @@ func (h *Helper) answerFromEnv(action string, c *Credential) (handled bool, answ
 	default:
 		return c.HasPassword && h.Env.fromEnv(c.Password), nil
 	}
+}
+
+// answerFromEnvEntra handles a request ADOPAT_ENTRA serves: get answers
+// with a token minted now (by the management binary: ErrMint here without
+// a Minter); store and erase do nothing, since nothing was stored.
+func (h *Helper) answerFromEnvEntra(action string, c *Credential, t azdo.Target, out io.Writer) error {
+	e := h.Env
+	switch {
+	case action != "get":
+		h.tracef("%s: the token from $ADOPAT_ENTRA is never stored; nothing to do", action)
+		return nil
+	case e.EntraErr != nil:
+		h.tracef("no answer: ADOPAT_ENTRA is not a source")
+		h.warn("ADOPAT_ENTRA: %v; git gets no token from adopat until it is corrected or unset", e.EntraErr)
+		return nil
+	case h.Mint == nil:
+		h.tracef("ADOPAT_ENTRA=%s: handing the request to %s to mint a token", e.Entra.Spec(), "git-credential-adopat-manage")
+		return ErrMint
+	}
+	m, err := h.mint(e.Entra)
+	if err != nil {
+		h.tracef("no answer: ADOPAT_ENTRA=%s gave no token: %v", e.Entra.Spec(), err)
+		h.warn("no token from ADOPAT_ENTRA=%s: %s", e.Entra.Spec(), oneLine(err))
+		return nil
+	}
+	if !m.Expires.After(h.now().Add(time.Minute)) {
+		h.warn("no token from ADOPAT_ENTRA=%s: the one it gave ends at %s", e.Entra.Spec(), m.Expires.UTC().Format(time.RFC3339))
+		return nil
+	}
+	h.tracef("answer: a token minted from $ADOPAT_ENTRA=%s", e.Entra.Spec())
+	return WriteCredential(out, entraAnswer(&store.Token{}, m.Secret, m.Expires, c, t))
 }

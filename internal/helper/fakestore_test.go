@@ -69,6 +69,11 @@ func cloneData(d *store.Data) *store.Data {
 		t.Expires = cloneTime(t.Expires)
 		t.LastUsed = cloneTime(t.LastUsed)
 		t.Withdrawn = cloneTime(t.Withdrawn)
+		t.Minted, t.CacheUntil = cloneTime(t.Minted), cloneTime(t.CacheUntil)
+		if t.Source != nil {
+			src := *t.Source
+			t.Source = &src
+		}
 		c.Tokens[i] = t
 	}
 	return c

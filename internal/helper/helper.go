@@ -18,6 +18,12 @@ import (
 // needs a non-empty one.
 const DefaultUsername = "adopat"
 
+// Capabilities is the answer to git's capability action
+// (git-credential(1), "CAPABILITY INPUT/OUTPUT FORMAT"): the protocol
+// version, then authtype, since get answers a Microsoft Entra token with
+// authtype=Bearer and credential= when git announces it.
+const Capabilities = "version 0\ncapability authtype\n"
+
 // Helper answers git's get, store and erase requests from a Store.
 type Helper struct {
 	Store   store.Store
@@ -41,6 +47,9 @@ type Helper struct {
 	// withdraws it (see eraseCloud). Nil: nothing can be proven, so erase
 	// never withdraws a cloud token.
 	Check Checker
+	// Mint asks a token's source for a fresh secret (see source.go). Nil
+	// in the thin binary: a get that needs one returns ErrMint.
+	Mint Minter
 	// Trace, when set, receives one line per decision (ADOPAT_TRACE):
 	// the request without secrets, the target, the token chosen or why
 	// none, the erase check. Never a secret.
@@ -59,6 +68,11 @@ func (h *Helper) Run(action string, in io.Reader, out io.Writer) error {
 		do = h.store
 	case "erase":
 		do = h.erase
+	case "capability":
+		// git-credential(1), "CAPABILITY INPUT/OUTPUT FORMAT": the
+		// version line, then each capability; no input is read.
+		_, err := io.WriteString(out, Capabilities)
+		return err
 	default:
 		h.tracef("%s: not a helper action; ignored", action)
 		return nil
@@ -82,6 +96,9 @@ func (h *Helper) Run(action string, in io.Reader, out io.Writer) error {
 			h.warn("ADOPAT_ENV_ORG is set but empty, so the %s token has no organisation to serve: set it to the organisation the token belongs to, or unset it", h.Env.Source)
 		}
 		return nil
+	}
+	if h.Env.serves(t) && h.Env.Entra != nil {
+		return h.answerFromEnvEntra(action, &c, t, out)
 	}
 	if h.Env.serves(t) {
 		if handled, a := h.answerFromEnv(action, &c); a != nil {
@@ -153,6 +170,12 @@ func (h *Helper) get(c *Credential, t azdo.Target, out io.Writer) error {
 	// helpers behave alike: they return the first match and git drops it
 	// when its password_expiry_utc has passed.
 	tok := &d.Tokens[candidates[0]]
+	if tok.Source != nil {
+		// Never withdrawn by this version (erase drops the cache); a
+		// withdrawal an earlier version recorded, knowing no source, is
+		// not a reason to stop asking it.
+		return h.getFromSource(c, t, tok, out)
+	}
 	if tok.Withdrawn != nil {
 		h.tracef("no answer: the token %s is withdrawn", tok.Scope())
 		// Cloud tokens are withdrawn only when Azure DevOps itself called

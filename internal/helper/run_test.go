@@ -20,7 +20,7 @@ func (r failingReader) Read([]byte) (int, error) {
 }
 
 func TestRunIgnoresUnknownActionsSilently(t *testing.T) {
-	for _, action := range []string{"", "list", "capability", "GET", "get ", "fill", "approve", "reject"} {
+	for _, action := range []string{"", "list", "GET", "get ", "fill", "approve", "reject"} {
 		t.Run(action, func(t *testing.T) {
 			f := newFixture(t, nil, store.Token{Org: "fabrikam", Secret: "pat"})
 			var out bytes.Buffer
@@ -35,6 +35,24 @@ func TestRunIgnoresUnknownActionsSilently(t *testing.T) {
 				t.Errorf("%d Update calls", f.store.updates)
 			}
 		})
+	}
+}
+
+// git's capability action (git-credential(1), "CAPABILITY INPUT/OUTPUT
+// FORMAT"): "version 0", then each capability; no input read, no store
+// touched.
+func TestCapabilityAnnouncesAuthtype(t *testing.T) {
+	f := newFixture(t, nil, store.Token{Org: "fabrikam", Secret: "pat"})
+	var out bytes.Buffer
+	if err := f.h.Run("capability", failingReader{t}, &out); err != nil {
+		t.Fatal(err)
+	}
+	if out.String() != "version 0\ncapability authtype\n" {
+		t.Errorf("capability wrote %q", out.String())
+	}
+	f.noStderr()
+	if f.store.loads+f.store.updates != 0 {
+		t.Errorf("capability touched the store: %d loads, %d updates", f.store.loads, f.store.updates)
 	}
 }
 

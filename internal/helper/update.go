@@ -74,8 +74,13 @@ func storeCloud(d *store.Data, s *secrets, c *Credential, t azdo.Target, now tim
 		d.Tokens = append(d.Tokens, store.Token{Org: t.Org, Username: username, Secret: c.Password, Created: now, Expires: parseExpiry(c.PasswordExpiryUTC)})
 		return true
 	}
-	// A new PAT replaces the most specific token for the request.
+	// A new PAT replaces the most specific token for the request, unless
+	// that token has a source: git then reports the token the source
+	// gave (or one minted since), which is never stored as a PAT.
 	tok := &d.Tokens[m[0]]
+	if tok.Source != nil {
+		return false
+	}
 	tok.Secret, tok.Username, tok.Created, tok.Withdrawn = c.Password, username, now, nil
 	tok.Expires = parseExpiry(c.PasswordExpiryUTC)
 	return true

@@ -52,6 +52,23 @@ type Token struct {
 	// valid or could not be checked), most recent first.
 	Refusals []Refusal `json:"refusals,omitempty"`
 
+	// Source, when set, says where the token's secret comes from instead
+	// of a PAT given to add: a Microsoft Entra token minted on demand, or
+	// a PAT held in Azure Key Vault (see Source). Secret is then only a
+	// cache of what the source last gave, sent while CacheUntil has not
+	// passed, and empty when there is none. These fields come after the
+	// key fields, which the vault reads from the start of each line, and
+	// are omitted when empty, so stores without sources are written as
+	// before and earlier versions read them.
+	Source *Source `json:"source,omitempty"`
+	// Minted is when the cached secret was minted (or read from Key
+	// Vault); CacheUntil is when it stops being sent: the Entra token's
+	// expiry, or for Key Vault the end of the time its PAT is cached.
+	Minted     *time.Time `json:"minted,omitempty"`
+	CacheUntil *time.Time `json:"cache_until,omitempty"`
+	// CacheVersion is the Key Vault version of the cached PAT.
+	CacheVersion string `json:"cache_version,omitempty"`
+
 	// stripped marks a metadata-only copy (see StripSecrets).
 	stripped bool
 }
