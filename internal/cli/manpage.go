@@ -146,6 +146,12 @@ var manEnvironment = []manVar{
 	{"HTTPS_PROXY, ALL_PROXY, NO_PROXY, GIT_SSL_CAINFO", "Commands that ask Azure DevOps (add, verify, rotate, erase) use the proxy and CA git would use: GIT_SSL_CAINFO, else git's http.sslCAInfo; git's http.proxy, else these variables (lower-case spellings too), as git reads them."},
 	{"GCM_PLAINTEXT_STORE_PATH", "Where import looks for Git Credential Manager's plaintext store, as GCM does (else git's credential.plaintextStorePath, else ~/.gcm/store)."},
 	{"SSL_CERT_FILE", "A CA bundle added to the system's certificates (it replaces them on Linux) when no CA file is configured for git."},
+	{"ADOPAT_ENTRA", "A Microsoft Entra token source for CI, in the syntax of add --entra (managed-identity[:CLIENT_ID], workload-identity, azure-cli) or azure-pipelines (a service connection's OIDC): get answers Azure DevOps cloud with a token minted for each request, stored nowhere. It wins over AZURE_DEVOPS_EXT_PAT and SYSTEM_ACCESSTOKEN; ADOPAT_ENV_ORG limits it as it limits them."},
+	{"AZURE_FEDERATED_TOKEN_FILE, AZURE_CLIENT_ID, AZURE_TENANT_ID", "The workload identity of --entra workload-identity, as AKS and other OIDC issuers set them (read by the Azure SDK)."},
+	{"AZURE_AUTHORITY_HOST", "The Microsoft Entra authority, for sovereign clouds (default https://login.microsoftonline.com/)."},
+	{"IDENTITY_ENDPOINT, IDENTITY_HEADER", "An App Service or Azure Arc managed identity endpoint, as the platform sets them; without them a managed identity is asked at the Azure instance metadata service (read by the Azure SDK)."},
+	{"AZURESUBSCRIPTION_SERVICE_CONNECTION_ID, AZURESUBSCRIPTION_CLIENT_ID, AZURESUBSCRIPTION_TENANT_ID, SYSTEM_OIDCREQUESTURI", "The Azure Pipelines service connection ADOPAT_ENTRA=azure-pipelines mints through (set by the AzureCLI task and its kin; SYSTEM_ACCESSTOKEN must be mapped into the step's environment)."},
+	{"ADOPAT_LOOPBACK_ONLY", "Set to 1, the Microsoft Entra, managed identity and Key Vault clients refuse every address but loopback before connecting: the tests' guard that nothing leaves the machine."},
 }
 
 // manFiles are adopat's files.
