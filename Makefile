@@ -47,7 +47,7 @@ race:
 # it debootstraps once into /tmp/adopat-wine; it needs root). Outside CI,
 # without root, it says so and skips.
 WINDOWS_TEST_PKGS := ./cmd/git-credential-adopat ./internal/adoapi ./internal/azdo ./internal/backends \
-	./internal/cli ./internal/gitaction ./internal/helper ./internal/importer ./internal/safetext ./internal/store/...
+	./internal/cli ./internal/entra ./internal/gitaction ./internal/helper ./internal/importer ./internal/safetext ./internal/store/...
 test-windows:
 	@if [ "$$(id -u)" != 0 ] && [ -z "$$CI" ]; then \
 		echo "test-windows: skipped: .ci/wine needs root (CI runs it as root)"; exit 0; fi; \
