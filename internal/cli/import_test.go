@@ -1,12 +1,15 @@
 package cli
 
 import (
+	"crypto/sha256"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/adopat/git-credential-adopat/internal/adotest"
 )
@@ -198,4 +201,55 @@ func TestAddWarnsWhenInputIsNotAPAT(t *testing.T) {
 	if code := ta.run("hunter2\n", "add", "--server", "https://tfs.example.com", "--no-verify"); code != 0 || strings.Contains(ta.stderr.String(), "does not look like") {
 		t.Errorf("server: exit %d, stderr %q", code, ta.stderr)
 	}
+}
+
+// A rerun that finds only what it leaves (a GCM entry kept without
+// --remove-source, a password that is no PAT) writes nothing at all: not
+// the vault, not even its lock file, which a write lock rewrites.
+func TestImportRerunWritesNoStoreFile(t *testing.T) {
+	ta := importApp(t)
+	pat := adotest.NewPAT()
+	gcm := filepath.Join(ta.dir, "gcm")
+	ta.env["GCM_PLAINTEXT_STORE_PATH"] = gcm
+	file := filepath.Join(gcm, "git", "https", "dev.azure.com", "fabrikam", "jdoe.credential")
+	if err := os.MkdirAll(filepath.Dir(file), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(file, []byte(pat+"\nservice=https://dev.azure.com/fabrikam\naccount=jdoe\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	creds := filepath.Join(ta.dir, "creds")
+	if err := os.WriteFile(creds, []byte("https://x:hunter2@dev.azure.com/contoso\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ta.mustRun(t, "import", "--gcm", "--git-credentials", creds)
+	data := filepath.Dir(ta.env["ADOPAT_VAULT"])
+	before := dirState(t, data)
+	ta.mustRun(t, "import", "--gcm", "--git-credentials", creds)
+	if !strings.Contains(ta.stdout.String(), "nothing moved") {
+		t.Errorf("second import:\n%s", ta.stdout)
+	}
+	if after := dirState(t, data); after != before {
+		t.Errorf("the second import wrote in %s:\nbefore:\n%s\nafter:\n%s", data, before, after)
+	}
+}
+
+// dirState is each file in dir with its size, modification time and a
+// hash of its content, one a line.
+func dirState(t *testing.T, dir string) string {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	for _, e := range entries {
+		fi, err := e.Info()
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, _ := os.ReadFile(filepath.Join(dir, e.Name()))
+		fmt.Fprintf(&b, "%s %d %s %x\n", e.Name(), fi.Size(), fi.ModTime().Format(time.RFC3339Nano), sha256.Sum256(data))
+	}
+	return b.String()
 }
