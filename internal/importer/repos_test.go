@@ -84,6 +84,9 @@ func TestFindReposLayouts(t *testing.T) {
 	if !strings.Contains(text, "foreign-wt: its git directory") || !strings.Contains(text, "outside the directory searched") {
 		t.Errorf("the worktree of a repository outside root is not reported:\n%s", text)
 	}
+	if runtime.GOOS != "windows" && !strings.Contains(text, "link: is a symbolic link to the repository") {
+		t.Errorf("the link to a repository outside root is not reported:\n%s", text)
+	}
 	if !strings.Contains(text, "not searched (--depth)") {
 		t.Errorf("the depth limit is not reported:\n%s", text)
 	}
