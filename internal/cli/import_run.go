@@ -27,6 +27,8 @@ type importRun struct {
 	absent   []string // places looked for that are not there
 	unread   []string // sources that could not be read, and why
 	notes    []string // what could not be read, and other things to know
+	// knownOrgs: the organisations the repositories' URLs name
+	knownOrgs []string
 
 	b         *backend
 	decisions []importer.Decision
@@ -173,6 +175,7 @@ func (r *importRun) readRepos(dir string) {
 			continue
 		}
 		r.founds = append(r.founds, importer.FoundInRepo(repo, entries)...)
+		r.knownOrgs = append(r.knownOrgs, importer.OrgsIn(entries, r.servers)...)
 		var modules []importer.ConfigEntry
 		if repo.Gitmodules != "" {
 			if modules, err = r.git.List(repo.Gitmodules); err != nil {
@@ -190,7 +193,7 @@ func (r *importRun) readRepos(dir string) {
 // plan decides, reading the store (and its secrets) only when an Azure
 // DevOps credential was found.
 func (r *importRun) plan() error {
-	opts := importer.Options{Servers: r.servers, Replace: r.opts.replace, AnyFormat: r.opts.anyFormat, Org: r.opts.org}
+	opts := importer.Options{Servers: r.servers, Replace: r.opts.replace, AnyFormat: r.opts.anyFormat, Org: r.opts.org, KnownOrgs: r.knownOrgs}
 	if len(importer.Plan(r.founds, nil, opts)) == 0 {
 		return nil
 	}

@@ -253,3 +253,38 @@ func dirState(t *testing.T, dir string) string {
 	}
 	return b.String()
 }
+
+// git's credential-store keeps whatever user name was typed at its
+// prompt: https://jdoe:PAT@dev.azure.com for a clone of
+// https://dev.azure.com/fabrikam/.... Taken for the organisation, the PAT
+// would be stored for "jdoe", its line removed, and fabrikam's clones
+// would stop fetching: it is left, naming the organisations the clones
+// do, until --org says whose it is.
+func TestImportDoesNotTakeAPromptsUserNameForTheOrganisation(t *testing.T) {
+	ta := importApp(t)
+	pat := adotest.NewPAT()
+	repoWithRemote(t, filepath.Join(ta.dir, "src", "web"), "https://dev.azure.com/fabrikam/Website/_git/web")
+	creds := filepath.Join(ta.dir, "creds")
+	line := "https://jdoe:" + pat + "@dev.azure.com\n"
+	if err := os.WriteFile(creds, []byte(line), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ta.mustRun(t, "import", "--git-credentials", creds, "--repos", filepath.Join(ta.dir, "src"))
+	if out := ta.stdout.String(); !strings.Contains(out, "left ") || !strings.Contains(out, `user name "jdoe"`) ||
+		!strings.Contains(out, "the repositories searched name fabrikam") || strings.Contains(out, pat) {
+		t.Errorf("output:\n%s", out)
+	}
+	if got, _ := os.ReadFile(creds); string(got) != line {
+		t.Errorf("the line was taken: %q", got)
+	}
+	if tok := listJSON(t, ta).Tokens; len(tok) != 0 {
+		t.Errorf("tokens %+v, want none", tok)
+	}
+	ta.mustRun(t, "import", "--git-credentials", creds, "--org", "fabrikam")
+	if !strings.Contains(ta.stdout.String(), "stored      fabrikam") {
+		t.Errorf("with --org:\n%s", ta.stdout)
+	}
+	if got, _ := os.ReadFile(creds); string(got) != "" {
+		t.Errorf("the line is still there: %q", got)
+	}
+}
