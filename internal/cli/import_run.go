@@ -29,6 +29,8 @@ type importRun struct {
 	notes    []string // what could not be read, and other things to know
 	// knownOrgs: the organisations the repositories' URLs name
 	knownOrgs []string
+	// undeclared: hosts already noted by noteUndeclaredServers
+	undeclared map[string]bool
 
 	b         *backend
 	decisions []importer.Decision
@@ -176,6 +178,7 @@ func (r *importRun) readRepos(dir string) {
 		}
 		r.founds = append(r.founds, importer.FoundInRepo(repo, entries)...)
 		r.knownOrgs = append(r.knownOrgs, importer.OrgsIn(entries, r.servers)...)
+		r.noteUndeclaredServers(repo, entries)
 		var modules []importer.ConfigEntry
 		if repo.Gitmodules != "" {
 			if modules, err = r.git.List(repo.Gitmodules); err != nil {
@@ -187,6 +190,29 @@ func (r *importRun) readRepos(dir string) {
 				r.exposed = append(r.exposed, e)
 			}
 		}
+	}
+}
+
+// noteUndeclaredServers notes, once per host, a credential in a URL of
+// the form an Azure DevOps Server gives (.../PROJECT/_git/REPO) on a host
+// no --server or install --server declares: import cannot tell such a
+// server from any other git host, so without the note its PATs would stay
+// in the URLs without a word.
+func (r *importRun) noteUndeclaredServers(repo *importer.Repo, entries []importer.ConfigEntry) {
+	for _, f := range importer.FoundInRepo(repo, entries) {
+		u := f.URL
+		if importer.AzureURL(u, r.servers) || !strings.Contains("/"+u.Path+"/", "/_git/") {
+			continue
+		}
+		host := strings.ToLower(u.Scheme) + "://" + strings.ToLower(u.Host)
+		if r.undeclared[host] {
+			continue
+		}
+		if r.undeclared == nil {
+			r.undeclared = map[string]bool{}
+		}
+		r.undeclared[host] = true
+		r.note("%s %s holds a credential for %s, whose URL looks like an Azure DevOps Server's (.../_git/...), but no server is declared there, so import leaves it: if it is one, run `git-credential-adopat install --server %s` (with its collection path, if any) and import again", repo.Dir, f.Key, host, host)
 	}
 }
 

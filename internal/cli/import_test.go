@@ -143,6 +143,22 @@ func TestImportDeclaredServer(t *testing.T) {
 	}
 }
 
+// A PAT in the URL of an Azure DevOps Server nobody declared is not
+// import's to take (it cannot tell the host from any other), but it is
+// named, with the install --server that declares it, never silently left.
+func TestImportNamesAnUndeclaredServersURL(t *testing.T) {
+	ta := importApp(t)
+	pat := adotest.NewPAT()
+	repoWithRemote(t, filepath.Join(ta.dir, "src", "app"), "https://jdoe:"+pat+"@tfs.example.com:8443/tfs/DefaultCollection/Proj/_git/app")
+	repoWithRemote(t, filepath.Join(ta.dir, "src", "gh"), "https://alice:ghp_x@github.com/alice/x.git")
+	ta.mustRun(t, "import", "--repos", filepath.Join(ta.dir, "src"))
+	errText := ta.stderr.String()
+	if !strings.Contains(errText, "install --server https://tfs.example.com:8443") || strings.Contains(errText, "github") ||
+		strings.Contains(ta.stdout.String()+errText, pat) {
+		t.Errorf("stdout:\n%s\nstderr:\n%s", ta.stdout, errText)
+	}
+}
+
 // .gitmodules is the repository's history: a PAT there is reported with
 // what to do, never printed and never rewritten; the same goes for a
 // url.<base>.insteadOf section holding one.
