@@ -31,6 +31,8 @@ type importRun struct {
 	knownOrgs []string
 	// undeclared: hosts already noted by noteUndeclaredServers
 	undeclared map[string]bool
+	// readGitDirs: the repositories read, by git directory
+	readGitDirs map[string]bool
 
 	b         *backend
 	decisions []importer.Decision
@@ -171,6 +173,15 @@ func (r *importRun) readRepos(dir string) {
 	r.searched = append(r.searched, n+" under "+dir)
 	for i := range repos {
 		repo := &repos[i]
+		// DIRs that overlap (~/src and ~/src/web) find a repository twice:
+		// it is read once.
+		if r.readGitDirs[repo.GitDir] {
+			continue
+		}
+		if r.readGitDirs == nil {
+			r.readGitDirs = map[string]bool{}
+		}
+		r.readGitDirs[repo.GitDir] = true
 		entries, err := r.git.List(repo.Config())
 		if err != nil {
 			r.note("cannot read %s: %v", repo.Config(), err)

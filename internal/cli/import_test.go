@@ -159,6 +159,25 @@ func TestImportNamesAnUndeclaredServersURL(t *testing.T) {
 	}
 }
 
+// Overlapping DIRs find a repository twice: it is read and cleaned once,
+// and its remote keeps one URL (git config adds a value its pattern does
+// not select).
+func TestImportOverlappingDirs(t *testing.T) {
+	ta := importApp(t)
+	pat := adotest.NewPAT()
+	src := filepath.Join(ta.dir, "src")
+	repo := filepath.Join(src, "shop")
+	repoWithRemote(t, repo, "https://x:"+pat+"@dev.azure.com/contoso/Shop/_git/shop")
+	ta.mustRun(t, "import", "--repos", src, repo, src)
+	if n := strings.Count(ta.stdout.String(), "remote.origin.url"); n != 1 {
+		t.Errorf("the URL is reported %d times:\n%s", n, ta.stdout)
+	}
+	out, err := exec.Command("git", "-C", repo, "config", "--get-all", "remote.origin.url").Output()
+	if err != nil || string(out) != "https://dev.azure.com/contoso/Shop/_git/shop\n" {
+		t.Errorf("remote.origin.url now %q (%v)", out, err)
+	}
+}
+
 // .gitmodules is the repository's history: a PAT there is reported with
 // what to do, never printed and never rewritten; the same goes for a
 // url.<base>.insteadOf section holding one.
