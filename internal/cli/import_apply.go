@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 	"os/exec"
+	"slices"
 	"strings"
 
 	"github.com/adopat/git-credential-adopat/internal/azdo"
@@ -33,6 +34,12 @@ func (r *importRun) apply() error {
 // store is left too, unless the plan replaces it, and confirm then finds
 // the place's PAT missing and leaves the place.
 func (r *importRun) store() error {
+	// Nothing to store (a rerun that finds only what it leaves, or
+	// places of PATs stored already): no write lock either, which would
+	// rewrite the vault's lock file, so that a rerun changes no file.
+	if !slices.ContainsFunc(r.decisions, func(d importer.Decision) bool { return d.Verdict == importer.Store }) {
+		return nil
+	}
 	now := r.a.Now().UTC()
 	return r.b.Store.Update(func(d *store.Data) (bool, error) {
 		changed := false

@@ -27,6 +27,12 @@ type importRun struct {
 	absent   []string // places looked for that are not there
 	unread   []string // sources that could not be read, and why
 	notes    []string // what could not be read, and other things to know
+	// knownOrgs: the organisations the repositories' URLs name
+	knownOrgs []string
+	// undeclared: hosts already noted by noteUndeclaredServers
+	undeclared map[string]bool
+	// readGitDirs: the repositories read, by git directory
+	readGitDirs map[string]bool
 
 	b         *backend
 	decisions []importer.Decision
@@ -167,12 +173,23 @@ func (r *importRun) readRepos(dir string) {
 	r.searched = append(r.searched, n+" under "+dir)
 	for i := range repos {
 		repo := &repos[i]
+		// DIRs that overlap (~/src and ~/src/web) find a repository twice:
+		// it is read once.
+		if r.readGitDirs[repo.GitDir] {
+			continue
+		}
+		if r.readGitDirs == nil {
+			r.readGitDirs = map[string]bool{}
+		}
+		r.readGitDirs[repo.GitDir] = true
 		entries, err := r.git.List(repo.Config())
 		if err != nil {
 			r.note("cannot read %s: %v", repo.Config(), err)
 			continue
 		}
 		r.founds = append(r.founds, importer.FoundInRepo(repo, entries)...)
+		r.knownOrgs = append(r.knownOrgs, importer.OrgsIn(entries, r.servers)...)
+		r.noteUndeclaredServers(repo, entries)
 		var modules []importer.ConfigEntry
 		if repo.Gitmodules != "" {
 			if modules, err = r.git.List(repo.Gitmodules); err != nil {
@@ -187,10 +204,33 @@ func (r *importRun) readRepos(dir string) {
 	}
 }
 
+// noteUndeclaredServers notes, once per host, a credential in a URL of
+// the form an Azure DevOps Server gives (.../PROJECT/_git/REPO) on a host
+// no --server or install --server declares: import cannot tell such a
+// server from any other git host, so without the note its PATs would stay
+// in the URLs without a word.
+func (r *importRun) noteUndeclaredServers(repo *importer.Repo, entries []importer.ConfigEntry) {
+	for _, f := range importer.FoundInRepo(repo, entries) {
+		u := f.URL
+		if importer.AzureURL(u, r.servers) || !strings.Contains("/"+u.Path+"/", "/_git/") {
+			continue
+		}
+		host := strings.ToLower(u.Scheme) + "://" + strings.ToLower(u.Host)
+		if r.undeclared[host] {
+			continue
+		}
+		if r.undeclared == nil {
+			r.undeclared = map[string]bool{}
+		}
+		r.undeclared[host] = true
+		r.note("%s %s holds a credential for %s, whose URL looks like an Azure DevOps Server's (.../_git/...), but no server is declared there, so import leaves it: if it is one, run `git-credential-adopat install --server %s` (with its collection path, if any) and import again", repo.Dir, f.Key, host, host)
+	}
+}
+
 // plan decides, reading the store (and its secrets) only when an Azure
 // DevOps credential was found.
 func (r *importRun) plan() error {
-	opts := importer.Options{Servers: r.servers, Replace: r.opts.replace, AnyFormat: r.opts.anyFormat, Org: r.opts.org}
+	opts := importer.Options{Servers: r.servers, Replace: r.opts.replace, AnyFormat: r.opts.anyFormat, Org: r.opts.org, KnownOrgs: r.knownOrgs}
 	if len(importer.Plan(r.founds, nil, opts)) == 0 {
 		return nil
 	}

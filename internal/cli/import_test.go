@@ -1,12 +1,15 @@
 package cli
 
 import (
+	"crypto/sha256"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/adopat/git-credential-adopat/internal/adotest"
 )
@@ -140,6 +143,41 @@ func TestImportDeclaredServer(t *testing.T) {
 	}
 }
 
+// A PAT in the URL of an Azure DevOps Server nobody declared is not
+// import's to take (it cannot tell the host from any other), but it is
+// named, with the install --server that declares it, never silently left.
+func TestImportNamesAnUndeclaredServersURL(t *testing.T) {
+	ta := importApp(t)
+	pat := adotest.NewPAT()
+	repoWithRemote(t, filepath.Join(ta.dir, "src", "app"), "https://jdoe:"+pat+"@tfs.example.com:8443/tfs/DefaultCollection/Proj/_git/app")
+	repoWithRemote(t, filepath.Join(ta.dir, "src", "gh"), "https://alice:ghp_x@github.com/alice/x.git")
+	ta.mustRun(t, "import", "--repos", filepath.Join(ta.dir, "src"))
+	errText := ta.stderr.String()
+	if !strings.Contains(errText, "install --server https://tfs.example.com:8443") || strings.Contains(errText, "github") ||
+		strings.Contains(ta.stdout.String()+errText, pat) {
+		t.Errorf("stdout:\n%s\nstderr:\n%s", ta.stdout, errText)
+	}
+}
+
+// Overlapping DIRs find a repository twice: it is read and cleaned once,
+// and its remote keeps one URL (git config adds a value its pattern does
+// not select).
+func TestImportOverlappingDirs(t *testing.T) {
+	ta := importApp(t)
+	pat := adotest.NewPAT()
+	src := filepath.Join(ta.dir, "src")
+	repo := filepath.Join(src, "shop")
+	repoWithRemote(t, repo, "https://x:"+pat+"@dev.azure.com/contoso/Shop/_git/shop")
+	ta.mustRun(t, "import", "--repos", src, repo, src)
+	if n := strings.Count(ta.stdout.String(), "remote.origin.url"); n != 1 {
+		t.Errorf("the URL is reported %d times:\n%s", n, ta.stdout)
+	}
+	out, err := exec.Command("git", "-C", repo, "config", "--get-all", "remote.origin.url").Output()
+	if err != nil || string(out) != "https://dev.azure.com/contoso/Shop/_git/shop\n" {
+		t.Errorf("remote.origin.url now %q (%v)", out, err)
+	}
+}
+
 // .gitmodules is the repository's history: a PAT there is reported with
 // what to do, never printed and never rewritten; the same goes for a
 // url.<base>.insteadOf section holding one.
@@ -197,5 +235,91 @@ func TestAddWarnsWhenInputIsNotAPAT(t *testing.T) {
 	// A server's PAT may have another shape: no warning.
 	if code := ta.run("hunter2\n", "add", "--server", "https://tfs.example.com", "--no-verify"); code != 0 || strings.Contains(ta.stderr.String(), "does not look like") {
 		t.Errorf("server: exit %d, stderr %q", code, ta.stderr)
+	}
+}
+
+// A rerun that finds only what it leaves (a GCM entry kept without
+// --remove-source, a password that is no PAT) writes nothing at all: not
+// the vault, not even its lock file, which a write lock rewrites.
+func TestImportRerunWritesNoStoreFile(t *testing.T) {
+	ta := importApp(t)
+	pat := adotest.NewPAT()
+	gcm := filepath.Join(ta.dir, "gcm")
+	ta.env["GCM_PLAINTEXT_STORE_PATH"] = gcm
+	file := filepath.Join(gcm, "git", "https", "dev.azure.com", "fabrikam", "jdoe.credential")
+	if err := os.MkdirAll(filepath.Dir(file), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(file, []byte(pat+"\nservice=https://dev.azure.com/fabrikam\naccount=jdoe\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	creds := filepath.Join(ta.dir, "creds")
+	if err := os.WriteFile(creds, []byte("https://x:hunter2@dev.azure.com/contoso\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ta.mustRun(t, "import", "--gcm", "--git-credentials", creds)
+	data := filepath.Dir(ta.env["ADOPAT_VAULT"])
+	before := dirState(t, data)
+	ta.mustRun(t, "import", "--gcm", "--git-credentials", creds)
+	if !strings.Contains(ta.stdout.String(), "nothing moved") {
+		t.Errorf("second import:\n%s", ta.stdout)
+	}
+	if after := dirState(t, data); after != before {
+		t.Errorf("the second import wrote in %s:\nbefore:\n%s\nafter:\n%s", data, before, after)
+	}
+}
+
+// dirState is each file in dir with its size, modification time and a
+// hash of its content, one a line.
+func dirState(t *testing.T, dir string) string {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	for _, e := range entries {
+		fi, err := e.Info()
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, _ := os.ReadFile(filepath.Join(dir, e.Name()))
+		fmt.Fprintf(&b, "%s %d %s %x\n", e.Name(), fi.Size(), fi.ModTime().Format(time.RFC3339Nano), sha256.Sum256(data))
+	}
+	return b.String()
+}
+
+// git's credential-store keeps whatever user name was typed at its
+// prompt: https://jdoe:PAT@dev.azure.com for a clone of
+// https://dev.azure.com/fabrikam/.... Taken for the organisation, the PAT
+// would be stored for "jdoe", its line removed, and fabrikam's clones
+// would stop fetching: it is left, naming the organisations the clones
+// do, until --org says whose it is.
+func TestImportDoesNotTakeAPromptsUserNameForTheOrganisation(t *testing.T) {
+	ta := importApp(t)
+	pat := adotest.NewPAT()
+	repoWithRemote(t, filepath.Join(ta.dir, "src", "web"), "https://dev.azure.com/fabrikam/Website/_git/web")
+	creds := filepath.Join(ta.dir, "creds")
+	line := "https://jdoe:" + pat + "@dev.azure.com\n"
+	if err := os.WriteFile(creds, []byte(line), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ta.mustRun(t, "import", "--git-credentials", creds, "--repos", filepath.Join(ta.dir, "src"))
+	if out := ta.stdout.String(); !strings.Contains(out, "left ") || !strings.Contains(out, `user name "jdoe"`) ||
+		!strings.Contains(out, "the repositories searched name fabrikam") || strings.Contains(out, pat) {
+		t.Errorf("output:\n%s", out)
+	}
+	if got, _ := os.ReadFile(creds); string(got) != line {
+		t.Errorf("the line was taken: %q", got)
+	}
+	if tok := listJSON(t, ta).Tokens; len(tok) != 0 {
+		t.Errorf("tokens %+v, want none", tok)
+	}
+	ta.mustRun(t, "import", "--git-credentials", creds, "--org", "fabrikam")
+	if !strings.Contains(ta.stdout.String(), "stored      fabrikam") {
+		t.Errorf("with --org:\n%s", ta.stdout)
+	}
+	if got, _ := os.ReadFile(creds); string(got) != "" {
+		t.Errorf("the line is still there: %q", got)
 	}
 }

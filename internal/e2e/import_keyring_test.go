@@ -104,7 +104,7 @@ func TestImportIntoTheKeyringBackend(t *testing.T) {
 	srv, pat := fabrikamServer(t)
 	u := newKeyringUser(t, srv, s)
 	u.install()
-	writeFile(t, u.home+"/.git-credentials", "https://fabrikam:"+pat+"@dev.azure.com\nhttps://a:b@example.com\n", 0o600)
+	writeFile(t, u.home+"/.git-credentials", "https://fabrikam:"+pat+"@dev.azure.com/fabrikam\nhttps://a:b@example.com\n", 0o600)
 	if r := u.adopat("", "import", "--git-credentials"); r.code != 0 || !strings.Contains(r.stdout, "stored      fabrikam") {
 		t.Fatalf("import:\n%s", r)
 	}

@@ -3,6 +3,8 @@ package importer
 import (
 	"fmt"
 	"strings"
+
+	"github.com/adopat/git-credential-adopat/internal/azdo"
 )
 
 // Place is the kind of place a credential was found in.
@@ -125,6 +127,27 @@ func FoundInRepo(r *Repo, entries []ConfigEntry) []Found {
 		out = append(out, Found{Place: InRepo, URL: u, Secret: secret, Repo: r, Key: e.Key, Value: e.Value})
 	}
 	return out
+}
+
+// OrgsIn are the Azure DevOps organisations that the URL values of
+// entries name by path or host, credential or not: the repositories'
+// remotes say which organisations are real, where a credentials file's
+// line may name one only by a user name (Options.KnownOrgs).
+func OrgsIn(entries []ConfigEntry, servers []azdo.Server) []string {
+	var orgs []string
+	for _, e := range entries {
+		if !URLKey(e.Key) {
+			continue
+		}
+		u, ok := ParseCredURL(e.Value)
+		if !ok {
+			continue
+		}
+		if t := azdo.Classify(u.Request(), servers); t.Kind == azdo.Cloud && t.OrgFrom != azdo.FromUsername && t.Refused == "" {
+			orgs = append(orgs, t.Org)
+		}
+	}
+	return orgs
 }
 
 // Exposed is a credential import reports but does not take: in a

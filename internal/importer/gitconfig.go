@@ -55,6 +55,19 @@ func (g Git) ReplaceURL(file, key, old, new string) error {
 		return fmt.Errorf("%s is not a URL with a credential", key)
 	}
 	pattern := "^" + regexp.QuoteMeta(u.raw[:len(u.Scheme)+3]) + "[^/?#]*@" + regexp.QuoteMeta(u.raw[u.rest:]) + "$"
+	// git config adds the value when the pattern selects none, and
+	// replaces whatever credential the selected one holds: so the file
+	// must still hold old, once. Else the value changed since it was read
+	// (the repository was read twice, someone edited it), and a second URL
+	// would be added to the remote, or a PAT that was never stored removed.
+	held, err := g.run("config", "--file", file, "-z", "--get-all", key, pattern)
+	var exit *exec.ExitError
+	switch {
+	case errors.As(err, &exit) && exit.ExitCode() == 1, err == nil && held != old+"\x00":
+		return fmt.Errorf("%s no longer holds the URL import read (it changed meanwhile); left as it is: run import again", key)
+	case err != nil:
+		return err
+	}
 	before, statErr := os.Stat(file)
 	if _, err := g.run("config", "--file", file, key, new, pattern); err != nil {
 		return err
@@ -75,10 +88,20 @@ func (g Git) run(args ...string) (string, error) {
 	err := cmd.Run()
 	var exit *exec.ExitError
 	if errors.As(err, &exit) {
-		return "", fmt.Errorf("git %s failed (exit %d): %s", args[0], exit.ExitCode(), strings.TrimSpace(errb.String()))
+		return "", &gitError{fmt.Sprintf("git %s failed (exit %d): %s", args[0], exit.ExitCode(), strings.TrimSpace(errb.String())), exit}
 	}
 	if err != nil {
 		return "", fmt.Errorf("running git: %w (is git installed and on PATH?)", err)
 	}
 	return out.String(), nil
 }
+
+// gitError is a git that ran and failed: what it said, and its exit
+// status (errors.As finds the *exec.ExitError).
+type gitError struct {
+	msg  string
+	exit *exec.ExitError
+}
+
+func (e *gitError) Error() string { return e.msg }
+func (e *gitError) Unwrap() error { return e.exit }

@@ -58,6 +58,10 @@ type Options struct {
 	AnyFormat bool
 	// Org is the organisation of credentials whose URL names none.
 	Org string
+	// KnownOrgs are the organisations that the repositories read in this
+	// run name by path or host in their URLs, with or without a
+	// credential: what confirms an organisation read from a user name.
+	KnownOrgs []string
 }
 
 // Plan decides what to do with each credential found, given the tokens
@@ -87,12 +91,17 @@ func Plan(founds []Found, existing []store.Token, o Options) []Decision {
 		}
 	}
 	for i := range ds {
-		if ds[i].OrgFrom == "user name" {
-			preferKnownOrg(&ds[i], ds, existing)
+		if ds[i].OrgFrom != "user name" {
+			continue
+		}
+		preferKnownOrg(&ds[i], ds, existing)
+		if ds[i].OrgFrom == "user name" && ds[i].Verdict == Store && !confirmedOrg(ds[i].Scope.Org, ds, existing, o.KnownOrgs) {
+			ds[i].Scope.Org, ds[i].OrgFrom = "", ""
+			pending = append(pending, i)
 		}
 	}
 	for _, i := range pending {
-		resolveOrg(&ds[i], ds, existing, o.Org)
+		resolveOrg(&ds[i], ds, existing, o)
 	}
 	decideScopes(ds, existing, o.Replace)
 	return ds
@@ -158,6 +167,32 @@ func preferKnownOrg(d *Decision, ds []Decision, existing []store.Token) {
 	d.Scope.Org, d.OrgFrom = orgs[0], from[0]
 }
 
+// confirmedOrg reports whether something besides a user name says org
+// is an organisation: a URL found in this run that names it by path or
+// host, a repository's URL (KnownOrgs), or a token stored for it. A user
+// name alone is whatever was typed at git's prompt when credential-store
+// saved the line (https://jdoe:PAT@dev.azure.com for a clone of
+// https://dev.azure.com/fabrikam/...): taken for the organisation, the
+// PAT would be stored for "jdoe", its line removed, and every clone of
+// fabrikam would stop fetching.
+func confirmedOrg(org string, ds []Decision, existing []store.Token, known []string) bool {
+	same := func(s string) bool { return azdo.EqualFold(s, org) }
+	if slices.ContainsFunc(known, same) {
+		return true
+	}
+	for i := range ds {
+		if (ds[i].OrgFrom == "path" || ds[i].OrgFrom == "host") && same(ds[i].Scope.Org) {
+			return true
+		}
+	}
+	for i := range existing {
+		if !existing[i].IsServer() && same(existing[i].Org) {
+			return true
+		}
+	}
+	return false
+}
+
 // knownOrgs are the organisations d's PAT is found under in ds (those
 // strong accepts) or stored for, each with where, first seen first.
 func knownOrgs(d *Decision, ds []Decision, existing []store.Token, strong func(*Decision) bool) (orgs, from []string) {
@@ -183,7 +218,8 @@ func knownOrgs(d *Decision, ds []Decision, existing []store.Token, strong func(*
 // (https://jdoe%40example.com:PAT@dev.azure.com, as git's credential-store
 // writes it without useHttpPath) the organisation of the same PAT found
 // elsewhere in this run or already stored; else --org; else it is Left.
-func resolveOrg(d *Decision, ds []Decision, existing []store.Token, org string) {
+func resolveOrg(d *Decision, ds []Decision, existing []store.Token, o Options) {
+	org := o.Org
 	orgs, from := knownOrgs(d, ds, existing, func(*Decision) bool { return true })
 	switch {
 	case len(orgs) == 1:
@@ -192,6 +228,19 @@ func resolveOrg(d *Decision, ds []Decision, existing []store.Token, org string) 
 		d.Verdict, d.Why = Left, fmt.Sprintf("the URL names no organisation, and the same PAT serves several (%s); give the one for this entry with --org", strings.Join(orgs, ", "))
 	case org != "":
 		d.Scope.Org, d.OrgFrom = org, "--org"
+	case azdo.ValidOrg(d.URL.User):
+		var named []string
+		for _, k := range o.KnownOrgs {
+			if !slices.ContainsFunc(named, func(s string) bool { return azdo.EqualFold(s, k) }) {
+				named = append(named, k)
+			}
+		}
+		user := d.URL.User
+		hint := fmt.Sprintf("run import again with --repos DIR where its clones are, or with --org ORG to store it for ORG (--org %s if %s is the organisation)", user, user)
+		if len(named) > 0 {
+			hint = fmt.Sprintf("run import again with --org ORG to store it for ORG (the repositories searched name %s; --org %s if %s is the organisation)", strings.Join(named, ", "), user, user)
+		}
+		d.Verdict, d.Why = Left, fmt.Sprintf("the URL names no organisation but by its user name %q, which may be only what was typed at git's prompt, and no repository searched nor token stored names %s as one; %s", user, user, hint)
 	default:
 		who := ""
 		if d.URL.User != "" {

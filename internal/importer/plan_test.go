@@ -143,6 +143,29 @@ func TestPlan(t *testing.T) {
 				return []Found{credLine(t, 1, "https://jdoe%40example.com:"+patA+"@dev.azure.com")}
 			},
 			want: "left ", why: "--org ORG"},
+		{name: "a user name alone is not taken for the organisation: it may be what was typed at git's prompt",
+			founds: func(t *testing.T) []Found {
+				return []Found{credLine(t, 1, "https://jdoe:"+patA+"@dev.azure.com")}
+			},
+			opts: Options{KnownOrgs: []string{"fabrikam"}},
+			want: "left ", why: "--org jdoe if jdoe is the organisation"},
+		{name: "a user name the repositories' URLs name as an organisation is taken",
+			founds: func(t *testing.T) []Found {
+				return []Found{credLine(t, 1, "https://fabrikam:"+patA+"@dev.azure.com")}
+			},
+			opts: Options{KnownOrgs: []string{"contoso", "Fabrikam"}},
+			want: "store fabrikam"},
+		{name: "a user name another place names by path is taken",
+			founds: func(t *testing.T) []Found {
+				return []Found{credLine(t, 1, "https://fabrikam:"+patA+"@dev.azure.com"), credLine(t, 2, "https://x:"+patB+"@dev.azure.com/fabrikam")}
+			},
+			want: "store fabrikam, superseded fabrikam"},
+		{name: "a user name alone, and --org",
+			founds: func(t *testing.T) []Found {
+				return []Found{credLine(t, 1, "https://jdoe:"+patA+"@dev.azure.com")}
+			},
+			opts: Options{Org: "fabrikam"},
+			want: "store fabrikam"},
 		{name: "a password is not a PAT",
 			founds: func(t *testing.T) []Found {
 				return []Found{credLine(t, 1, "https://fabrikam:hunter2@dev.azure.com")}
@@ -150,7 +173,7 @@ func TestPlan(t *testing.T) {
 			want: "left fabrikam", why: "--any-format"},
 		{name: "--any-format takes it",
 			founds: func(t *testing.T) []Found {
-				return []Found{credLine(t, 1, "https://fabrikam:hunter2@dev.azure.com")}
+				return []Found{credLine(t, 1, "https://fabrikam:hunter2@dev.azure.com/fabrikam")}
 			},
 			opts: Options{AnyFormat: true},
 			want: "store fabrikam"},

@@ -98,6 +98,9 @@ func (f *finder) visit(dir string, level, depth int) {
 		return
 	}
 	for _, e := range entries {
+		if e.Type()&fs.ModeSymlink != 0 && level < depth {
+			f.linkedRepo(filepath.Join(dir, e.Name()))
+		}
 		if !e.IsDir() || e.Name() == ".git" { // a link's type is ModeSymlink: never entered
 			continue
 		}
@@ -112,6 +115,37 @@ func (f *finder) visit(dir string, level, depth int) {
 	for _, gitdir := range modules {
 		f.modules(gitdir, 0)
 	}
+}
+
+// linkedRepo reports the symbolic link at path when it leads to a
+// repository outside the root: it is not followed, so the PATs in that
+// repository's URLs stay, and the user is told where to run import
+// instead of believing every repository under DIR is clean. Links to
+// anything else (node_modules' links, a dotfiles directory) are not
+// worth a line.
+func (f *finder) linkedRepo(path string) {
+	real, err := filepath.EvalSymlinks(path)
+	if err != nil || within(f.root, real) {
+		return // dangling, or found under the root anyway
+	}
+	if fi, err := os.Stat(real); err != nil || !fi.IsDir() {
+		return
+	}
+	_, dotgit := os.Lstat(filepath.Join(real, ".git"))
+	entries, err := os.ReadDir(real)
+	if dotgit != nil && (err != nil || !isGitDir(dirNames(entries))) {
+		return
+	}
+	f.skip(path, "is a symbolic link to the repository %s, which import does not follow; to clean it, run import --repos %s", real, real)
+}
+
+// dirNames indexes directory entries by name.
+func dirNames(entries []fs.DirEntry) map[string]fs.DirEntry {
+	names := map[string]fs.DirEntry{}
+	for _, e := range entries {
+		names[e.Name()] = e
+	}
+	return names
 }
 
 // add lists r unless its git directory was listed already.

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/adopat/git-credential-adopat/internal/adotest"
 )
 
 // isolatedGit runs the real git with a throw-away HOME and global config.
@@ -84,6 +86,9 @@ func TestFindReposLayouts(t *testing.T) {
 	if !strings.Contains(text, "foreign-wt: its git directory") || !strings.Contains(text, "outside the directory searched") {
 		t.Errorf("the worktree of a repository outside root is not reported:\n%s", text)
 	}
+	if runtime.GOOS != "windows" && !strings.Contains(text, "link: is a symbolic link to the repository") {
+		t.Errorf("the link to a repository outside root is not reported:\n%s", text)
+	}
 	if !strings.Contains(text, "not searched (--depth)") {
 		t.Errorf("the depth limit is not reported:\n%s", text)
 	}
@@ -91,5 +96,47 @@ func TestFindReposLayouts(t *testing.T) {
 		if strings.HasPrefix(r.GitDir, outside) {
 			t.Errorf("followed out of root to %s", r.GitDir)
 		}
+	}
+}
+
+// git config adds a value when its pattern selects none: ReplaceURL
+// changes only the very value import read, so a URL already cleaned (the
+// repository read twice) gets no second url line, and a URL whose
+// credential changed meanwhile keeps it (that PAT was never stored).
+func TestReplaceURLChangesOnlyTheValueRead(t *testing.T) {
+	git := isolatedGit(t)
+	dir := t.TempDir()
+	git(dir, "init", "-q", "repo")
+	config := filepath.Join(dir, "repo", ".git", "config")
+	pat, other := adotest.NewPAT(), adotest.NewPAT()
+	read := "https://x:" + pat + "@dev.azure.com/fabrikam/Web/_git/web"
+	clean := "https://dev.azure.com/fabrikam/Web/_git/web"
+	g := Git{Path: "git"}
+	for _, now := range []string{clean, "https://x:" + other + "@dev.azure.com/fabrikam/Web/_git/web"} {
+		git(dir, "-C", "repo", "config", "remote.origin.url", now)
+		before, _ := os.ReadFile(config)
+		if err := g.ReplaceURL(config, "remote.origin.url", read, clean); err == nil || !strings.Contains(err.Error(), "no longer holds") {
+			t.Errorf("ReplaceURL with %s there: %v", now, err)
+		}
+		if after, _ := os.ReadFile(config); string(after) != string(before) {
+			t.Errorf("the config changed:\n%s", after)
+		}
+	}
+	git(dir, "-C", "repo", "config", "remote.origin.url", read)
+	if err := g.ReplaceURL(config, "remote.origin.url", read, clean); err != nil {
+		t.Fatal(err)
+	}
+	entries, err := g.List(config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var urls []string
+	for _, e := range entries {
+		if e.Key == "remote.origin.url" {
+			urls = append(urls, e.Value)
+		}
+	}
+	if strings.Join(urls, " ") != clean {
+		t.Errorf("remote.origin.url: %q", urls)
 	}
 }
