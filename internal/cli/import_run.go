@@ -230,7 +230,7 @@ func (r *importRun) noteUndeclaredServers(repo *importer.Repo, entries []importe
 // plan decides, reading the store (and its secrets) only when an Azure
 // DevOps credential was found.
 func (r *importRun) plan() error {
-	opts := importer.Options{Servers: r.servers, Replace: r.opts.replace, AnyFormat: r.opts.anyFormat, Org: r.opts.org, KnownOrgs: r.knownOrgs}
+	opts := importer.Options{Servers: r.servers, Replace: r.opts.replace, AnyFormat: r.opts.anyFormat, Org: r.opts.org, KnownOrgs: r.knownOrgs, ReposSearched: r.opts.repos.given}
 	if len(importer.Plan(r.founds, nil, opts)) == 0 {
 		return nil
 	}

@@ -62,6 +62,9 @@ type Options struct {
 	// run name by path or host in their URLs, with or without a
 	// credential: what confirms an organisation read from a user name.
 	KnownOrgs []string
+	// ReposSearched: repositories were searched (--repos), so KnownOrgs
+	// is evidence of which organisations this machine uses.
+	ReposSearched bool
 }
 
 // Plan decides what to do with each credential found, given the tokens
@@ -95,7 +98,12 @@ func Plan(founds []Found, existing []store.Token, o Options) []Decision {
 			continue
 		}
 		preferKnownOrg(&ds[i], ds, existing)
-		if ds[i].OrgFrom == "user name" && ds[i].Verdict == Store && !confirmedOrg(ds[i].Scope.Org, ds, existing, o.KnownOrgs) {
+		// Without repositories to compare with or --org, the user name is
+		// taken, as Azure DevOps' own clone URLs (https://ORG@dev.azure.com/ORG/…)
+		// make credential-store write it; with them, a user name that no
+		// repository, URL or stored token names is what was typed at a
+		// prompt: --org's organisation is taken instead, or it is left.
+		if ds[i].OrgFrom == "user name" && ds[i].Verdict == Store && (o.ReposSearched || o.Org != "") && !confirmedOrg(ds[i].Scope.Org, ds, existing, o.KnownOrgs) {
 			ds[i].Scope.Org, ds[i].OrgFrom = "", ""
 			pending = append(pending, i)
 		}

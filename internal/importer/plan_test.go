@@ -147,13 +147,18 @@ func TestPlan(t *testing.T) {
 			founds: func(t *testing.T) []Found {
 				return []Found{credLine(t, 1, "https://jdoe:"+patA+"@dev.azure.com")}
 			},
-			opts: Options{KnownOrgs: []string{"fabrikam"}},
+			opts: Options{KnownOrgs: []string{"fabrikam"}, ReposSearched: true},
 			want: "left ", why: "--org jdoe if jdoe is the organisation"},
+		{name: "a user name alone, with no repositories searched to compare with, is taken for the organisation",
+			founds: func(t *testing.T) []Found {
+				return []Found{credLine(t, 1, "https://fabrikam:"+patA+"@dev.azure.com")}
+			},
+			want: "store fabrikam"},
 		{name: "a user name the repositories' URLs name as an organisation is taken",
 			founds: func(t *testing.T) []Found {
 				return []Found{credLine(t, 1, "https://fabrikam:"+patA+"@dev.azure.com")}
 			},
-			opts: Options{KnownOrgs: []string{"contoso", "Fabrikam"}},
+			opts: Options{KnownOrgs: []string{"contoso", "Fabrikam"}, ReposSearched: true},
 			want: "store fabrikam"},
 		{name: "a user name another place names by path is taken",
 			founds: func(t *testing.T) []Found {
