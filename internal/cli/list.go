@@ -218,16 +218,19 @@ func lastUsedColumn(t listedToken) string {
 
 // loadWithUsage opens the store, folds the usage journal `get` appends to
 // into it, and loads it. A journal that cannot be folded is reported but
-// does not stop the listing.
+// does not stop the listing; when the store cannot be read either, its
+// error alone is (folding failed for the same reason: one message, one
+// fix).
 func (a *App) loadWithUsage(o *options) (*backend, *store.Data, error) {
 	b, err := a.openStore(o, true)
 	if err != nil {
 		return nil, nil, err
 	}
-	if err := journal.New(b.Path).Fold(b.Store); err != nil {
-		printf(a.Stderr, "git-credential-adopat: usage not updated: %s\n", withHint(err))
-	}
+	foldErr := journal.New(b.Path).Fold(b.Store)
 	d, err := b.Store.Load()
+	if foldErr != nil && err == nil {
+		printf(a.Stderr, "git-credential-adopat: usage not updated: %s\n", withHint(foldErr))
+	}
 	return b, d, err
 }
 

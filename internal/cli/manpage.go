@@ -163,6 +163,7 @@ var manFiles = []manVar{
 	{"$XDG_CONFIG_HOME/adopat/keyring-index.json", "The keyring backend's metadata (else ~/.config/adopat/); the PATs are items of the OS keyring, service git-credential-adopat."},
 	{"$XDG_CONFIG_HOME/adopat/config", "Settings as key = value lines: backend, keyring-timeout, expiry-warning."},
 	{"$XDG_RUNTIME_DIR/adopat/", "The key unlock decrypted, until it expires or lock removes it."},
+	{`%LOCALAPPDATA%\adopat\`, "On Windows, the place of vault.age, identity.txt, config and keyring-index.json (XDG_DATA_HOME and XDG_CONFIG_HOME, set to an absolute path, still win); the OS keyring there is Credential Manager, and adopat's files are private to you through an owner-only access rule instead of a mode."},
 	{"~/.gitconfig", "Where install writes the credential helper for Azure DevOps URLs (git's global config, GIT_CONFIG_GLOBAL); /etc/gitconfig with --system."},
 }
 

@@ -201,3 +201,14 @@ func TestRoffEscapes(t *testing.T) {
 		t.Errorf("boldFlags: %q", got)
 	}
 }
+
+// The page ships in the Windows archives too: FILES says where adopat
+// keeps its files there, which is not where the Unix paths say.
+func TestManPageFilesOnWindows(t *testing.T) {
+	page := ManPage("1.2.3", manDate)
+	for _, want := range []string{`%LOCALAPPDATA%\eadopat\e`, "Credential Manager"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the man page does not say %q", want)
+		}
+	}
+}

@@ -11,7 +11,7 @@ func installAdvice() string {
 	if runtime.GOOS == "windows" {
 		return `put git-credential-adopat.exe and git-credential-adopat-manage.exe in a directory on PATH (e.g. %LOCALAPPDATA%\Programs\adopat, added to PATH in "Edit environment variables for your account")`
 	}
-	return "`make install` puts it in ~/.local/bin"
+	return "put git-credential-adopat and git-credential-adopat-manage side by side in a directory on PATH, e.g. ~/.local/bin (`make install` from a checkout does that; the Debian package uses /usr/bin)"
 }
 
 // keepPrivate says how a key file stays private.

@@ -100,6 +100,12 @@ func windowsUser(t *testing.T, srv *adotest.Server) *user {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { os.RemoveAll(home) })
+	// 0755, as a profile's directories are in a Wine prefix (AppData\Local
+	// included): Wine gives what is created in it an Everyone entry unless
+	// adopat keeps it out, and adopat must accept what it wrote there.
+	if err := os.Chmod(home, 0o755); err != nil {
+		t.Fatal(err)
+	}
 	u := newUser(t, srv)
 	u.home, u.vault = home, filepath.Join(home, "vault", "vault.age")
 	u.env = append(u.env, "HOME="+home, "GIT_CONFIG_GLOBAL="+filepath.Join(home, ".gitconfig"), "ADOPAT_VAULT="+winPath(u.vault))

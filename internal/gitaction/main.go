@@ -98,7 +98,7 @@ func RunManage(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return 0
 		}
 	}
-	fmt.Fprintf(stderr, "git-credential-adopat: cannot run %s to ask the token's source: %s; it is installed beside git-credential-adopat (make install, install/install.sh)\n", ManageName, safetext.Escape(err.Error()))
+	fmt.Fprintf(stderr, "git-credential-adopat: cannot run %s to ask the token's source: %s; put it beside git-credential-adopat, as it comes in the release archive and the Debian package (make install and install/install.sh install both)\n", ManageName, safetext.Escape(err.Error()))
 	return exitRuntime
 }
 
@@ -186,6 +186,6 @@ func ExecManage(args []string) int {
 			return code
 		}
 	}
-	fmt.Fprintf(os.Stderr, "git-credential-adopat: cannot run %s: %s; it is installed beside git-credential-adopat (make install, install/install.sh)\n", ManageName, safetext.Escape(err.Error()))
+	fmt.Fprintf(os.Stderr, "git-credential-adopat: cannot run %s: %s; put it beside git-credential-adopat, as it comes in the release archive and the Debian package (make install and install/install.sh install both)\n", ManageName, safetext.Escape(err.Error()))
 	return exitRuntime
 }

@@ -1,7 +1,9 @@
 package gitaction
 
 import (
+	"io"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/adopat/git-credential-adopat/internal/backends"
@@ -49,6 +51,22 @@ func TestParseArgs(t *testing.T) {
 	} {
 		if action, _, _, ok := parseArgs(args); ok {
 			t.Errorf("parseArgs(%q) = %q, ok; want it left to the management binary", args, action)
+		}
+	}
+}
+
+// Without the management binary beside it or on PATH, the message says
+// what to do for every way of installing, not only from a checkout: a
+// release archive or package user has no Makefile and no install/.
+func TestMissingManageBinarySaysKeepThemTogether(t *testing.T) {
+	t.Setenv("PATH", t.TempDir())
+	var stderr strings.Builder
+	if code := RunManage([]string{"version"}, strings.NewReader(""), io.Discard, &stderr); code != exitRuntime {
+		t.Fatalf("exit %d, want %d", code, exitRuntime)
+	}
+	for _, want := range []string{ManageName, "beside git-credential-adopat", "release archive"} {
+		if !strings.Contains(stderr.String(), want) {
+			t.Errorf("%q does not say %q", stderr.String(), want)
 		}
 	}
 }

@@ -4,6 +4,7 @@ package fsx
 
 import (
 	"fmt"
+	"sync"
 	"unsafe"
 
 	"golang.org/x/sys/windows"
@@ -169,7 +170,11 @@ func protect(path string, dir bool) error {
 	if dir {
 		inherit = "OICI"
 	}
-	sd, err := windows.SecurityDescriptorFromString("D:P(A;" + inherit + ";FA;;;" + user.String() + ")")
+	rules := "D:P(A;" + inherit + ";FA;;;" + user.String() + ")"
+	if underWine() {
+		rules += wineDenyOthers
+	}
+	sd, err := windows.SecurityDescriptorFromString(rules)
 	if err != nil {
 		return err
 	}
@@ -183,3 +188,22 @@ func protect(path string, dir bool) error {
 	}
 	return nil
 }
+
+// Wine keeps no access rules on files, only their Unix mode, and its
+// SetNamedSecurityInfo adds the directory's inheritable entries to the
+// rules it is given even when they are protected: in a directory whose
+// mode lets others read (a profile's AppData\Local is 0755 in a Wine
+// prefix), the owner-only rules above become mode 0775, Everyone may read
+// the file, and adopat refuses what it has just written. A deny entry for
+// Everyone after the user's entry stops Wine from setting the "other"
+// bits (Wine's server/file.c, sd_to_mode, reads the entries in order).
+// Only under Wine: on Windows the protected DACL is enough, and a deny for
+// Everyone, which Windows tools sort before the user's entry, would lock
+// the user out.
+const wineDenyOthers = "(D;;FA;;;WD)"
+
+// underWine reports whether this Windows program runs under Wine, whose
+// ntdll exports wine_get_version (Windows' does not).
+var underWine = sync.OnceValue(func() bool {
+	return windows.NewLazySystemDLL("ntdll.dll").NewProc("wine_get_version").Find() == nil
+})

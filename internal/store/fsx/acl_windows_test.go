@@ -125,3 +125,44 @@ func TestWindowsOpenOwnCreatesPrivate(t *testing.T) {
 		t.Errorf("a journal OpenOwn created is refused: %v (%s)", err, sddl(t, path))
 	}
 }
+
+// In a directory whose rules let Everyone read what is created in it (a
+// --vault on a shared drive; under Wine, every directory of mode 0755,
+// AppData\Local included), what adopat creates is still private to the
+// user: the directory's inheritable entries do not reach it, and adopat
+// accepts its own files afterwards.
+func TestWindowsCreatesPrivateInAReadableDirectory(t *testing.T) {
+	user, err := fsx.CurrentUser()
+	if err != nil {
+		t.Fatal(err)
+	}
+	parent := t.TempDir()
+	setDACL(t, parent, "D:P(A;OICI;FA;;;"+user.String()+")(A;OICI;FR;;;WD)")
+
+	dir := filepath.Join(parent, "adopat")
+	if err := fsx.MkdirPrivate("vault", dir); err != nil {
+		t.Fatal(err)
+	}
+	if err := fsx.CheckDirOf("vault", filepath.Join(dir, "vault.age")); err != nil {
+		t.Errorf("the directory adopat made: %v (DACL %s)", err, sddl(t, dir))
+	}
+	for _, d := range []string{parent, dir} {
+		vault, identity, journal := filepath.Join(d, "vault.age"), filepath.Join(d, "identity.txt"), filepath.Join(d, "vault.age.usage")
+		if err := fsx.WriteAtomic("vault", vault, []byte("secret"), true); err != nil {
+			t.Fatal(err)
+		}
+		if err := fsx.CreateExclusive("identity", identity, []byte("key")); err != nil {
+			t.Fatal(err)
+		}
+		f, err := fsx.OpenOwn("usage journal", journal, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.Close()
+		for _, p := range []string{vault, identity, journal} {
+			if _, err := fsx.ReadPrivate("file", p, 1<<10); err != nil {
+				t.Errorf("adopat refuses the file it created: %v (DACL %s)", err, sddl(t, p))
+			}
+		}
+	}
+}
