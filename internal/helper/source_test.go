@@ -301,3 +301,19 @@ func TestEnvEntraValues(t *testing.T) {
 		}
 	}
 }
+
+// erase of a PAT from Key Vault: what to do if the next one is refused
+// too is to put a valid PAT in Key Vault (the identity read the secret
+// fine), not to give the identity access to Azure DevOps.
+func TestEraseKeyVaultPATSaysWhatToFix(t *testing.T) {
+	kv := store.Source{Entra: store.EntraManagedIdentity, KeyVault: "https://v.vault.azure.net/secrets/ado"}
+	f := newFixture(t, nil, sourceToken(kv, "cached", testNow.Add(time.Hour)))
+	f.run("erase", append(strings.Split(fabrikamReq, "\n"), "password=cached")...)
+	l := f.stderrLines()
+	if len(l) != 1 || !strings.Contains(l[0], "the cached one is dropped") {
+		t.Fatalf("stderr %q", l)
+	}
+	if strings.Contains(l[0], "the identity lacks access") || !strings.Contains(l[0], "https://v.vault.azure.net/secrets/ado") || !strings.Contains(l[0], "new version") {
+		t.Errorf("%q: want the Key Vault secret and a new version of it as the next step", l[0])
+	}
+}
