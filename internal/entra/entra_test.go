@@ -119,6 +119,13 @@ func TestReasonIsOneLine(t *testing.T) {
 	if err := m.reason(ctx, context.DeadlineExceeded); !strings.Contains(err.Error(), "no answer within "+helper.MintTimeout.String()) {
 		t.Errorf("reason after the deadline = %v", err)
 	}
+	// azure-cli has no endpoint: the deadline names the az command.
+	if err := m.sourceReason(ctx, &store.Source{Entra: store.EntraAzureCLI}, context.DeadlineExceeded); !strings.Contains(err.Error(), "az account get-access-token did not finish within "+helper.MintTimeout.String()) || strings.Contains(err.Error(), "endpoint") {
+		t.Errorf("azure-cli's reason after the deadline = %v", err)
+	}
+	if err := m.sourceReason(ctx, &store.Source{Entra: store.EntraManagedIdentity}, context.DeadlineExceeded); !strings.Contains(err.Error(), "is the endpoint reachable") {
+		t.Errorf("managed-identity's reason after the deadline = %v", err)
+	}
 }
 
 // standIn is the Entra stand-in and a Minter that trusts its CA and
