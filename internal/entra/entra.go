@@ -26,6 +26,7 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
 
 	"github.com/adopat/git-credential-adopat/internal/helper"
+	"github.com/adopat/git-credential-adopat/internal/hints"
 	"github.com/adopat/git-credential-adopat/internal/store"
 	"github.com/adopat/git-credential-adopat/internal/store/fsx"
 )
@@ -157,7 +158,9 @@ func (m *Minter) certificate(src *store.Source) ([]*x509.Certificate, crypto.Pri
 	}
 	b, err := fsx.ReadPrivate("service principal certificate", src.Certificate, 1<<20)
 	if err != nil {
-		return nil, nil, err
+		// With the command that fixes it (chmod 600 FILE): add, get's
+		// line and doctor show this text as it is.
+		return nil, nil, errors.New(hints.WithHint(err))
 	}
 	certs, key, err := azidentity.ParseCertificates(b, nil)
 	if err != nil {

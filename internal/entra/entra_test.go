@@ -7,6 +7,8 @@ import (
 	"errors"
 	"net/http"
 	"os"
+	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -187,5 +189,24 @@ func TestMintKeyVault(t *testing.T) {
 	}
 	if _, err := m.Mint(context.Background(), &store.Source{Entra: store.EntraWorkloadIdentity, KeyVault: e.SecretURL("pat")}); err == nil || !strings.Contains(err.Error(), "AZURE_FEDERATED_TOKEN_FILE") {
 		t.Errorf("Mint with workload identity and no token file = %v", err)
+	}
+}
+
+// A certificate file others can read is refused with the command that
+// fixes it, whoever shows the error (add, get, doctor).
+func TestCertificateReadableByOthersSaysChmod(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("file modes: Windows is checked through its ACL (internal/store/fsx)")
+	}
+	f := filepath.Join(t.TempDir(), "sp.pem")
+	if err := os.WriteFile(f, []byte("not read"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(f, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	err := CheckCertificate(&store.Source{Entra: store.EntraServicePrincipal, TenantID: "t", ClientID: "c", Certificate: f})
+	if err == nil || !strings.Contains(err.Error(), "accessible by other users") || !strings.Contains(err.Error(), "run: chmod 600 "+f) {
+		t.Errorf("CheckCertificate of a 0644 file = %v, want the chmod that fixes it", err)
 	}
 }
