@@ -26,6 +26,7 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
 
 	"github.com/adopat/git-credential-adopat/internal/helper"
+	"github.com/adopat/git-credential-adopat/internal/hints"
 	"github.com/adopat/git-credential-adopat/internal/store"
 	"github.com/adopat/git-credential-adopat/internal/store/fsx"
 )
@@ -57,7 +58,7 @@ func (m *Minter) Mint(ctx context.Context, src *store.Source) (helper.Minted, er
 	}
 	tok, err := cred.GetToken(ctx, policy.TokenRequestOptions{Scopes: []string{AzureDevOpsScope}})
 	if err != nil {
-		return helper.Minted{}, m.reason(ctx, err)
+		return helper.Minted{}, m.sourceReason(ctx, src, err)
 	}
 	return helper.Minted{Secret: tok.Token, Expires: tok.ExpiresOn.UTC()}, nil
 }
@@ -157,7 +158,9 @@ func (m *Minter) certificate(src *store.Source) ([]*x509.Certificate, crypto.Pri
 	}
 	b, err := fsx.ReadPrivate("service principal certificate", src.Certificate, 1<<20)
 	if err != nil {
-		return nil, nil, err
+		// With the command that fixes it (chmod 600 FILE): add, get's
+		// line and doctor show this text as it is.
+		return nil, nil, errors.New(hints.WithHint(err))
 	}
 	certs, key, err := azidentity.ParseCertificates(b, nil)
 	if err != nil {
@@ -193,6 +196,16 @@ func (m *Minter) pipelinesCredential(co azcore.ClientOptions, noDiscovery bool) 
 		strings.TrimSpace(m.getenv(envPipelinesTenant)), strings.TrimSpace(m.getenv(envPipelinesClient)),
 		strings.TrimSpace(m.getenv(envServiceConnection)), strings.TrimSpace(m.getenv(envSystemAccessToken)),
 		&azidentity.AzurePipelinesCredentialOptions{ClientOptions: co, DisableInstanceDiscovery: noDiscovery})
+}
+
+// sourceReason is reason, but a deadline for azure-cli names the az
+// command that did not finish (there is no endpoint to reach: az may be
+// waiting for a sign-in or a prompt).
+func (m *Minter) sourceReason(ctx context.Context, src *store.Source, err error) error {
+	if src.Entra == store.EntraAzureCLI && (errors.Is(ctx.Err(), context.DeadlineExceeded) || errors.Is(err, context.DeadlineExceeded)) {
+		return fmt.Errorf("az account get-access-token did not finish within %v (run it yourself to see what it waits for; az login may be needed)", helper.MintTimeout)
+	}
+	return m.reason(ctx, err)
 }
 
 // maxReason bounds the reason a failed mint gives: it is one stderr line.

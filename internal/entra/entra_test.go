@@ -7,6 +7,8 @@ import (
 	"errors"
 	"net/http"
 	"os"
+	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -119,6 +121,13 @@ func TestReasonIsOneLine(t *testing.T) {
 	if err := m.reason(ctx, context.DeadlineExceeded); !strings.Contains(err.Error(), "no answer within "+helper.MintTimeout.String()) {
 		t.Errorf("reason after the deadline = %v", err)
 	}
+	// azure-cli has no endpoint: the deadline names the az command.
+	if err := m.sourceReason(ctx, &store.Source{Entra: store.EntraAzureCLI}, context.DeadlineExceeded); !strings.Contains(err.Error(), "az account get-access-token did not finish within "+helper.MintTimeout.String()) || strings.Contains(err.Error(), "endpoint") {
+		t.Errorf("azure-cli's reason after the deadline = %v", err)
+	}
+	if err := m.sourceReason(ctx, &store.Source{Entra: store.EntraManagedIdentity}, context.DeadlineExceeded); !strings.Contains(err.Error(), "is the endpoint reachable") {
+		t.Errorf("managed-identity's reason after the deadline = %v", err)
+	}
 }
 
 // standIn is the Entra stand-in and a Minter that trusts its CA and
@@ -180,5 +189,24 @@ func TestMintKeyVault(t *testing.T) {
 	}
 	if _, err := m.Mint(context.Background(), &store.Source{Entra: store.EntraWorkloadIdentity, KeyVault: e.SecretURL("pat")}); err == nil || !strings.Contains(err.Error(), "AZURE_FEDERATED_TOKEN_FILE") {
 		t.Errorf("Mint with workload identity and no token file = %v", err)
+	}
+}
+
+// A certificate file others can read is refused with the command that
+// fixes it, whoever shows the error (add, get, doctor).
+func TestCertificateReadableByOthersSaysChmod(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("file modes: Windows is checked through its ACL (internal/store/fsx)")
+	}
+	f := filepath.Join(t.TempDir(), "sp.pem")
+	if err := os.WriteFile(f, []byte("not read"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(f, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	err := CheckCertificate(&store.Source{Entra: store.EntraServicePrincipal, TenantID: "t", ClientID: "c", Certificate: f})
+	if err == nil || !strings.Contains(err.Error(), "accessible by other users") || !strings.Contains(err.Error(), "run: chmod 600 "+f) {
+		t.Errorf("CheckCertificate of a 0644 file = %v, want the chmod that fixes it", err)
 	}
 }

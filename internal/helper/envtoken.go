@@ -1,6 +1,7 @@
 package helper
 
 import (
+	"fmt"
 	"io"
 	"slices"
 	"strings"
@@ -33,6 +34,21 @@ type EnvToken struct {
 	all      []string
 }
 
+// parseEnvEntra reads ADOPAT_ENTRA: add --entra's identities but
+// service-principal, whose tenant, client ID and certificate file only add
+// stores, and azure-pipelines, which reads its service connection from
+// the job's environment.
+func parseEnvEntra(spec string) (store.Source, error) {
+	src, err := store.ParseEntra(spec)
+	switch {
+	case err != nil:
+		return src, fmt.Errorf("%q is not a Microsoft Entra source here: give %s, %s:CLIENT_ID, %s, %s or %s", strings.TrimSpace(spec), store.EntraManagedIdentity, store.EntraManagedIdentity, store.EntraWorkloadIdentity, store.EntraAzureCLI, store.EntraAzurePipelines)
+	case src.Entra == store.EntraServicePrincipal:
+		return src, fmt.Errorf("%s needs a tenant, a client ID and a certificate file, which only a stored source holds: unset it and run git-credential-adopat add --org ORG --entra service-principal --tenant TENANT --client-id ID --certificate FILE", store.EntraServicePrincipal)
+	}
+	return src, nil
+}
+
 // envTokenVars are read in this order: the explicit AZURE_DEVOPS_EXT_PAT
 // wins over the pipeline's job token.
 var envTokenVars = []string{"AZURE_DEVOPS_EXT_PAT", "SYSTEM_ACCESSTOKEN"}
@@ -44,7 +60,7 @@ var envTokenVars = []string{"AZURE_DEVOPS_EXT_PAT", "SYSTEM_ACCESSTOKEN"}
 func EnvTokenFrom(lookup func(string) (string, bool)) *EnvToken {
 	var e *EnvToken
 	if spec, _ := lookup("ADOPAT_ENTRA"); strings.TrimSpace(spec) != "" {
-		src, err := store.ParseEntra(spec)
+		src, err := parseEnvEntra(spec)
 		if err != nil {
 			src = store.Source{Entra: strings.TrimSpace(spec)}
 		}

@@ -225,11 +225,13 @@ func (h *Helper) eraseSources(c *Credential, t azdo.Target) error {
 	}
 	for _, tok := range dropped {
 		h.tracef("erase: dropped the cached token of %s; its source stays", tok.Scope())
-		what := "token"
 		if !tok.Source.IsEntraToken() {
-			what = "PAT"
+			// The identity could read the secret: what Azure DevOps
+			// refused is the PAT in it (revoked, expired, too few scopes).
+			h.warn("%s refused the PAT from %s for %s; the cached one is dropped and the next request reads Key Vault again; if that is refused too, create a new PAT %s and put it in %s as a new version of the secret", requestPath(c), tok.Source.String(), tok.Scope(), NewPATWhere(tok), tok.Source.KeyVault)
+			continue
 		}
-		h.warn("%s refused the %s from %s for %s; the cached one is dropped and the next request asks the source again; if that is refused too, the identity lacks access there", requestPath(c), what, tok.Source.String(), tok.Scope())
+		h.warn("%s refused the token from %s for %s; the cached one is dropped and the next request asks the source again; if that is refused too, the identity lacks access there", requestPath(c), tok.Source.String(), tok.Scope())
 	}
 	return nil
 }

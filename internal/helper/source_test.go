@@ -264,3 +264,56 @@ func TestSourceIgnoresAnEarlierVersionsWithdrawal(t *testing.T) {
 		t.Errorf("get = %q", out)
 	}
 }
+
+// ADOPAT_ENTRA takes what the man page says (managed-identity[:ID],
+// workload-identity, azure-cli, azure-pipelines): a misspelt value is told
+// the list with azure-pipelines in it, and service-principal, whose
+// tenant, client ID and certificate only add can store, is refused with
+// the way to it rather than a mint that cannot work.
+func TestEnvEntraValues(t *testing.T) {
+	for spec, want := range map[string][]string{
+		"azure-pipeline":    {"azure-pipelines", "managed-identity", "workload-identity", "azure-cli"},
+		"service-principal": {"add --org ORG --entra service-principal"},
+	} {
+		f := newFixture(t, nil)
+		f.h.Env = EnvTokenFrom(func(k string) (string, bool) {
+			if k == "ADOPAT_ENTRA" {
+				return spec, true
+			}
+			return "", false
+		})
+		m := &mintRecorder{lifetime: time.Hour}
+		f.h.Mint = m.mint
+		if out := f.run("get", strings.Split(fabrikamReq, "\n")...); out != "" || len(m.asked) != 0 {
+			t.Errorf("ADOPAT_ENTRA=%s answered %q, asked %v", spec, out, m.asked)
+		}
+		l := f.stderrLines()
+		if len(l) != 1 {
+			t.Fatalf("ADOPAT_ENTRA=%s: stderr %q, want one line", spec, l)
+		}
+		for _, w := range want {
+			if !strings.Contains(l[0], w) {
+				t.Errorf("ADOPAT_ENTRA=%s: %q does not say %q", spec, l[0], w)
+			}
+		}
+		if strings.Contains(l[0], "give managed-identity, managed-identity:CLIENT_ID, workload-identity, azure-cli or service-principal") {
+			t.Errorf("ADOPAT_ENTRA=%s: %q offers service-principal, which it cannot take", spec, l[0])
+		}
+	}
+}
+
+// erase of a PAT from Key Vault: what to do if the next one is refused
+// too is to put a valid PAT in Key Vault (the identity read the secret
+// fine), not to give the identity access to Azure DevOps.
+func TestEraseKeyVaultPATSaysWhatToFix(t *testing.T) {
+	kv := store.Source{Entra: store.EntraManagedIdentity, KeyVault: "https://v.vault.azure.net/secrets/ado"}
+	f := newFixture(t, nil, sourceToken(kv, "cached", testNow.Add(time.Hour)))
+	f.run("erase", append(strings.Split(fabrikamReq, "\n"), "password=cached")...)
+	l := f.stderrLines()
+	if len(l) != 1 || !strings.Contains(l[0], "the cached one is dropped") {
+		t.Fatalf("stderr %q", l)
+	}
+	if strings.Contains(l[0], "the identity lacks access") || !strings.Contains(l[0], "https://v.vault.azure.net/secrets/ado") || !strings.Contains(l[0], "new version") {
+		t.Errorf("%q: want the Key Vault secret and a new version of it as the next step", l[0])
+	}
+}
