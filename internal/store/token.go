@@ -139,9 +139,28 @@ func (t *Token) SameScope(o *Token) bool {
 	return t.Protocol == o.Protocol && t.Host == o.Host && t.Path == o.Path && t.Username == o.Username
 }
 
-// DataVersion is the format version of Data this code reads and writes
-// (the vault's "version").
+// DataVersion is the format version of Data this code writes when no
+// token has a Source (the vault's "version"), so that every earlier
+// version reads it.
 const DataVersion = 1
+
+// DataVersionSources is the format version written when a token has a
+// Source. Versions of adopat before token sources read only version 1:
+// given a store with a source, they would send the source's cached token
+// as a PAT (an expired one too) and drop the source on their next write.
+// Version 2 makes them refuse the store with "has format version 2"
+// instead. This version reads both.
+const DataVersionSources = 2
+
+// WriteVersion is the format version to write tokens in.
+func WriteVersion(tokens []Token) int {
+	for i := range tokens {
+		if tokens[i].Source != nil {
+			return DataVersionSources
+		}
+	}
+	return DataVersion
+}
 
 // NewData is the content of an empty store.
 func NewData() *Data { return &Data{Version: DataVersion} }

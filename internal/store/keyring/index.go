@@ -15,6 +15,9 @@ import (
 // secrets. OS keyring APIs (go-keyring's above all) cannot list items, so
 // `list` reads this file alone.
 const (
+	// indexVersion is written when no token has a source, and
+	// store.DataVersionSources when one has (so that versions before
+	// token sources refuse the index rather than drop the source).
 	indexVersion = 1
 	maxIndexSize = 16 << 20
 )
@@ -67,9 +70,9 @@ func readIndex(path string) ([]indexEntry, []byte, error) {
 		return nil, nil, store.NewError(fmt.Sprintf("keyring index %s is corrupted: not valid JSON%s", path, restore), store.ErrCorrupted, err)
 	}
 	switch {
-	case doc.Version > indexVersion:
-		return nil, nil, store.NewError(fmt.Sprintf("keyring index %s has format version %d but this git-credential-adopat reads only version %d",
-			path, doc.Version, indexVersion), store.ErrNewerFormat)
+	case doc.Version > store.DataVersionSources:
+		return nil, nil, store.NewError(fmt.Sprintf("keyring index %s has format version %d but this git-credential-adopat reads only versions up to %d",
+			path, doc.Version, store.DataVersionSources), store.ErrNewerFormat)
 	case doc.Version < indexVersion:
 		return nil, nil, store.NewError(fmt.Sprintf("keyring index %s is corrupted: missing or invalid format version %d%s", path, doc.Version, restore), store.ErrCorrupted)
 	}
@@ -104,6 +107,9 @@ func encodeIndex(entries []indexEntry) ([]byte, error) {
 	}{Version: indexVersion, Tokens: make([]map[string]json.RawMessage, len(entries))}
 	for i, e := range entries {
 		t := e.tok
+		if t.Source != nil {
+			doc.Version = store.DataVersionSources
+		}
 		t.Secret, t.OAuthRefreshToken = "", ""
 		b, err := json.Marshal(&t)
 		if err != nil {

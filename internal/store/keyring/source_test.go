@@ -34,6 +34,11 @@ func TestSourceTokenInTheKeyring(t *testing.T) {
 	if strings.Contains(raw, "cached-token") || !strings.Contains(raw, `"entra": "workload-identity"`) {
 		t.Fatalf("index:\n%s", raw)
 	}
+	// Version 2: versions before token sources refuse the index rather
+	// than read a source's cached token as a PAT and drop the source.
+	if !strings.Contains(raw, `"version": 2`) {
+		t.Errorf("index with token sources is not format version 2:\n%s", raw)
+	}
 	d, err := New(p, Options{Timeout: time.Second, api: f}).Load()
 	if err != nil || len(d.Tokens) != 2 || !reflect.DeepEqual(d.Tokens[0].Source, &src) || !d.Tokens[0].CacheUntil.Equal(until) {
 		t.Fatalf("Load = %+v, %v", d, err)

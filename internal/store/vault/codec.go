@@ -42,12 +42,20 @@ import (
 const (
 	encoding2Header  = `{"version":1,"encoding":2,"tokens":[` + "\n"
 	encoding2Trailer = "]}\n"
+	// encoding2HeaderSources starts a vault with a token source
+	// (store.DataVersionSources): the same encoding, a version that
+	// versions before token sources refuse.
+	encoding2HeaderSources = `{"version":2,"encoding":2,"tokens":[` + "\n"
 )
 
 // encodePayload serialises d in encoding 2.
 func encodePayload(d *store.Data) ([]byte, error) {
 	b := bytes.NewBuffer(make([]byte, 0, 64+300*len(d.Tokens)))
-	b.WriteString(encoding2Header)
+	if store.WriteVersion(d.Tokens) == store.DataVersionSources {
+		b.WriteString(encoding2HeaderSources)
+	} else {
+		b.WriteString(encoding2Header)
+	}
 	for i := range d.Tokens {
 		js, err := json.Marshal(&d.Tokens[i])
 		if err != nil {
@@ -130,9 +138,9 @@ func decodeDocument(js, path string) (*store.Data, error) {
 		return nil, store.NewError(fmt.Sprintf("vault %s is corrupted: its decrypted content is not valid vault JSON%s", path, restoreAdvice), store.ErrCorrupted, err)
 	}
 	switch {
-	case d.Version > store.DataVersion:
-		return nil, store.NewError(fmt.Sprintf("vault %s has format version %d but this git-credential-adopat reads only version %d",
-			path, d.Version, store.DataVersion), store.ErrNewerFormat)
+	case d.Version > store.DataVersionSources:
+		return nil, store.NewError(fmt.Sprintf("vault %s has format version %d but this git-credential-adopat reads only versions up to %d",
+			path, d.Version, store.DataVersionSources), store.ErrNewerFormat)
 	case d.Version < store.DataVersion:
 		return nil, store.NewError(fmt.Sprintf("vault %s is corrupted: missing or invalid format version %d%s", path, d.Version, restoreAdvice), store.ErrCorrupted)
 	}
@@ -173,7 +181,11 @@ func parsedData(d *store.Data) *payload { return &payload{data: d} }
 // decodes anything else as one document.
 func parsePayload(js, path string) *payload {
 	p := &payload{path: path, js: js}
-	if body, ok := strings.CutPrefix(js, encoding2Header); ok {
+	body, ok := strings.CutPrefix(js, encoding2Header)
+	if !ok {
+		body, ok = strings.CutPrefix(js, encoding2HeaderSources)
+	}
+	if ok {
 		if body, ok := strings.CutSuffix(body, encoding2Trailer); ok {
 			if p.lines, ok = splitTokenLines(body); ok {
 				return p

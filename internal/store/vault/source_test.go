@@ -12,8 +12,10 @@ import (
 
 // A token source's entry round-trips, its cached token encrypted like a
 // PAT; its line still starts with the key fields, so get decodes only the
-// lines it needs; and earlier versions, which know no source, still read
-// the vault (the fields are only added).
+// lines it needs; and the vault is written as format version 2, which
+// earlier versions (that know no source, and would send its cached token
+// as a PAT and drop the source on their next write) refuse. Without a
+// source it is version 1 again, as they read it.
 func TestSourceTokenRoundTrips(t *testing.T) {
 	v := newTestVault(t)
 	until := time.Date(2026, 11, 30, 13, 0, 0, 0, time.UTC)
@@ -60,16 +62,21 @@ func TestSourceTokenRoundTrips(t *testing.T) {
 	if pat, _, err := v.Secret("fabrikam"); err != nil || pat != "cached-entra-token" {
 		t.Errorf("Secret = %q, %v", pat, err)
 	}
-	// An earlier version's store.Token has none of the new fields: it
-	// decodes the same JSON without error, keys and secrets intact.
-	type earlierToken struct {
-		Org, Project, Username, Secret string
+	var doc struct {
+		Version int               `json:"version"`
+		Tokens  []json.RawMessage `json:"tokens"`
 	}
-	var earlier struct {
-		Version int            `json:"version"`
-		Tokens  []earlierToken `json:"tokens"`
+	if err := json.Unmarshal([]byte(plaintext(t, raw, k)), &doc); err != nil || doc.Version != store.DataVersionSources || len(doc.Tokens) != 3 {
+		t.Errorf("vault with token sources: version %d, %d tokens, %v; want version %d", doc.Version, len(doc.Tokens), err, store.DataVersionSources)
 	}
-	if err := json.Unmarshal([]byte(plaintext(t, raw, k)), &earlier); err != nil || len(earlier.Tokens) != 3 || earlier.Tokens[1].Project != "Web" {
-		t.Errorf("an earlier reader gets %+v, %v", earlier, err)
+	err = v.Update(func(d *store.Data) (bool, error) {
+		d.Tokens = []store.Token{{Org: "fabrikam", Secret: "a-pat", Created: minted}}
+		return true, nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal([]byte(plaintext(t, readFile(t, v.Path()), k)), &doc); err != nil || doc.Version != store.DataVersion {
+		t.Errorf("vault of PATs only: version %d, %v; want %d, as earlier versions read", doc.Version, err, store.DataVersion)
 	}
 }

@@ -334,15 +334,15 @@ func TestDamagedVault(t *testing.T) {
 func TestNewerVaultVersion(t *testing.T) {
 	v := newTestVault(t)
 	mustAdd(t, v, "fabrikam", storetest.RandSecret(t))
-	// encodeVault always writes version 1; forge a version 2 by hand.
+	// encodeVault writes version 1, or 2 with a token source; forge a version 3 by hand.
 	k, _ := v.identity()
 	var buf bytes.Buffer
 	w, _ := age.Encrypt(&buf, k.recipient)
-	io.WriteString(w, `{"version":2,"tokens":[]}`)
+	io.WriteString(w, `{"version":3,"tokens":[]}`)
 	w.Close()
 	os.WriteFile(v.Path(), buf.Bytes(), 0o600)
 	_, err := v.Load()
-	storetest.WantErr(t, err, store.ErrNewerFormat, "format version 2", v.Path()) // the CLI adds: upgrade git-credential-adopat
+	storetest.WantErr(t, err, store.ErrNewerFormat, "format version 3", v.Path()) // the CLI adds: upgrade git-credential-adopat
 }
 
 func TestExistingVaultMissingIdentity(t *testing.T) {
