@@ -46,11 +46,7 @@ func runMain(m *testing.M) int {
 	}
 	baseEnv = isolatedEnv(os.Environ(), binDir)
 	code := m.Run()
-	// The Windows build lives in /tmp, where .ci/wine shows it to Wine,
-	// not in tmp: remove it too, or every run leaves 20 MB behind.
-	if windowsDir != "" {
-		os.RemoveAll(windowsDir)
-	}
+	removeWindowsBuild()
 	return code
 }
 
