@@ -96,6 +96,10 @@ func TestAddSourceAndItsVisibility(t *testing.T) {
 	if len(*asked) != 2 {
 		t.Errorf("verify asked the source %d times in all, want a fresh token", len(*asked))
 	}
+	// The JSON reason names what was checked: no PAT is involved.
+	if code := ta.run("", "verify", "--json", "fabrikam"); code != 0 || !strings.Contains(ta.stdout.String(), "accepted the Microsoft Entra token") || strings.Contains(ta.stdout.String(), "the PAT") {
+		t.Errorf("verify --json of a source: exit %d %s", code, ta.stdout)
+	}
 	if code := ta.run("", "rotate", "fabrikam"); code != ExitRuntime || !strings.Contains(ta.stderr.String(), "no PAT to rotate") {
 		t.Errorf("rotate of a source: exit %d %q", code, ta.stderr)
 	}
