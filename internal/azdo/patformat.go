@@ -78,3 +78,27 @@ func (f PATFormat) String() string {
 	}
 	return "not a PAT"
 }
+
+// minTokenLike is the shortest secret TokenLike accepts: 32 characters
+// of letters and digits carry at least 160 bits, which no password a
+// person types has and every generated token of the usual shapes (hex,
+// base32, base62 of 128 bits or more) does.
+const minTokenLike = 32
+
+// TokenLike reports a secret that is in neither PAT format but has a
+// generated token's shape: at least 32 letters and digits and nothing
+// else. Beside an Azure DevOps URL it is most likely a PAT in a shape this
+// version does not know (a future format, a PAT mangled by a tool that
+// changed its case); a password, a JWT (dots) or another service's token
+// (GitHub's ghp_, GitLab's glpat-: an underscore or dash) is not.
+func TokenLike(s string) bool {
+	if len(s) < minTokenLike {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
+			return false
+		}
+	}
+	return true
+}

@@ -32,3 +32,20 @@ func TestRecognizePAT(t *testing.T) {
 		}
 	}
 }
+
+func TestTokenLike(t *testing.T) {
+	for in, want := range map[string]bool{
+		strings.Repeat("0123456789abcdef", 2):                       true,  // 32 hex digits: 128 bits
+		strings.Repeat("0123456789abcdef", 2)[:31]:                  false, // one short
+		strings.Repeat("Ab3", 20):                                   true,
+		"hunter2":                                                   false, // a password
+		"correct-horse-battery-staple-correct-horse":                false, // a passphrase
+		"ghp_0123456789abcdefABCDEF0123456789abcd":                  false, // GitHub's
+		"glpat-0123456789abcdefABCD0123456789":                      false, // GitLab's
+		"eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.eyJhdWQiOiJ4In0.c2ln": false, // a JWT
+	} {
+		if got := TokenLike(in); got != want {
+			t.Errorf("TokenLike(%q) = %v, want %v", in, got, want)
+		}
+	}
+}

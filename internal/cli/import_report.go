@@ -94,6 +94,9 @@ func (r *importRun) line(i int) (verb, detail string) {
 		if dec.Replaces {
 			org += " (replacing the PAT stored before)"
 		}
+		if dec.Unusual {
+			org += " (in neither PAT format, but shaped like a generated token: check it with verify)"
+		}
 		if !dry && !o.stored {
 			return "left", org + ": " + dec.Scope.Scope() + " does not hold it after all (see the note below); left in place"
 		}

@@ -75,7 +75,7 @@ func (u CredURL) Secret() (secret string, fromUser bool, ok bool) {
 	switch {
 	case u.Password != "":
 		return u.Password, false, true
-	case u.HasUser && azdo.RecognizePAT(u.User) != azdo.NotPAT:
+	case u.HasUser && (azdo.RecognizePAT(u.User) != azdo.NotPAT || azdo.TokenLike(u.User)):
 		return u.User, true, true
 	}
 	return "", false, false

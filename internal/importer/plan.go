@@ -46,6 +46,10 @@ type Decision struct {
 	By *Found
 	// Why says why a credential is Left or Superseded.
 	Why string
+	// Unusual: the secret is in neither PAT format but has a generated
+	// token's shape (azdo.TokenLike), so it is taken, and verify should
+	// check it.
+	Unusual bool
 }
 
 // Options are what Plan needs besides the credentials and the store.
@@ -143,8 +147,12 @@ func classify(f *Found, o Options) (Decision, bool) {
 		d.Verdict, d.Why = Left, "the URL's path cannot be trusted ("+t.Refused+"); correct the URL"
 	case t.Kind == azdo.None && !t.NeedsPath && !AzureURL(f.URL, o.Servers):
 		return d, false
-	case !o.AnyFormat && azdo.RecognizePAT(f.Secret) == azdo.NotPAT:
+	case !o.AnyFormat && azdo.RecognizePAT(f.Secret) == azdo.NotPAT && !azdo.TokenLike(f.Secret):
 		d.Verdict, d.Why = Left, "the secret does not look like a PAT ("+azdo.PATShapes+"); it may be a password or another kind of token. If it is a PAT, run import again with --any-format"
+	case azdo.RecognizePAT(f.Secret) == azdo.NotPAT && azdo.TokenLike(f.Secret):
+		// Taken: a generated token beside an Azure DevOps URL, left in
+		// plain text, is what import is for; the line says to check it.
+		d.Unusual = true
 	}
 	return d, true
 }

@@ -171,6 +171,16 @@ func TestPlan(t *testing.T) {
 			},
 			opts: Options{Org: "fabrikam"},
 			want: "store fabrikam"},
+		{name: "a secret in neither PAT format but shaped like a generated token is taken, marked for verify",
+			founds: func(t *testing.T) []Found {
+				return []Found{credLine(t, 1, "https://fabrikam:0123456789abcdef0123456789abcdef0123456789abcdef0123@dev.azure.com/fabrikam")}
+			},
+			want: "store fabrikam"},
+		{name: "another service's token is not a PAT",
+			founds: func(t *testing.T) []Found {
+				return []Found{credLine(t, 1, "https://fabrikam:ghp_0123456789abcdefABCDEF0123456789abcd@dev.azure.com/fabrikam")}
+			},
+			want: "left fabrikam", why: "--any-format"},
 		{name: "a password is not a PAT",
 			founds: func(t *testing.T) []Found {
 				return []Found{credLine(t, 1, "https://fabrikam:hunter2@dev.azure.com")}
