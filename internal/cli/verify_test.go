@@ -63,6 +63,31 @@ func TestVerifyReportsValidInvalidAndWhose(t *testing.T) {
 	}
 }
 
+// verify's summary ends in a next step: an invalid PAT names the rotate
+// that replaces it, a token that could not be checked says to ask again.
+func TestVerifyNamesTheNextStep(t *testing.T) {
+	ta := newTestApp(t)
+	srv := useStandIn(t, ta)
+	good := adotest.NewPAT()
+	srv.SetPAT("fabrikam", good)
+	srv.SetPAT("contoso", adotest.NewPAT())
+	ta.run(good, "add", "--org", "fabrikam")
+	ta.run(adotest.NewPAT(), "add", "--org", "contoso", "--no-verify")
+	code := ta.run("", "verify")
+	if want := "create a new PAT in Azure DevOps and run `git-credential-adopat rotate contoso`"; code != ExitRuntime || !strings.Contains(ta.stderr.String(), want) {
+		t.Fatalf("verify with an invalid PAT: exit %d, stderr %q, want %q", code, ta.stderr, want)
+	}
+	if strings.Contains(ta.stderr.String(), "rotate fabrikam") || strings.Contains(ta.stderr.String(), "verify` again") {
+		t.Errorf("verify named a step for a valid PAT: %q", ta.stderr)
+	}
+
+	srv.SetConnectionDataStatus("fabrikam", http.StatusServiceUnavailable)
+	code = ta.run("", "verify", "fabrikam")
+	if want := "run `git-credential-adopat verify` again once"; code != ExitRuntime || !strings.Contains(ta.stderr.String(), want) || strings.Contains(ta.stderr.String(), "rotate") {
+		t.Errorf("verify that could not check: exit %d, stderr %q, want %q and no rotate", code, ta.stderr, want)
+	}
+}
+
 // rotate stores the new PAT only once Azure DevOps accepted it, keeping
 // the token's metadata; a refused PAT leaves the old one answering.
 func TestRotateReplacesOnlyAfterVerification(t *testing.T) {
