@@ -115,6 +115,28 @@ func TestRotateReplacesOnlyAfterVerification(t *testing.T) {
 	}
 }
 
+// rotate given the PAT already stored (to record a new expiry, as rotate's
+// own note suggests) must not tell the user to revoke "the old PAT": that
+// is the PAT in use.
+func TestRotateWithTheSamePATSaysNotToRevokeIt(t *testing.T) {
+	ta := newTestApp(t)
+	srv := useStandIn(t, ta)
+	pat := adotest.NewPAT()
+	srv.SetPAT("fabrikam", pat)
+	ta.run(pat, "add", "--org", "fabrikam", "--expires", "3d")
+	if code := ta.run(pat, "rotate", "fabrikam", "--expires", "90d"); code != 0 || strings.Contains(ta.stdout.String(), "now revoke the old PAT") || !strings.Contains(ta.stdout.String(), "do not revoke it") {
+		t.Fatalf("rotate with the same PAT: exit %d %q %q", code, ta.stdout, ta.stderr)
+	}
+	if tok := listJSON(t, ta).Tokens[0]; tok.DaysLeft == nil || *tok.DaysLeft != 90 {
+		t.Errorf("rotate with the same PAT did not record the expiry: %+v", tok)
+	}
+	newPAT := adotest.NewPAT()
+	srv.SetPAT("fabrikam", newPAT)
+	if code := ta.run(newPAT, "rotate", "fabrikam"); code != 0 || !strings.Contains(ta.stdout.String(), "now revoke the old PAT") {
+		t.Errorf("rotate with a new PAT: exit %d %q", code, ta.stdout)
+	}
+}
+
 // A network failure is never reported as an invalid PAT, and rotate then
 // changes nothing unless told --no-verify.
 func TestVerifyNetworkErrorIsNotInvalid(t *testing.T) {
