@@ -229,7 +229,15 @@ func TestMemoryBackendIsOneTableRow(t *testing.T) {
 	if d, _ := mem.Load(); len(d.Tokens) != 0 {
 		t.Errorf("remove left %d tokens in the memory store", len(d.Tokens))
 	}
-	if code := ta.run("", "migrate", "--to", "hyperspace"); code != ExitUsage || !strings.Contains(ta.stderr.String(), "migrate --to keyring|file|memory") {
+	// The message names what was wrong: an unknown backend is not a
+	// missing --to.
+	if code := ta.run("", "migrate", "--to", "hyperspace"); code != ExitUsage || !strings.Contains(ta.stderr.String(), "--to hyperspace: no such backend; give --to keyring|file|memory") {
 		t.Errorf("migrate --to hyperspace: exit %d %s", code, ta.stderr)
+	}
+	if code := ta.run("", "migrate"); code != ExitUsage || !strings.Contains(ta.stderr.String(), "say where to: migrate --to keyring|file|memory") {
+		t.Errorf("migrate without --to: exit %d %s", code, ta.stderr)
+	}
+	if code := ta.run("", "migrate", "keyring"); code != ExitUsage || !strings.Contains(ta.stderr.String(), "migrate takes no arguments (keyring): say where to with --to") {
+		t.Errorf("migrate keyring: exit %d %s", code, ta.stderr)
 	}
 }

@@ -31,8 +31,13 @@ func migrateCmd() *command {
 // worst the tokens are in both places.
 func runMigrate(a *App, o *options, opts *migrateOptions, args []string) error {
 	to, ok := findBackend(opts.to)
-	if len(args) > 0 || !ok {
+	switch {
+	case len(args) > 0:
+		return usagef("migrate takes no arguments (%s): say where to with --to %s", strings.Join(args, " "), strings.Join(backendNames(), "|"))
+	case opts.to == "":
 		return usagef("say where to: migrate --to %s", strings.Join(backendNames(), "|"))
+	case !ok:
+		return usagef("--to %s: no such backend; give --to %s", opts.to, strings.Join(backendNames(), "|"))
 	}
 	cfg, err := a.readConfig()
 	if err != nil {

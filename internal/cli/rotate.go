@@ -88,12 +88,14 @@ func runRotate(a *App, o *options, opts *rotateOptions, args []string) error {
 		verified, owner = "verified as "+v.Identity, v.Identity
 	}
 	var after *store.Token
+	same := false // the PAT given is the one already stored: nothing to revoke
 	err = b.Store.Update(func(d *store.Data) (bool, error) {
 		i, ok := d.Find(old.Scope())
 		if !ok {
 			return false, fmt.Errorf("the token for %s was removed meanwhile; add the new PAT with `git-credential-adopat add`", old.Scope())
 		}
 		t := &d.Tokens[i]
+		same = t.Secret == pat
 		t.Secret, t.Created, t.Withdrawn, t.Owner = pat, a.Now().UTC(), nil, owner
 		if expires != nil {
 			t.Expires = expires
@@ -111,7 +113,14 @@ func runRotate(a *App, o *options, opts *rotateOptions, args []string) error {
 	if err != nil {
 		return err
 	}
-	printf(a.Stdout, "rotated %s: %s; %s; now revoke the old PAT in Azure DevOps (User settings, Personal access tokens)\n", old.Scope(), verified, expiryState(after.Expires, expires == nil))
+	if same {
+		// Rotating with the same PAT records a new expiry, scopes or label
+		// (rotate's own note below suggests it); telling the user to revoke
+		// "the old PAT" would have them revoke the one now in use.
+		printf(a.Stdout, "updated %s: the PAT given is the one already stored, so it stays in use (do not revoke it); %s; %s\n", old.Scope(), verified, expiryState(after.Expires, expires == nil))
+	} else {
+		printf(a.Stdout, "rotated %s: %s; %s; now revoke the old PAT in Azure DevOps (User settings, Personal access tokens)\n", old.Scope(), verified, expiryState(after.Expires, expires == nil))
+	}
 	if expires == nil && after.Expires != nil && after.Expires.Sub(a.Now()) <= 7*24*time.Hour {
 		printf(a.Stderr, "note: the kept expiry is in %s; if the new PAT lasts longer, record it: git-credential-adopat rotate %s --expires DATE with the same PAT\n", plural(helper.DaysLeft(*after.Expires, a.Now()), "day"), shellQuote(old.Scope()))
 	}

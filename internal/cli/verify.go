@@ -119,18 +119,37 @@ func runVerify(a *App, o *options, opts *jsonOptions, args []string) error {
 		}
 	}
 	bad := 0
-	for _, r := range results {
+	var invalid []string // PATs Azure DevOps refused: the next step is rotate
+	for i, r := range results {
 		if !opts.json {
 			printf(a.Stdout, "%s\n", r.line())
 		}
 		if !r.Valid {
 			bad++
+			if r.Error == "" && r.Source == "" && asks[i] != nil {
+				invalid = append(invalid, r.Scope)
+			}
 		}
 	}
 	if bad > 0 {
-		return fmt.Errorf("%d of %d tokens are not valid or could not be checked", bad, len(results))
+		return fmt.Errorf("%d of %d tokens are not valid or could not be checked%s", bad, len(results), verifyNextStep(invalid, bad))
 	}
 	return nil
+}
+
+// verifyNextStep says what to do after verify's summary, so that a refused
+// PAT does not end at "INVALID": a new PAT goes in with rotate (which
+// checks it before it replaces the old one); a token that could not be
+// checked, or a token source, is asked again once its cause is fixed.
+func verifyNextStep(invalid []string, bad int) string {
+	var steps []string
+	for _, scope := range invalid {
+		steps = append(steps, fmt.Sprintf("create a new PAT in Azure DevOps and run `git-credential-adopat rotate %s`", shellQuote(scope)))
+	}
+	if bad > len(invalid) {
+		steps = append(steps, "run `git-credential-adopat verify` again once the reason given above is fixed")
+	}
+	return ": " + strings.Join(steps, "; ")
 }
 
 // restoreAccepted puts back into service every withdrawn token Azure

@@ -63,6 +63,31 @@ func TestVerifyReportsValidInvalidAndWhose(t *testing.T) {
 	}
 }
 
+// verify's summary ends in a next step: an invalid PAT names the rotate
+// that replaces it, a token that could not be checked says to ask again.
+func TestVerifyNamesTheNextStep(t *testing.T) {
+	ta := newTestApp(t)
+	srv := useStandIn(t, ta)
+	good := adotest.NewPAT()
+	srv.SetPAT("fabrikam", good)
+	srv.SetPAT("contoso", adotest.NewPAT())
+	ta.run(good, "add", "--org", "fabrikam")
+	ta.run(adotest.NewPAT(), "add", "--org", "contoso", "--no-verify")
+	code := ta.run("", "verify")
+	if want := "create a new PAT in Azure DevOps and run `git-credential-adopat rotate contoso`"; code != ExitRuntime || !strings.Contains(ta.stderr.String(), want) {
+		t.Fatalf("verify with an invalid PAT: exit %d, stderr %q, want %q", code, ta.stderr, want)
+	}
+	if strings.Contains(ta.stderr.String(), "rotate fabrikam") || strings.Contains(ta.stderr.String(), "verify` again") {
+		t.Errorf("verify named a step for a valid PAT: %q", ta.stderr)
+	}
+
+	srv.SetConnectionDataStatus("fabrikam", http.StatusServiceUnavailable)
+	code = ta.run("", "verify", "fabrikam")
+	if want := "run `git-credential-adopat verify` again once"; code != ExitRuntime || !strings.Contains(ta.stderr.String(), want) || strings.Contains(ta.stderr.String(), "rotate") {
+		t.Errorf("verify that could not check: exit %d, stderr %q, want %q and no rotate", code, ta.stderr, want)
+	}
+}
+
 // rotate stores the new PAT only once Azure DevOps accepted it, keeping
 // the token's metadata; a refused PAT leaves the old one answering.
 func TestRotateReplacesOnlyAfterVerification(t *testing.T) {
@@ -87,6 +112,28 @@ func TestRotateReplacesOnlyAfterVerification(t *testing.T) {
 	tok := listJSON(t, ta).Tokens[0]
 	if tok.Label != "laptop" || tok.Expires == nil || *tok.DaysLeft != 30 || tok.Scopes[0] != "vso.code" {
 		t.Errorf("rotate lost metadata: %+v", tok)
+	}
+}
+
+// rotate given the PAT already stored (to record a new expiry, as rotate's
+// own note suggests) must not tell the user to revoke "the old PAT": that
+// is the PAT in use.
+func TestRotateWithTheSamePATSaysNotToRevokeIt(t *testing.T) {
+	ta := newTestApp(t)
+	srv := useStandIn(t, ta)
+	pat := adotest.NewPAT()
+	srv.SetPAT("fabrikam", pat)
+	ta.run(pat, "add", "--org", "fabrikam", "--expires", "3d")
+	if code := ta.run(pat, "rotate", "fabrikam", "--expires", "90d"); code != 0 || strings.Contains(ta.stdout.String(), "now revoke the old PAT") || !strings.Contains(ta.stdout.String(), "do not revoke it") {
+		t.Fatalf("rotate with the same PAT: exit %d %q %q", code, ta.stdout, ta.stderr)
+	}
+	if tok := listJSON(t, ta).Tokens[0]; tok.DaysLeft == nil || *tok.DaysLeft != 90 {
+		t.Errorf("rotate with the same PAT did not record the expiry: %+v", tok)
+	}
+	newPAT := adotest.NewPAT()
+	srv.SetPAT("fabrikam", newPAT)
+	if code := ta.run(newPAT, "rotate", "fabrikam"); code != 0 || !strings.Contains(ta.stdout.String(), "now revoke the old PAT") {
+		t.Errorf("rotate with a new PAT: exit %d %q", code, ta.stdout)
 	}
 }
 
