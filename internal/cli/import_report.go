@@ -164,16 +164,16 @@ func (r *importRun) summary(stored, cleaned, left int) {
 		printf(a.Stdout, "nothing to move: no Azure DevOps PAT in %s\n", where)
 		return
 	case r.opts.dryRun:
-		printf(a.Stdout, "dry run: would store %s in %s and take %s out of their places, leaving %d; nothing was changed\n",
-			plural(stored, "PAT"), r.b.Describe(), plural(cleaned, "credential"), left)
+		printf(a.Stdout, "dry run: would store %s in %s and take %s out of where %s kept, leaving %d; nothing was changed\n",
+			plural(stored, "PAT"), r.b.Describe(), plural(cleaned, "credential"), isAre(cleaned), left)
 		return
 	case stored == 0 && cleaned == 0 && left == 0:
 		printf(a.Stdout, "nothing to move: every Azure DevOps PAT in %s is stored already\n", where)
 	case stored == 0 && cleaned == 0:
-		printf(a.Stdout, "nothing moved: %d left where they are (see above)\n", left)
+		printf(a.Stdout, "nothing moved: %d left where %s (see above)\n", left, isAre(left))
 	default:
-		printf(a.Stdout, "imported: %s stored in %s, %s taken out of their places, %d left where they are\n",
-			plural(stored, "PAT"), r.b.Describe(), plural(cleaned, "credential"), left)
+		printf(a.Stdout, "imported: %s stored in %s, %s taken out of where %s kept, %d left where %s\n",
+			plural(stored, "PAT"), r.b.Describe(), plural(cleaned, "credential"), wasWere(cleaned), left, isAre(left))
 	}
 	if stored > 0 || cleaned > 0 {
 		fmt.Fprintln(a.Stdout, "next: git-credential-adopat verify  (asks Azure DevOps whether each PAT works; import does not ask, and records no expiry)")
@@ -214,4 +214,19 @@ func (r *importRun) gitWarnings() []string {
 		}
 	}
 	return out
+}
+
+// isAre and wasWere agree the summary's verbs with a count.
+func isAre(n int) string {
+	if n == 1 {
+		return "it is"
+	}
+	return "they are"
+}
+
+func wasWere(n int) string {
+	if n == 1 {
+		return "it was"
+	}
+	return "they were"
 }
