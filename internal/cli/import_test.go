@@ -323,3 +323,36 @@ func TestImportDoesNotTakeAPromptsUserNameForTheOrganisation(t *testing.T) {
 		t.Errorf("the line is still there: %q", got)
 	}
 }
+
+// A secret in neither PAT format but shaped like a generated token (here
+// 52 hex digits) is taken beside an Azure DevOps URL, and its line says to
+// check it; a password and another service's token are left.
+func TestImportTakesATokenShapedSecretAndSaysToVerifyIt(t *testing.T) {
+	ta := importApp(t)
+	hex := strings.Repeat("0123456789abcdef", 4)[:52]
+	creds := filepath.Join(ta.dir, "creds")
+	content := "https://fabrikam:" + hex + "@dev.azure.com/fabrikam\n" +
+		"https://contoso:hunter2hunter2@dev.azure.com/contoso\n" +
+		"https://tailspin:ghp_0123456789abcdefABCDEF0123456789abcd@dev.azure.com/tailspin\n"
+	if err := os.WriteFile(creds, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ta.mustRun(t, "import", "--git-credentials", creds)
+	out := ta.stdout.String()
+	if !strings.Contains(out, "stored      fabrikam") || !strings.Contains(out, "check it with verify") {
+		t.Errorf("the token-shaped secret:\n%s", out)
+	}
+	left := 0
+	for _, line := range strings.Split(out, "\n") {
+		if strings.HasPrefix(line, "left ") {
+			left++
+		}
+	}
+	if left != 2 || strings.Contains(out, hex) {
+		t.Errorf("want the password and the GitHub token left, no secret printed:\n%s", out)
+	}
+	got, _ := os.ReadFile(creds)
+	if strings.Contains(string(got), hex) || !strings.Contains(string(got), "hunter2hunter2") || !strings.Contains(string(got), "ghp_") {
+		t.Errorf("credentials file after import:\n%s", got)
+	}
+}
