@@ -1,6 +1,7 @@
 package backends
 
 import (
+	"maps"
 	"path/filepath"
 	"testing"
 )
@@ -26,5 +27,19 @@ func TestDefaultPaths(t *testing.T) {
 		if got, err := e.DefaultIndexPath(); err != nil || got != tc.index {
 			t.Errorf("XDG_CONFIG_HOME=%q: DefaultIndexPath = %q, %v; want %q", tc.xdgConfig, got, err, tc.index)
 		}
+	}
+}
+
+// testdata/d0e51e6-config is the config file of the store in
+// internal/store/vault/testdata/d0e51e6-store (its make-fixture.sh wrote
+// it before running the binaries of commit d0e51e6, which read it): the
+// current code reads the same settings.
+func TestConfigOfD0e51e6(t *testing.T) {
+	cfg, err := ReadConfigFile(filepath.Join("testdata", "d0e51e6-config"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := map[string]string{"expiry-warning": "3d", "keyring-timeout": "5s"}; !maps.Equal(cfg, want) {
+		t.Errorf("config = %v, want %v", cfg, want)
 	}
 }
