@@ -152,7 +152,7 @@ func (r *importRun) clean() {
 				continue
 			}
 			if dec.GCM.File != "" {
-				r.done(i, importer.RemoveGCMFile(dec.GCM.File))
+				r.done(i, importer.RemoveGCMFile(dec.GCM.File, dec.GCM.Secret))
 			} else {
 				r.done(i, keyring.DeleteForeign(keyring.DefaultTimeout, dec.GCM.Item))
 			}
