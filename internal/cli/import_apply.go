@@ -154,7 +154,7 @@ func (r *importRun) clean() {
 			if dec.GCM.File != "" {
 				r.done(i, importer.RemoveGCMFile(dec.GCM.File, dec.GCM.Secret))
 			} else {
-				r.done(i, keyring.DeleteForeign(keyring.DefaultTimeout, dec.GCM.Item))
+				r.done(i, keyring.DeleteForeign(keyring.DefaultTimeout, dec.GCM.Item, dec.GCM.Secret))
 			}
 		}
 	}
