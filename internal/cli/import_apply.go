@@ -152,9 +152,9 @@ func (r *importRun) clean() {
 				continue
 			}
 			if dec.GCM.File != "" {
-				r.done(i, importer.RemoveGCMFile(dec.GCM.File))
+				r.done(i, importer.RemoveGCMFile(dec.GCM.File, dec.GCM.Secret))
 			} else {
-				r.done(i, keyring.DeleteForeign(keyring.DefaultTimeout, dec.GCM.Item))
+				r.done(i, keyring.DeleteForeign(keyring.DefaultTimeout, dec.GCM.Item, dec.GCM.Secret))
 			}
 		}
 	}

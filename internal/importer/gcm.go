@@ -142,15 +142,24 @@ func GCMServiceURL(service string) string {
 }
 
 // RemoveGCMFile deletes one plaintext credential, as GCM's own Remove
-// does (PlaintextCredentialStore.Remove deletes the file). The
-// directories GCM made stay.
-func RemoveGCMFile(path string) error {
+// does (PlaintextCredentialStore.Remove deletes the file), while it still
+// holds secret, the one import read and stored: GCM may have written
+// another PAT there since, which no store holds. The directories GCM made
+// stay.
+func RemoveGCMFile(path, secret string) error {
 	fi, err := os.Lstat(path)
 	if err != nil {
 		return err
 	}
 	if !fi.Mode().IsRegular() {
 		return fmt.Errorf("%s is not a regular file any more; left as it is", path)
+	}
+	data, err := readRegular(path, maxGCMFile)
+	if err != nil {
+		return err
+	}
+	if c, ok := ParseGCMFile(string(data)); !ok || c.Secret != secret {
+		return fmt.Errorf("%s no longer holds the PAT import read (GCM changed it meanwhile); left as it is: run import again", path)
 	}
 	return os.Remove(path)
 }

@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"testing"
 
 	"github.com/adopat/git-credential-adopat/internal/adotest"
@@ -57,7 +58,7 @@ func TestReadGCMPlaintext(t *testing.T) {
 	if len(found) != 2 || found[0].URL.Path != "fabrikam" || found[0].URL.User != "jdoe" || found[0].Secret != pat {
 		t.Errorf("found %+v", found[0])
 	}
-	if err := RemoveGCMFile(fab); err != nil {
+	if err := RemoveGCMFile(fab, pat); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := os.Stat(fab); !os.IsNotExist(err) {
@@ -106,5 +107,24 @@ func TestGCMPlaintextRootAsGCMChooses(t *testing.T) {
 	env["GCM_PLAINTEXT_STORE_PATH"] = "/env"
 	if got := GCMPlaintextRoot(get, "/cfg"); got != "/env" {
 		t.Errorf("environment %q", got)
+	}
+}
+
+// GCM stored another PAT in the file after import read it: that one is
+// in no store, so the file stays.
+func TestRemoveGCMFileChangedMeanwhile(t *testing.T) {
+	root := t.TempDir()
+	old, newer := adotest.NewPAT(), adotest.NewPAT()
+	path := writeGCMFile(t, root, "https://dev.azure.com/fabrikam", "jdoe", old, "git", "https", "dev.azure.com", "fabrikam")
+	writeGCMFile(t, root, "https://dev.azure.com/fabrikam", "jdoe", newer, "git", "https", "dev.azure.com", "fabrikam")
+	err := RemoveGCMFile(path, old)
+	if err == nil {
+		t.Fatal("a file holding another PAT than the one read was removed")
+	}
+	if strings.Contains(err.Error(), old) || strings.Contains(err.Error(), newer) {
+		t.Errorf("the error names a PAT: %v", err)
+	}
+	if data, _ := os.ReadFile(path); !strings.HasPrefix(string(data), newer+"\n") {
+		t.Errorf("the file changed: %q", data)
 	}
 }

@@ -88,7 +88,7 @@ func (f *finder) visit(dir string, level, depth int) {
 	var modules []string
 	switch dotgit, ok := names[".git"]; {
 	case ok:
-		if gitdir, ok := f.gitDirOf(dir, dotgit); ok && f.add(Repo{Dir: dir, GitDir: gitdir, Gitmodules: regularFile(filepath.Join(dir, ".gitmodules"))}) {
+		if gitdir, ok := f.gitDirOf(dir, dotgit); ok && f.configRegular(dir, gitdir) && f.add(Repo{Dir: dir, GitDir: gitdir, Gitmodules: regularFile(filepath.Join(dir, ".gitmodules"))}) {
 			modules = append(modules, gitdir)
 		}
 	case isGitDir(names):
@@ -232,6 +232,21 @@ func (f *finder) gitDirOf(dir string, dotgit fs.DirEntry) (string, bool) {
 		return "", false
 	}
 	return real, true
+}
+
+// configRegular reports whether gitdir's config is a regular file, and
+// records dir as skipped when it is a symbolic link: git config --file
+// would read, and rewrite, the file the link leads to, which may be
+// outside the directory searched and another user's (a bare repository
+// or a submodule's git directory with such a config is not taken for a
+// git directory at all: isGitDir). A missing config is git's to report.
+func (f *finder) configRegular(dir, gitdir string) bool {
+	fi, err := os.Lstat(filepath.Join(gitdir, "config"))
+	if err != nil || fi.Mode().IsRegular() {
+		return true
+	}
+	f.skip(dir, "its config %s is a symbolic link or not a regular file, which import does not follow", filepath.Join(gitdir, "config"))
+	return false
 }
 
 // readPointer reads a one-line file holding a path after prefix (a .git

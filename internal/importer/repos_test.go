@@ -140,3 +140,43 @@ func TestReplaceURLChangesOnlyTheValueRead(t *testing.T) {
 		t.Errorf("remote.origin.url: %q", urls)
 	}
 }
+
+// A repository whose config is a symbolic link (to another user's clone,
+// say, when root cleans a home directory) is not taken: git config would
+// read and rewrite the file the link leads to, outside the directory
+// searched.
+func TestFindReposConfigLink(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("symbolic links need privileges on Windows")
+	}
+	git := isolatedGit(t)
+	root, outside := t.TempDir(), t.TempDir()
+	git(root, "init", "-q", "w") // a working tree's .git directory
+	git(root, "init", "-q", "--bare", "b.git")
+	git(outside, "init", "-q", "o")
+	target := filepath.Join(outside, "o", ".git", "config")
+	for _, cfg := range []string{filepath.Join(root, "w", ".git", "config"), filepath.Join(root, "b.git", "config")} {
+		if err := os.Remove(cfg); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Symlink(target, cfg); err != nil {
+			t.Fatal(err)
+		}
+	}
+	repos, skipped, err := FindRepos(root, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(repos) != 0 {
+		t.Errorf("repositories whose config is a link were taken: %+v", repos)
+	}
+	var why []string
+	for _, s := range skipped {
+		why = append(why, s.Path+": "+s.Why)
+	}
+	if !slices.ContainsFunc(why, func(s string) bool {
+		return strings.Contains(s, filepath.Join("w")) && strings.Contains(s, "symbolic link")
+	}) {
+		t.Errorf("the working tree's linked config is not reported: %q", why)
+	}
+}

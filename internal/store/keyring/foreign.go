@@ -4,6 +4,7 @@ package keyring
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/godbus/dbus/v5"
@@ -72,14 +73,25 @@ func SearchForeign(timeout time.Duration, attrs map[string]string) (items []Fore
 	return r.items, r.locked, err
 }
 
-// DeleteForeign deletes the item at path. The Secret Service may want the
-// user to confirm (a prompt); adopat never shows one, so such an item is
-// not deleted, the prompt is dismissed, and the error says so.
-func DeleteForeign(timeout time.Duration, path string) error {
+// DeleteForeign deletes the item at path while it still holds secret,
+// the one read with SearchForeign: the program that keeps it may have
+// stored another one there since, which nothing else holds. The Secret
+// Service may want the user to confirm (a prompt); adopat never shows
+// one, so such an item is not deleted, the prompt is dismissed, and the
+// error says so.
+func DeleteForeign(timeout time.Duration, path, secret string) error {
 	_, err := bounded(timeout, "deleting a keyring item", func() (struct{}, error) {
-		return struct{}{}, withService(timeout, func(ctx context.Context, conn *dbus.Conn, owner string, _ dbus.ObjectPath) error {
+		return struct{}{}, withService(timeout, func(ctx context.Context, conn *dbus.Conn, owner string, session dbus.ObjectPath) error {
+			item := conn.Object(owner, dbus.ObjectPath(path))
+			var held ssSecret
+			if err := item.CallWithContext(ctx, secretsItem+".GetSecret", 0, session).Store(&held); err != nil {
+				return busError(ctx, err)
+			}
+			if string(held.Value) != secret {
+				return fmt.Errorf("the keyring item %s no longer holds the secret import read (it was changed meanwhile); left as it is: run import again", path)
+			}
 			var prompt dbus.ObjectPath
-			if err := conn.Object(owner, dbus.ObjectPath(path)).CallWithContext(ctx, secretsItem+".Delete", 0).Store(&prompt); err != nil {
+			if err := item.CallWithContext(ctx, secretsItem+".Delete", 0).Store(&prompt); err != nil {
 				return busError(ctx, err)
 			}
 			if prompt != "/" && prompt != "" {

@@ -24,6 +24,6 @@ func SearchForeign(time.Duration, map[string]string) ([]ForeignItem, int, error)
 }
 
 // DeleteForeign: see SearchForeign.
-func DeleteForeign(time.Duration, string) error {
+func DeleteForeign(time.Duration, string, string) error {
 	return keyringError(store.KeyringUnsupported, nil, "there is no Secret Service on %s", runtime.GOOS)
 }

@@ -460,3 +460,40 @@ func TestSecretServiceReadPath(t *testing.T) {
 		t.Errorf("get of a missing item: %v, want errItemNotFound", err)
 	}
 }
+
+// Another program's item changed after SearchForeign read it: its new
+// secret is in no store, so DeleteForeign leaves it.
+func TestDeleteForeignOnlyWhatWasRead(t *testing.T) {
+	s, _ := startSecretService(t)
+	old, newer := storetest.RandSecret(t), storetest.RandSecret(t)
+	put := func(secret string) {
+		cmd := s.Command("secret-tool", "store", "--label=gcm", "xdg:schema", "com.example.Other", "service", "x")
+		cmd.Stdin = strings.NewReader(secret)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("secret-tool store: %v\n%s", err, out)
+		}
+	}
+	attrs := map[string]string{"xdg:schema": "com.example.Other"}
+	put(old)
+	items, _, err := SearchForeign(DefaultTimeout, attrs)
+	if err != nil || len(items) != 1 || items[0].Secret != old {
+		t.Fatalf("SearchForeign: %+v %v", items, err)
+	}
+	put(newer) // gnome-keyring replaces the item with the same attributes
+	err = DeleteForeign(DefaultTimeout, items[0].Path, old)
+	if err == nil {
+		t.Fatal("an item holding another secret than the one read was deleted")
+	}
+	if strings.Contains(err.Error(), old) || strings.Contains(err.Error(), newer) {
+		t.Errorf("the error names a secret: %v", err)
+	}
+	if items, _, err := SearchForeign(DefaultTimeout, attrs); err != nil || len(items) != 1 || items[0].Secret != newer {
+		t.Fatalf("after DeleteForeign: %+v %v", items, err)
+	}
+	if err := DeleteForeign(DefaultTimeout, items[0].Path, newer); err != nil {
+		t.Fatalf("DeleteForeign with the secret held: %v", err)
+	}
+	if items, _, err := SearchForeign(DefaultTimeout, attrs); err != nil || len(items) != 0 {
+		t.Errorf("not deleted: %+v %v", items, err)
+	}
+}
