@@ -124,10 +124,14 @@ RELEASE = $(GO) run ./internal/release
 RELEASE_FLAGS = -commit '$(COMMIT)' -epoch '$(or $(SOURCE_DATE_EPOCH),0)' $(if $(DEB_MAINTAINER),-maintainer '$(DEB_MAINTAINER)')
 # dist-check checks VERSION when given, else a stand-in version.
 DIST_CHECK_VERSION = $(if $(filter command line,$(origin VERSION)),$(VERSION),0.0.0-check)
+# dist without VERSION: the commit's tag vX.Y.Z, else none, and the
+# release builder names a development version after the commit
+# (0.0.0-dev.gCOMMIT): the same for every build of it.
+DIST_VERSION = $(if $(filter command line environment,$(origin VERSION)),$(VERSION),$(patsubst v%,%,$(shell git describe --tags --exact-match --match 'v[0-9]*' 2>/dev/null)))
 
 dist:
 	rm -rf $(DISTDIR)
-	$(RELEASE) dist -version '$(VERSION)' $(RELEASE_FLAGS) -out $(DISTDIR)
+	$(RELEASE) dist -version '$(DIST_VERSION)' $(RELEASE_FLAGS) -out $(DISTDIR)
 
 dist-check:
 	$(RELEASE) check -version '$(DIST_CHECK_VERSION)' $(RELEASE_FLAGS) $(DIST_CHECK_FLAGS)

@@ -37,6 +37,12 @@ var (
 
 func (o *distOptions) check() error {
 	o.version = strings.TrimPrefix(o.version, "v")
+	if o.version == "" && commitRE.MatchString(o.commit) {
+		// `make dist` of a commit with no release tag: a development
+		// version that names it (and sorts before every release, in
+		// Debian's order too: 0.0.0~dev...), the same on every build.
+		o.version = devVersion(o.commit)
+	}
 	if !versionRE.MatchString(o.version) {
 		return fmt.Errorf("version %q is not a release version: give MAJOR.MINOR.PATCH, optionally -PRERELEASE (make dist VERSION=1.2.3)", o.version)
 	}
@@ -228,4 +234,17 @@ func writeSums(dir string) ([]string, error) {
 	}
 	slices.Sort(names) // ReadDir sorts already; the order is the format's
 	return append(names, sumsFile), os.WriteFile(filepath.Join(dir, sumsFile), []byte(b.String()), 0o644)
+}
+
+// devVersion is the version of a build of commit without a release tag:
+// 0.0.0-dev.gCOMMIT (12 hex digits; the g keeps an all-digit hash from
+// being a numeric identifier, which semver forbids to start with 0),
+// .dirty for a tree with uncommitted changes.
+func devVersion(commit string) string {
+	hash, dirty := strings.CutSuffix(commit, "-dirty")
+	v := "0.0.0-dev.g" + hash[:min(12, len(hash))]
+	if dirty {
+		v += ".dirty"
+	}
+	return v
 }

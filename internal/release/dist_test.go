@@ -417,3 +417,25 @@ func wineWrapper(t *testing.T) string {
 	}
 	return wrapper
 }
+
+// `make dist` without VERSION: a commit tagged vX.Y.Z gets that version
+// from the Makefile; any other commit a development version named after
+// it, valid for semver and sorting before every release in Debian's order.
+func TestDevVersionWithoutVERSION(t *testing.T) {
+	for commit, want := range map[string]string{
+		testCommit:            "0.0.0-dev.g0123456789ab",
+		testCommit + "-dirty": "0.0.0-dev.g0123456789ab.dirty",
+		"0123456":             "0.0.0-dev.g0123456",
+	} {
+		o := distOptions{commit: commit, epoch: testEpoch}
+		if err := o.check(); err != nil || o.version != want {
+			t.Errorf("commit %s: version %q, %v; want %q", commit, o.version, err, want)
+		}
+		if deb := debVersion(o.version); !strings.HasPrefix(deb, "0.0.0~dev.g") {
+			t.Errorf("Debian version %q does not sort before 0.0.0", deb)
+		}
+	}
+	if o := (distOptions{version: "latest", commit: testCommit, epoch: testEpoch}); o.check() == nil {
+		t.Error("a version that is not one was accepted")
+	}
+}
