@@ -88,18 +88,27 @@ type doctor struct {
 // fail records a failed check whose cause is err. When err is an unsafe
 // directory an earlier line named, the line points there instead.
 func (d *doctor) fail(name, detail, what string, err error) {
-	var pe *store.PermissionError
-	if errors.As(err, &pe) && pe.Dir {
-		if d.unsafeDirs[pe.Path] {
-			d.add(name, statusFail, detail, "", "%s: not checked: directory %s is unsafe (see above)", what, pe.Path)
+	if dir, ok := unsafeDir(err); ok {
+		if d.unsafeDirs[dir] {
+			d.add(name, statusFail, detail, "", "%s: not checked: directory %s is unsafe (see above)", what, dir)
 			return
 		}
 		if d.unsafeDirs == nil {
 			d.unsafeDirs = map[string]bool{}
 		}
-		d.unsafeDirs[pe.Path] = true
+		d.unsafeDirs[dir] = true
 	}
 	d.add(name, statusFail, detail, "", "%s: %s", what, withHint(err))
+}
+
+// unsafeDir is the directory err says other users can write to (or
+// someone else owns), if that is what it says.
+func unsafeDir(err error) (string, bool) {
+	var pe *store.PermissionError
+	if errors.As(err, &pe) && pe.Dir {
+		return pe.Path, true
+	}
+	return "", false
 }
 
 // add records one result; format's arguments are outside text (paths,
@@ -110,12 +119,6 @@ func (d *doctor) add(name, status, detail, scope, format string, args ...any) {
 		Message: fmt.Sprintf(format, args...),
 		human:   fmt.Sprintf(format, escapeArgs(args)...),
 	})
-}
-
-// report is the reporting function the older checks take: name and
-// status, no detail.
-func (d *doctor) report(name string) func(status, format string, args ...any) {
-	return func(status, format string, args ...any) { d.add(name, status, "", "", format, args...) }
 }
 
 func (d *doctor) failed() bool {
@@ -496,9 +499,8 @@ func reportFiles(b *backend, d *doctor) {
 	seen := map[string]bool{}
 	for _, err := range errs {
 		key := err.Error()
-		var pe *store.PermissionError
-		if errors.As(err, &pe) && pe.Dir {
-			key = pe.Path // the vault's and the journal's directory are often one
+		if dir, ok := unsafeDir(err); ok {
+			key = dir // the vault's and the journal's directory are often one
 		}
 		if !seen[key] {
 			seen[key] = true
