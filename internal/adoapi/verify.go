@@ -77,9 +77,11 @@ func (c *Client) Verify(ctx context.Context, e Endpoint, pat string) (Result, er
 
 // VerifyBearer is Verify for a Microsoft Entra access token, sent as a
 // Bearer token ("Authorization: Bearer TOKEN"), as Azure DevOps documents
-// for Entra tokens.
+// for Entra tokens. Its Reason names the token, not a PAT.
 func (c *Client) VerifyBearer(ctx context.Context, e Endpoint, token string) (Result, error) {
-	return c.verify(ctx, e, token, true)
+	res, err := c.verify(ctx, e, token, true)
+	res.Reason = strings.ReplaceAll(res.Reason, "the PAT", "the Microsoft Entra token")
+	return res, err
 }
 
 func (c *Client) verify(ctx context.Context, e Endpoint, pat string, bearer bool) (Result, error) {

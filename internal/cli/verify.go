@@ -224,10 +224,6 @@ func (a *App) verifyOne(e adoapi.Endpoint, scope, pat string, bearer bool) verif
 		v.Error, v.answered = err.Error(), errors.As(err, &respErr)
 	default:
 		v.Valid, v.Identity, v.Reason = res.Valid, res.Identity.String(), res.Reason
-		if bearer {
-			// adoapi words its verdict for the common case, a PAT.
-			v.Reason = strings.ReplaceAll(v.Reason, "the PAT", "the Microsoft Entra token")
-		}
 	}
 	return v
 }
