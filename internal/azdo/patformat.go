@@ -52,13 +52,8 @@ func RecognizePAT(s string) PATFormat {
 		}
 		return PATLegacy
 	case currentPATLen:
-		if s[currentSigAt:currentSigAt+len(currentSig)] != currentSig {
+		if s[currentSigAt:currentSigAt+len(currentSig)] != currentSig || !alnum(s) {
 			return NotPAT
-		}
-		for i := 0; i < len(s); i++ {
-			if c := s[i]; !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
-				return NotPAT
-			}
 		}
 		return PATCurrent
 	}
@@ -91,10 +86,10 @@ const minTokenLike = 32
 // version does not know (a future format, a PAT mangled by a tool that
 // changed its case); a password, a JWT (dots) or another service's token
 // (GitHub's ghp_, GitLab's glpat-: an underscore or dash) is not.
-func TokenLike(s string) bool {
-	if len(s) < minTokenLike {
-		return false
-	}
+func TokenLike(s string) bool { return len(s) >= minTokenLike && alnum(s) }
+
+// alnum reports whether s is ASCII letters and digits only.
+func alnum(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if c := s[i]; !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
 			return false
