@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -87,8 +86,8 @@ func dist(o distOptions) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	if committed, err := os.ReadFile(filepath.Join(o.root, licensesFile)); err != nil || !bytes.Equal(committed, licenses) {
-		return nil, fmt.Errorf("%s is not what the compiled-in modules' licences give (%v): run make licenses and commit it", licensesFile, err)
+	if err := checkCommittedLicenses(o.root, licenses); err != nil {
+		return nil, err
 	}
 	readme, err := os.ReadFile(filepath.Join(o.root, "README.md"))
 	if err != nil {

@@ -153,3 +153,12 @@ do not edit.
 	}
 	return b.Bytes(), nil
 }
+
+// checkCommittedLicenses refuses a committed THIRD_PARTY_LICENSES (below
+// root) that is not text, what thirdPartyLicenses gives today.
+func checkCommittedLicenses(root string, text []byte) error {
+	if committed, err := os.ReadFile(filepath.Join(root, licensesFile)); err != nil || !bytes.Equal(committed, text) {
+		return fmt.Errorf("%s is not what the compiled-in modules' licences give (%v): run make licenses and commit it", licensesFile, err)
+	}
+	return nil
+}

@@ -12,7 +12,6 @@
 package main
 
 import (
-	"bytes"
 	"flag"
 	"fmt"
 	"os"
@@ -85,14 +84,10 @@ func run(args []string) error {
 		if err != nil {
 			return err
 		}
-		path := filepath.Join(root, licensesFile)
 		if *checkOnly {
-			if committed, err := os.ReadFile(path); err != nil || !bytes.Equal(committed, text) {
-				return fmt.Errorf("%s is not what the compiled-in modules' licences give (%v): run make licenses and commit it", licensesFile, err)
-			}
-			return nil
+			return checkCommittedLicenses(root, text)
 		}
-		return os.WriteFile(path, text, 0o644)
+		return os.WriteFile(filepath.Join(root, licensesFile), text, 0o644)
 	case "man":
 		if *output == "" || *version == "" {
 			return fmt.Errorf("man: want -version and -o FILE")

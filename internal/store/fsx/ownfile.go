@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"runtime"
 
 	"github.com/adopat/git-credential-adopat/internal/store"
 )
@@ -24,9 +25,11 @@ import (
 // errors.Is(err, fs.ErrNotExist); what names the file in messages.
 func OpenOwn(what, path string, flag int, perm fs.FileMode) (*os.File, error) {
 	// A file this open creates gets an owner-only DACL on Windows (the
-	// mode does that on Unix); one that exists keeps its rules.
+	// mode does that on Unix, where protect does nothing and the Lstat is
+	// not made: the usage journal opens with O_CREATE on every get); one
+	// that exists keeps its rules.
 	var creates bool
-	if flag&os.O_CREATE != 0 {
+	if runtime.GOOS == "windows" && flag&os.O_CREATE != 0 {
 		_, err := os.Lstat(path)
 		creates = errors.Is(err, fs.ErrNotExist)
 	}
