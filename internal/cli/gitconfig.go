@@ -11,18 +11,22 @@ import (
 // gitConfig is the one way adopat reads and writes git's configuration:
 // `git config` run on one file (install and uninstall: the global or the
 // system file) or on everything git reads here (doctor and verify: every
-// file, the repository's and GIT_CONFIG_* included), never parsed by hand.
+// file, the repository's and GIT_CONFIG_* included) or in one repository
+// (import, for the URLs it cleaned: gitDir), never parsed by hand.
 type gitConfig struct {
 	git   string // the git executable
 	scope string // "--global" or "--system"; "" for everything git reads
+	// gitDir, with scope "": everything git reads in that repository
+	// (git --git-dir), not in the current directory's.
+	gitDir string
 }
 
 // gitConfigFile is the global git config, or with system the system one.
 func (a *App) gitConfigFile(system bool) gitConfig {
 	if system {
-		return gitConfig{a.Git, "--system"}
+		return gitConfig{git: a.Git, scope: "--system"}
 	}
-	return gitConfig{a.Git, "--global"}
+	return gitConfig{git: a.Git, scope: "--global"}
 }
 
 // gitConfig is the configuration as git reads it here, from every file.
@@ -52,7 +56,11 @@ func isNoSuchSection(err error) bool {
 
 // run runs `git config` with args on g's file(s) and returns its stdout.
 func (g gitConfig) run(args ...string) (string, error) {
-	full := []string{"config"}
+	var full []string
+	if g.gitDir != "" {
+		full = append(full, "--git-dir="+g.gitDir)
+	}
+	full = append(full, "config")
 	if g.scope != "" {
 		full = append(full, g.scope)
 	}

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"fmt"
-	"os/exec"
 	"slices"
 	"strings"
 
@@ -190,16 +189,11 @@ func keptUser(d *importer.Decision) string {
 // path adopat needs to tell the organisation: else a cleaned URL would
 // make git prompt.
 func (r *importRun) gitAsksAdopat(gitDir, rawURL string) bool {
+	g := r.a.gitConfig()
+	g.gitDir = gitDir
 	get := func(key string) string {
-		args := []string{"config", "--get-urlmatch", key, rawURL}
-		if gitDir != "" {
-			args = append([]string{"--git-dir=" + gitDir}, args...)
-		}
-		out, err := exec.Command(r.a.Git, args...).Output()
-		if err != nil {
-			return ""
-		}
-		return strings.TrimSpace(string(out))
+		v, _, _ := g.getURLMatch(key, rawURL, false) // "" when unset or git fails
+		return strings.TrimSpace(v)
 	}
 	if _, _, ours := parseHelper(get("credential.helper")); !ours {
 		return false

@@ -187,9 +187,10 @@ func (r *importRun) readRepos(dir string) {
 			r.note("cannot read %s: %v", repo.Config(), err)
 			continue
 		}
-		r.founds = append(r.founds, importer.FoundInRepo(repo, entries)...)
+		founds := importer.FoundInRepo(repo, entries)
+		r.founds = append(r.founds, founds...)
 		r.knownOrgs = append(r.knownOrgs, importer.OrgsIn(entries, r.servers)...)
-		r.noteUndeclaredServers(repo, entries)
+		r.noteUndeclaredServers(repo, founds)
 		var modules []importer.ConfigEntry
 		if repo.Gitmodules != "" {
 			if modules, err = r.git.List(repo.Gitmodules); err != nil {
@@ -204,13 +205,13 @@ func (r *importRun) readRepos(dir string) {
 	}
 }
 
-// noteUndeclaredServers notes, once per host, a credential in a URL of
-// the form an Azure DevOps Server gives (.../PROJECT/_git/REPO) on a host
-// no --server or install --server declares: import cannot tell such a
-// server from any other git host, so without the note its PATs would stay
-// in the URLs without a word.
-func (r *importRun) noteUndeclaredServers(repo *importer.Repo, entries []importer.ConfigEntry) {
-	for _, f := range importer.FoundInRepo(repo, entries) {
+// noteUndeclaredServers notes, once per host, a credential found in
+// repo's URLs (founds) of the form an Azure DevOps Server gives
+// (.../PROJECT/_git/REPO) on a host no --server or install --server
+// declares: import cannot tell such a server from any other git host, so
+// without the note its PATs would stay in the URLs without a word.
+func (r *importRun) noteUndeclaredServers(repo *importer.Repo, founds []importer.Found) {
+	for _, f := range founds {
 		u := f.URL
 		if importer.AzureURL(u, r.servers) || !strings.Contains("/"+u.Path+"/", "/_git/") {
 			continue

@@ -356,3 +356,35 @@ func TestImportTakesATokenShapedSecretAndSaysToVerifyIt(t *testing.T) {
 		t.Errorf("credentials file after import:\n%s", got)
 	}
 }
+
+// gitAsksAdopat reads git's configuration as git reads it for the URL:
+// in a repository, its own config too (a cleaned URL's repository may
+// set another helper or no useHttpPath); without one, git's global view.
+func TestImportGitAsksAdopat(t *testing.T) {
+	ta := importApp(t)
+	r := &importRun{a: ta.App}
+	url := "https://dev.azure.com/fabrikam/_git/x"
+	if r.gitAsksAdopat("", url) {
+		t.Error("no helper is configured, but git asks adopat")
+	}
+	for _, kv := range [][2]string{{"credential.https://dev.azure.com.helper", helperName}, {"credential.https://dev.azure.com.useHttpPath", "true"}} {
+		if out, err := exec.Command("git", "config", "--global", kv[0], kv[1]).CombinedOutput(); err != nil {
+			t.Fatalf("%v %s", err, out)
+		}
+	}
+	repo := filepath.Join(ta.dir, "src", "web")
+	repoWithRemote(t, repo, "https://dev.azure.com/fabrikam/Website/_git/web")
+	gitDir := filepath.Join(repo, ".git")
+	if !r.gitAsksAdopat("", url) || !r.gitAsksAdopat(gitDir, url) {
+		t.Error("git asks adopat with a path for dev.azure.com, but gitAsksAdopat says no")
+	}
+	if out, err := exec.Command("git", "-C", repo, "config", "credential.https://dev.azure.com.useHttpPath", "false").CombinedOutput(); err != nil {
+		t.Fatalf("%v %s", err, out)
+	}
+	if r.gitAsksAdopat(gitDir, url) {
+		t.Error("the repository sends no path, but gitAsksAdopat says git asks adopat there")
+	}
+	if !r.gitAsksAdopat("", url) {
+		t.Error("the repository's setting was read without its git directory")
+	}
+}

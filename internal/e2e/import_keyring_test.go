@@ -3,8 +3,6 @@
 package e2e_test
 
 import (
-	"errors"
-	"os/exec"
 	"strings"
 	"testing"
 
@@ -31,17 +29,7 @@ func gcmItem(t *testing.T, s *keyringtest.Session, service, account, secret stri
 // there is none.
 func gcmItemSecret(t *testing.T, s *keyringtest.Session, service string) (string, bool) {
 	t.Helper()
-	cmd := s.Command("secret-tool", "lookup", "xdg:schema", "com.microsoft.GitCredentialManager", "service", service)
-	var stdout, stderr strings.Builder
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err := cmd.Run()
-	if exit := (*exec.ExitError)(nil); errors.As(err, &exit) && stdout.Len() == 0 && stderr.Len() == 0 {
-		return "", false
-	}
-	if err != nil {
-		t.Fatalf("secret-tool lookup: %v\n%s", err, stderr.String())
-	}
-	return stdout.String(), true
+	return secretToolLookup(t, s, "xdg:schema", "com.microsoft.GitCredentialManager", "service", service)
 }
 
 // GCM's Secret Service items (its credentialStore=secretservice on Linux)

@@ -242,7 +242,14 @@ func keyringAccounts(t *testing.T, s *keyringtest.Session) []string {
 // username ACCOUNT`; ok is false when there is no such item.
 func keyringSecret(t *testing.T, s *keyringtest.Session, account string) (string, bool) {
 	t.Helper()
-	cmd := s.Command("secret-tool", "lookup", "service", keyringService, "username", account)
+	return secretToolLookup(t, s, "service", keyringService, "username", account)
+}
+
+// secretToolLookup is `secret-tool lookup ATTRIBUTE VALUE...`: the secret
+// of an item with those attributes; ok is false when there is none.
+func secretToolLookup(t *testing.T, s *keyringtest.Session, attrs ...string) (string, bool) {
+	t.Helper()
+	cmd := s.Command("secret-tool", append([]string{"lookup"}, attrs...)...)
 	var stdout, stderr strings.Builder
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()
@@ -250,7 +257,7 @@ func keyringSecret(t *testing.T, s *keyringtest.Session, account string) (string
 		return "", false // secret-tool's "not found": exit 1, silent
 	}
 	if err != nil {
-		t.Fatalf("secret-tool lookup %s: %v\n%s", account, err, stderr.String())
+		t.Fatalf("secret-tool lookup %s: %v\n%s", strings.Join(attrs, " "), err, stderr.String())
 	}
 	return stdout.String(), true
 }

@@ -166,13 +166,13 @@ func (c *Credential) setURL(raw string) error {
 		// git splits at the first ':' of the whole rest, so a ':' after
 		// the '@' (a port) leaves the userinfo a bare username.
 		if colon := strings.IndexByte(rest, ':'); colon >= 0 && colon < at {
-			c.Password, c.HasPassword = urlDecode(userinfo[colon+1:]), true
+			c.Password, c.HasPassword = URLDecode(userinfo[colon+1:]), true
 			userinfo = userinfo[:colon]
 		}
-		c.Username, c.HasUsername = urlDecode(userinfo), true
+		c.Username, c.HasUsername = URLDecode(userinfo), true
 	}
-	c.Host = urlDecode(host)
-	c.Path = strings.TrimRight(urlDecode(strings.TrimLeft(rest[slash:], "/")), "/")
+	c.Host = URLDecode(host)
+	c.Path = strings.TrimRight(URLDecode(strings.TrimLeft(rest[slash:], "/")), "/")
 	for _, v := range []string{c.Host, c.Path, c.Username, c.Password} {
 		if strings.ContainsAny(v, "\r\n\x00") {
 			return errors.New("url decodes to a carriage return, newline or NUL byte")
@@ -181,9 +181,9 @@ func (c *Credential) setURL(raw string) error {
 	return nil
 }
 
-// urlDecode decodes %XX escapes as git's url_decode does: an invalid
+// URLDecode decodes %XX escapes as git's url_decode does: an invalid
 // escape is kept as it is, and '+' stays '+'.
-func urlDecode(s string) string {
+func URLDecode(s string) string {
 	if !strings.Contains(s, "%") {
 		return s
 	}

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/adopat/git-credential-adopat/internal/azdo"
+	"github.com/adopat/git-credential-adopat/internal/helper"
 )
 
 // CredURL is a URL split the way git splits one that may carry a
@@ -43,15 +44,15 @@ func ParseCredURL(raw string) (u CredURL, ok bool) {
 		info := raw[cp:at]
 		u.HasUser = true
 		if colon := strings.IndexByte(info, ':'); colon >= 0 {
-			u.User, u.Password, u.HasPass = urlDecode(info[:colon]), urlDecode(info[colon+1:]), true
+			u.User, u.Password, u.HasPass = helper.URLDecode(info[:colon]), helper.URLDecode(info[colon+1:]), true
 		} else {
-			u.User = urlDecode(info)
+			u.User = helper.URLDecode(info)
 		}
 		host = at + 1
 	}
 	u.rest = host
-	u.Host = urlDecode(raw[host:slash])
-	u.Path = strings.TrimRight(urlDecode(strings.TrimLeft(raw[slash:], "/")), "/")
+	u.Host = helper.URLDecode(raw[host:slash])
+	u.Path = strings.TrimRight(helper.URLDecode(strings.TrimLeft(raw[slash:], "/")), "/")
 	for _, part := range []string{u.Scheme, u.User, u.Password, u.Host, u.Path} {
 		// git's check_url_component refuses a newline; a NUL cannot pass
 		// through its C strings either.
@@ -113,38 +114,6 @@ func (u CredURL) Redacted() string {
 // password itself held an "@" that was not percent-encoded. Such a URL
 // cannot be split with certainty, so it is left as it is.
 func (u CredURL) HostHasAt() bool { return strings.Contains(u.Host, "@") }
-
-// urlDecode is git's url_decode_mem: each %XX with two hex digits becomes
-// that byte; anything else, a lone "%" included, stays.
-func urlDecode(s string) string {
-	if !strings.Contains(s, "%") {
-		return s
-	}
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		if s[i] == '%' && i+2 < len(s) {
-			if hi, lo := unhex(s[i+1]), unhex(s[i+2]); hi >= 0 && lo >= 0 {
-				b.WriteByte(byte(hi<<4 | lo))
-				i += 2
-				continue
-			}
-		}
-		b.WriteByte(s[i])
-	}
-	return b.String()
-}
-
-func unhex(c byte) int {
-	switch {
-	case c >= '0' && c <= '9':
-		return int(c - '0')
-	case c >= 'a' && c <= 'f':
-		return int(c-'a') + 10
-	case c >= 'A' && c <= 'F':
-		return int(c-'A') + 10
-	}
-	return -1
-}
 
 // escapeUserinfo percent-encodes everything but RFC 3986's unreserved
 // characters, as git's credential-store writes a user name

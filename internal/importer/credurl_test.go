@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/adopat/git-credential-adopat/internal/adotest"
+	"github.com/adopat/git-credential-adopat/internal/helper"
 )
 
 func TestParseCredURLSplitsAsGitDoes(t *testing.T) {
@@ -81,7 +82,7 @@ func TestEscapeUserinfoAsCredentialStoreWrites(t *testing.T) {
 	if got := escapeUserinfo("jdoe@example.com:x y"); got != "jdoe%40example.com%3Ax%20y" {
 		t.Errorf("got %q", got)
 	}
-	if got := urlDecode("%41%zz%4"); got != "A%zz%4" {
-		t.Errorf("urlDecode = %q", got)
+	if got := helper.URLDecode("%41%zz%4"); got != "A%zz%4" {
+		t.Errorf("helper.URLDecode = %q", got)
 	}
 }

@@ -81,10 +81,7 @@ func (f *finder) visit(dir string, level, depth int) {
 		f.skip(dir, "cannot be read: %v", errText(err))
 		return
 	}
-	names := map[string]fs.DirEntry{}
-	for _, e := range entries {
-		names[e.Name()] = e
-	}
+	names := dirNames(entries)
 	var modules []string
 	switch dotgit, ok := names[".git"]; {
 	case ok:
@@ -183,11 +180,7 @@ func (f *finder) moduleDir(dir string, level int) {
 			f.skip(sub, "cannot be read: %v", errText(err))
 			continue
 		}
-		names := map[string]fs.DirEntry{}
-		for _, se := range subEntries {
-			names[se.Name()] = se
-		}
-		if isGitDir(names) {
+		if isGitDir(dirNames(subEntries)) {
 			f.add(Repo{Dir: sub, GitDir: sub})
 			f.modules(sub, level+1)
 			continue
