@@ -192,9 +192,12 @@ func (a *App) doctorChecks(o *options, d *doctor, rep *doctorReport) {
 		checkCredentialsDirectory(a, d)
 	}
 
-	a.checkTokens(b, d, rep)
+	// One read of the store serves every check below; data is nil when it
+	// cannot be read (checkTokens reports why).
+	data, err := b.Store.Load()
+	a.checkTokens(b, data, err, d, rep)
 	checkJournal(b, d)
-	a.checkRemoteCredentials(o, b, d)
+	a.checkRemoteCredentials(o, b, data, d)
 	a.checkEnvToken(d)
 
 	a.checkHelperCommands(d)
@@ -210,7 +213,7 @@ func (a *App) doctorChecks(o *options, d *doctor, rep *doctorReport) {
 			d.add("git_config", statusOK, url, "", "git asks adopat for %s", url)
 		}
 	}
-	reportServers(a, b, d)
+	reportServers(a, data, d)
 }
 
 // checkHelperCommands reports how git runs adopat, from every
@@ -325,8 +328,7 @@ func storeDirInfo(path string) (dir, owner string, mode fs.FileMode, err error) 
 
 // checkTokens reads every token, its secret included, and reports each
 // one git would not be answered with, or soon would not.
-func (a *App) checkTokens(b *backend, d *doctor, rep *doctorReport) {
-	data, err := b.Store.Load()
+func (a *App) checkTokens(b *backend, data *store.Data, err error, d *doctor, rep *doctorReport) {
 	if err != nil {
 		d.fail("tokens", "", "reading tokens", err)
 		return

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/adopat/git-credential-adopat/internal/importer"
+	"github.com/adopat/git-credential-adopat/internal/store"
 	"github.com/adopat/git-credential-adopat/internal/store/journal"
 )
 
@@ -18,8 +19,8 @@ import (
 // in a screen share away from a leak, which Azure DevOps answers by
 // revoking the PAT. Each is a warning naming the repository, the key and
 // the URL with the secret hidden, and the import that moves it.
-func (a *App) checkRemoteCredentials(o *options, b *backend, d *doctor) {
-	dirs := a.journalDirs(b)
+func (a *App) checkRemoteCredentials(o *options, b *backend, data *store.Data, d *doctor) {
+	dirs := journalDirs(b, data)
 	if len(dirs) == 0 {
 		return
 	}
@@ -59,10 +60,11 @@ func (a *App) checkRemoteCredentials(o *options, b *backend, d *doctor) {
 }
 
 // journalDirs are the directories git ran adopat in, from the tokens'
-// folded history and the journal's pending uses, sorted, each once.
-func (a *App) journalDirs(b *backend) []string {
+// folded history (data; nil when the store could not be read) and the
+// journal's pending uses, sorted, each once.
+func journalDirs(b *backend, data *store.Data) []string {
 	var dirs []string
-	if data, err := b.Store.Load(); err == nil {
+	if data != nil {
 		for _, t := range data.Tokens {
 			for _, r := range t.Repos {
 				dirs = append(dirs, r.Dirs...)

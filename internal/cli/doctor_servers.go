@@ -2,6 +2,8 @@ package cli
 
 import (
 	"strings"
+
+	"github.com/adopat/git-credential-adopat/internal/store"
 )
 
 // reportServers checks the declared servers and the server tokens against
@@ -16,7 +18,7 @@ import (
 //   - a token for the whole server (add --server) is not under a
 //     credential.useHttpPath = true, which makes git send the repository
 //     path that no whole-server token is stored for.
-func reportServers(a *App, b *backend, d *doctor) {
+func reportServers(a *App, data *store.Data, d *doctor) {
 	declared := a.gitDeclaredServers()
 	for _, s := range declared {
 		repo := s.CredentialURL() + "/PROJECT/_git/REPO"
@@ -30,9 +32,8 @@ func reportServers(a *App, b *backend, d *doctor) {
 			d.add("server_helper", statusWarn, s.String(), "", "for %s git's last credential helper is %q, not adopat's; adopat answers only if asked before it", repo, helper)
 		}
 	}
-	data, err := b.Store.Load()
-	if err != nil {
-		return // reported with the tokens above
+	if data == nil {
+		return // the store could not be read: reported with the tokens above
 	}
 	for i := range data.Tokens {
 		tok := &data.Tokens[i]
