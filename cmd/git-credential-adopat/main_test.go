@@ -54,19 +54,8 @@ func TestThinImportGraph(t *testing.T) {
 func TestGetStartsNoProcess(t *testing.T) {
 	storetest.SkipOnWindows(t, "the fake management binary is a shell script")
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "bin")
-	if err := os.Mkdir(bin, 0o700); err != nil {
-		t.Fatal(err)
-	}
-	helper := filepath.Join(bin, "git-credential-adopat")
-	if out, err := exec.Command("go", "build", "-o", helper, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
 	marker := filepath.Join(dir, "marker")
-	fake := "#!/bin/sh\necho \"$@\" >> " + marker + "\n"
-	if err := os.WriteFile(filepath.Join(bin, "git-credential-adopat-manage"), []byte(fake), 0o700); err != nil {
-		t.Fatal(err)
-	}
+	helper := thinBinary(t, dir, "#!/bin/sh\necho \"$@\" >> "+marker+"\n")
 	empty := filepath.Join(dir, "empty")
 	if err := os.Mkdir(empty, 0o700); err != nil {
 		t.Fatal(err)
@@ -74,20 +63,8 @@ func TestGetStartsNoProcess(t *testing.T) {
 
 	// A vault with one token, its key beside it.
 	data := filepath.Join(dir, "data")
-	vaultPath := filepath.Join(data, "adopat", "vault.age")
-	if err := os.MkdirAll(filepath.Dir(vaultPath), 0o700); err != nil {
-		t.Fatal(err)
-	}
-	id, err := age.GenerateX25519Identity()
-	if err != nil {
-		t.Fatal(err)
-	}
-	idPath := vault.DefaultIdentityPath(vaultPath)
-	if err := os.WriteFile(idPath, []byte(id.String()+"\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
 	pat := strings.Repeat("a", 52)
-	storetest.MustAdd(t, vault.New(vaultPath, idPath), "fabrikam", pat)
+	storetest.MustAdd(t, newVault(t, filepath.Join(data, "adopat", "vault.age")), "fabrikam", pat)
 
 	env := []string{
 		"PATH=" + empty, "HOME=" + dir, "XDG_DATA_HOME=" + data, "XDG_CONFIG_HOME=" + filepath.Join(dir, "config"),
@@ -96,20 +73,7 @@ func TestGetStartsNoProcess(t *testing.T) {
 	}
 	run := func(stdin string, args ...string) (string, string, int) {
 		t.Helper()
-		cmd := exec.Command(helper, args...)
-		cmd.Env, cmd.Dir = env, dir
-		cmd.Stdin = strings.NewReader(stdin)
-		var stdout, stderr bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &stdout, &stderr
-		code := 0
-		if err := cmd.Run(); err != nil {
-			ee, ok := err.(*exec.ExitError)
-			if !ok {
-				t.Fatal(err)
-			}
-			code = ee.ExitCode()
-		}
-		return stdout.String(), stderr.String(), code
+		return runHelper(t, helper, env, dir, stdin, args...)
 	}
 	noMarker := func(what string) {
 		t.Helper()
@@ -158,36 +122,14 @@ func TestGetStartsNoProcess(t *testing.T) {
 func TestSourceGetHandsOverOnlyWhenStale(t *testing.T) {
 	storetest.SkipOnWindows(t, "the fake management binary is a shell script")
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "bin")
-	if err := os.Mkdir(bin, 0o700); err != nil {
-		t.Fatal(err)
-	}
-	helper := filepath.Join(bin, "git-credential-adopat")
-	if out, err := exec.Command("go", "build", "-o", helper, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
 	marker := filepath.Join(dir, "marker")
 	cat, err := exec.LookPath("cat")
 	if err != nil {
 		t.Fatal(err)
 	}
-	fake := "#!/bin/sh\necho \"$@\" >> " + marker + "\n" + cat + " >> " + marker + "\necho password=from-manage\nexit 3\n"
-	if err := os.WriteFile(filepath.Join(bin, "git-credential-adopat-manage"), []byte(fake), 0o700); err != nil {
-		t.Fatal(err)
-	}
+	helper := thinBinary(t, dir, "#!/bin/sh\necho \"$@\" >> "+marker+"\n"+cat+" >> "+marker+"\necho password=from-manage\nexit 3\n")
 	vaultPath := filepath.Join(dir, "data", "vault.age")
-	if err := os.MkdirAll(filepath.Dir(vaultPath), 0o700); err != nil {
-		t.Fatal(err)
-	}
-	id, err := age.GenerateX25519Identity()
-	if err != nil {
-		t.Fatal(err)
-	}
-	idPath := vault.DefaultIdentityPath(vaultPath)
-	if err := os.WriteFile(idPath, []byte(id.String()+"\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	v := vault.New(vaultPath, idPath)
+	v := newVault(t, vaultPath)
 	setCache := func(secret string, until time.Time) {
 		t.Helper()
 		err := v.Update(func(d *store.Data) (bool, error) {
@@ -203,22 +145,11 @@ func TestSourceGetHandsOverOnlyWhenStale(t *testing.T) {
 	req := "capability[]=authtype\nprotocol=https\nhost=dev.azure.com\npath=fabrikam/Website/_git/site\n\n"
 	get := func() (string, int) {
 		t.Helper()
-		cmd := exec.Command(helper, "--backend", "file", "get")
-		cmd.Env, cmd.Dir, cmd.Stdin = env, dir, strings.NewReader(req)
-		var stdout, stderr bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &stdout, &stderr
-		code := 0
-		if err := cmd.Run(); err != nil {
-			ee, ok := err.(*exec.ExitError)
-			if !ok {
-				t.Fatal(err)
-			}
-			code = ee.ExitCode()
+		out, errOut, code := runHelper(t, helper, env, dir, req, "--backend", "file", "get")
+		if errOut != "" {
+			t.Errorf("stderr: %s", errOut)
 		}
-		if stderr.Len() != 0 {
-			t.Errorf("stderr: %s", stderr.String())
-		}
-		return stdout.String(), code
+		return out, code
 	}
 	token := strings.Repeat("t", 40)
 	setCache(token, time.Now().Add(time.Hour))
@@ -236,4 +167,59 @@ func TestSourceGetHandsOverOnlyWhenStale(t *testing.T) {
 	if b, err := os.ReadFile(marker); err != nil || string(b) != "--backend file get\n"+req {
 		t.Errorf("the management binary got %q (%v), want the same argv and the request as git sent it", b, err)
 	}
+}
+
+// thinBinary builds git-credential-adopat into dir/bin, with a fake
+// git-credential-adopat-manage beside it running script, and returns the
+// helper's path.
+func thinBinary(t *testing.T, dir, script string) string {
+	t.Helper()
+	bin := filepath.Join(dir, "bin")
+	if err := os.Mkdir(bin, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	helper := filepath.Join(bin, "git-credential-adopat")
+	if out, err := exec.Command("go", "build", "-o", helper, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	if err := os.WriteFile(filepath.Join(bin, "git-credential-adopat-manage"), []byte(script), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	return helper
+}
+
+// newVault is an empty vault at path, its new key beside it.
+func newVault(t *testing.T, path string) *vault.Store {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	id, err := age.GenerateX25519Identity()
+	if err != nil {
+		t.Fatal(err)
+	}
+	idPath := vault.DefaultIdentityPath(path)
+	if err := os.WriteFile(idPath, []byte(id.String()+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return vault.New(path, idPath)
+}
+
+// runHelper runs helper with args, env and stdin, in dir: its stdout,
+// stderr and exit code.
+func runHelper(t *testing.T, helper string, env []string, dir, stdin string, args ...string) (string, string, int) {
+	t.Helper()
+	cmd := exec.Command(helper, args...)
+	cmd.Env, cmd.Dir, cmd.Stdin = env, dir, strings.NewReader(stdin)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	code := 0
+	if err := cmd.Run(); err != nil {
+		ee, ok := err.(*exec.ExitError)
+		if !ok {
+			t.Fatal(err)
+		}
+		code = ee.ExitCode()
+	}
+	return stdout.String(), stderr.String(), code
 }

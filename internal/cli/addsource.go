@@ -29,11 +29,20 @@ func (f *sourceFlags) register(fs *pflag.FlagSet) {
 // given reports whether add is to store a source rather than a PAT.
 func (f *sourceFlags) given() bool { return f.entra != "" || f.keyVault != "" }
 
+// identityFlag is one of the flags that describe --entra's identity.
+type identityFlag struct{ name, value string }
+
+// identityFlags are --tenant, --client-id and --certificate, in the order
+// an error names the first one wrong.
+func (f *sourceFlags) identityFlags() []identityFlag {
+	return []identityFlag{{"--tenant", f.tenant}, {"--client-id", f.clientID}, {"--certificate", f.certificate}}
+}
+
 // refuseStrays refuses the source's own flags without a source.
 func (f *sourceFlags) refuseStrays() error {
-	for flag, v := range map[string]string{"--tenant": f.tenant, "--client-id": f.clientID, "--certificate": f.certificate} {
-		if v != "" {
-			return usagef("%s goes with --entra (a token source); a PAT needs none", flag)
+	for _, fl := range f.identityFlags() {
+		if fl.value != "" {
+			return usagef("%s goes with --entra (a token source); a PAT needs none", fl.name)
 		}
 	}
 	return nil
@@ -59,13 +68,13 @@ func (f *sourceFlags) source() (store.Source, error) {
 	if takes == nil {
 		return src, usagef("--entra %s is for ADOPAT_ENTRA in an Azure Pipelines job, where the service connection comes from the job's environment; it cannot be stored", src.Entra)
 	}
-	for flag, v := range map[string]string{"--tenant": f.tenant, "--client-id": f.clientID, "--certificate": f.certificate} {
+	for _, fl := range f.identityFlags() {
 		switch {
-		case v == "":
-		case !takes[flag]:
-			return src, usagef("%s does not apply to --entra %s", flag, src.Entra)
-		case flag != "--certificate" && !store.ValidEntraID(v):
-			return src, usagef("%s %q is not a Microsoft Entra ID (a GUID or a domain name)", flag, v)
+		case fl.value == "":
+		case !takes[fl.name]:
+			return src, usagef("%s does not apply to --entra %s", fl.name, src.Entra)
+		case fl.name != "--certificate" && !store.ValidEntraID(fl.value):
+			return src, usagef("%s %q is not a Microsoft Entra ID (a GUID or a domain name)", fl.name, fl.value)
 		}
 	}
 	src.TenantID, src.ClientID = f.tenant, firstNonEmpty(f.clientID, src.ClientID)

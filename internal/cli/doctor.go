@@ -455,7 +455,7 @@ func (a *App) checkEnvToken(d *doctor) {
 	switch {
 	case e != nil && e.EntraErr != nil:
 		d.add("env_token", statusFail, e.Source, "", "ADOPAT_ENTRA: %v; git gets no token from adopat until it is corrected or unset", e.EntraErr)
-	case e != nil && e.Entra != nil && e.OrgSet && e.Org == "":
+	case e != nil && e.Entra != nil && e.OrgBlank():
 		d.add("env_token", statusFail, e.Source, "", "ADOPAT_ENTRA is set but ADOPAT_ENV_ORG is blank, so no token is minted (it fails closed); set ADOPAT_ENV_ORG to the organisation, or unset it")
 	case e != nil && e.Entra != nil:
 		where := "every Azure DevOps cloud request"
@@ -467,7 +467,7 @@ func (a *App) checkEnvToken(d *doctor) {
 		d.add("env_token", statusWarn, "", "", "ADOPAT_ENV_ORG is set (%q) but neither AZURE_DEVOPS_EXT_PAT nor SYSTEM_ACCESSTOKEN is, so it limits nothing", org)
 	case e == nil:
 		return
-	case e.OrgSet && e.Org == "":
+	case e.OrgBlank():
 		d.add("env_token", statusFail, e.Source, "", "%s is set but ADOPAT_ENV_ORG is blank, so the token is never used (it fails closed); set ADOPAT_ENV_ORG to the organisation, or unset it", e.Source)
 	case e.Org != "":
 		d.add("env_token", statusInfo, e.Source, "", "%s answers Azure DevOps cloud for the organisation %s (ADOPAT_ENV_ORG) instead of the store; it is never stored", e.Source, e.Org)

@@ -102,7 +102,7 @@ func (e *EnvToken) fromEnv(password string) bool {
 // useHttpPath).
 func (e *EnvToken) serves(t azdo.Target) bool {
 	switch {
-	case e == nil || e.orgBlank():
+	case e == nil || e.OrgBlank():
 		return false
 	case e.Org != "":
 		return t.Kind == azdo.Cloud && t.OrgFrom != azdo.FromUsername && azdo.EqualFold(e.Org, t.Org)
@@ -112,8 +112,9 @@ func (e *EnvToken) serves(t azdo.Target) bool {
 	return t.NeedsPath
 }
 
-// orgBlank reports ADOPAT_ENV_ORG set to nothing but blanks: fail closed.
-func (e *EnvToken) orgBlank() bool {
+// OrgBlank reports ADOPAT_ENV_ORG set to nothing but blanks: fail
+// closed (get answers nothing; doctor says so).
+func (e *EnvToken) OrgBlank() bool {
 	return e != nil && e.OrgSet && e.Org == ""
 }
 

@@ -90,7 +90,7 @@ func (h *Helper) Run(action string, in io.Reader, out io.Writer) error {
 		}
 		return nil
 	}
-	if h.Env.orgBlank() && (t.Kind != azdo.None || t.NeedsPath) {
+	if h.Env.OrgBlank() && (t.Kind != azdo.None || t.NeedsPath) {
 		h.tracef("no answer: ADOPAT_ENV_ORG is set but blank")
 		if action == "get" {
 			h.warn("ADOPAT_ENV_ORG is set but empty, so the %s token has no organisation to serve: set it to the organisation the token belongs to, or unset it", h.Env.Source)

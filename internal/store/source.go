@@ -27,10 +27,6 @@ const (
 	EntraAzurePipelines = "azure-pipelines"
 )
 
-// EntraKinds are the identities add --entra takes, in the order help
-// lists them.
-var EntraKinds = []string{EntraManagedIdentity, EntraWorkloadIdentity, EntraAzureCLI, EntraServicePrincipal}
-
 // Source is where a token's secret comes from when no PAT is stored for
 // it. It holds no secret: identifiers and a file name only.
 type Source struct {
